@@ -1,0 +1,45 @@
+// Bundles the action (main, post) and the CLI into dist/ with esbuild.
+// Code splitting keeps start-up fast: each entry loads only its own code, and the
+// AWS SDK sits in a chunk loaded after input validation.
+import { build } from 'esbuild';
+import { rm, writeFile } from 'node:fs/promises';
+
+// @actions/core pulls in @actions/http-client (and undici, ~400 KB minified, ~100 ms to
+// load) only for getIDToken. We fetch the OIDC token ourselves (src/aws/oidc.ts), so
+// the client is replaced by a module that fails loudly if anything ever reaches it.
+const noHttpClient = {
+  name: 'no-actions-http-client',
+  setup(b) {
+    b.onResolve({ filter: /^@actions\/http-client(\/.*)?$/ }, () => ({ path: 'http-client', namespace: 'stub' }));
+    b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
+      contents:
+        'const fail = () => { throw new Error("@actions/http-client is not bundled: use src/aws/oidc.ts"); };\n' +
+        'export class HttpClient { constructor() { fail(); } }\n' +
+        'export class BearerCredentialHandler { constructor() { fail(); } }\n',
+      loader: 'js',
+    }));
+  },
+};
+
+await rm('dist', { recursive: true, force: true });
+const result = await build({
+  entryPoints: { main: 'src/main.ts', post: 'src/post.ts', cli: 'src/cli.ts' },
+  outdir: 'dist',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  minify: true,
+  legalComments: 'none',
+  chunkNames: 'chunks/[name]-[hash]',
+  metafile: true,
+  // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
+  banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+  plugins: [noHttpClient],
+  logLevel: 'warning',
+});
+// dist/ is an ES module tree whatever package.json the action is run from.
+await writeFile('dist/package.json', '{ "type": "module" }\n');
+const total = Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
+console.log(`dist/: ${Object.keys(result.metafile.outputs).length} files, ${total} bytes`);

@@ -1,0 +1,59 @@
+import type { RunContext } from '../context/types.js';
+import type { AuthInputs } from '../inputs/types.js';
+import { hasOidc, missingOidcError } from './oidc.js';
+
+/** Where the AWS credentials come from, decided from the inputs and the environment alone. Pure. */
+export type CredentialPlan =
+  | {
+      source: 'web-identity';
+      roleArn: string;
+      sessionName: string;
+      durationSeconds: number;
+      audience: string;
+      /** Outside GitHub (GitLab `id_tokens`, EKS): the JWT is read from this file. */
+      tokenFile?: string;
+    }
+  | { source: 'default-chain'; note?: string }
+  /** No credentials can exist here (act without OIDC or keys): the run degrades to a dry run. */
+  | { source: 'none'; reason: string };
+
+const AWS_ENV_CREDENTIALS = ['AWS_ACCESS_KEY_ID', 'AWS_PROFILE', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_CONTAINER_CREDENTIALS_FULL_URI'];
+
+export function planCredentials(auth: AuthInputs, ctx: RunContext, env: NodeJS.ProcessEnv): CredentialPlan {
+  if (!auth.roleToAssume) return { source: 'default-chain' };
+  const tokenFile = hasOidc(env) ? undefined : env.AWS_WEB_IDENTITY_TOKEN_FILE;
+  if (hasOidc(env) || tokenFile) {
+    return {
+      tokenFile,
+      source: 'web-identity',
+      roleArn: auth.roleToAssume,
+      sessionName: auth.roleSessionName ?? defaultSessionName(ctx),
+      durationSeconds: auth.roleDurationSeconds,
+      audience: auth.audience,
+    };
+  }
+  if (ctx.act) {
+    if (AWS_ENV_CREDENTIALS.some((name) => env[name])) {
+      return {
+        source: 'default-chain',
+        note: `Running under act without OIDC: using the AWS credentials passed in; role-to-assume (${auth.roleToAssume}) is not assumed.`,
+      };
+    }
+    return {
+      source: 'none',
+      reason:
+        'Running under act, which has no OIDC, and no AWS credentials were passed: switching to a dry run. ' +
+        'To push for real under act, pass credentials: `act --secret AWS_ACCESS_KEY_ID=... --secret AWS_SECRET_ACCESS_KEY=... --secret AWS_SESSION_TOKEN=...` ' +
+        '(or `--env AWS_PROFILE=...` with your ~/.aws mounted).',
+    };
+  }
+  throw missingOidcError(env);
+}
+
+/** STS allows 2-64 characters of [\w+=,.@-]; GitHub repository names can hold others. */
+export function defaultSessionName(ctx: RunContext): string {
+  const repo = ctx.repository.split('/').pop() || 'repo';
+  const raw = `GitHubActions-${repo}-${ctx.runId}-${ctx.runAttempt}`;
+  const clean = raw.replace(/[^\w+=,.@-]/g, '-');
+  return clean.length > 64 ? clean.slice(0, 64) : clean;
+}

@@ -1,0 +1,320 @@
+import {
+  BatchGetImageCommand,
+  CreateRepositoryCommand,
+  DescribeImagesCommand,
+  DescribeImageScanFindingsCommand,
+  DescribeRepositoriesCommand,
+  ECRClient,
+  GetAuthorizationTokenCommand,
+  ListImagesCommand,
+  PutImageCommand,
+  PutImageScanningConfigurationCommand,
+  PutImageTagMutabilityCommand,
+  PutLifecyclePolicyCommand,
+  StartImageScanCommand,
+  type ImageTagMutability,
+} from '@aws-sdk/client-ecr';
+import { EcrError } from '../errors.js';
+import type { RepositoryInputs } from '../inputs/types.js';
+import { withRetry, type RetryPolicy } from '../retry.js';
+import type { RegistryTarget } from './registry-host.js';
+import { SDK_DEFAULTS, type AwsSession } from './session.js';
+
+/** ECR calls for one registry (account + region). Every call goes through the retry policy. */
+export class Ecr {
+  private readonly client: ECRClient;
+
+  constructor(
+    private readonly target: RegistryTarget,
+    session: AwsSession,
+    private readonly retry: RetryPolicy,
+  ) {
+    this.client = new ECRClient({ region: target.region, ...SDK_DEFAULTS, credentials: session.credentials });
+  }
+
+  private get ids() {
+    return { registryId: this.target.account, repositoryName: this.target.repository };
+  }
+
+  private call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    return withRetry(`ecr:${operation}`, fn, this.retry).catch((error: unknown) => {
+      throw explainEcrError(error, operation, this.target);
+    });
+  }
+
+  /** One GetAuthorizationToken; the password is masked before anything else sees it. */
+  async login(mask: (value: string) => void): Promise<RegistryLogin> {
+    const out = await this.call('GetAuthorizationToken', () => this.client.send(new GetAuthorizationTokenCommand({})));
+    const data = out.authorizationData?.[0];
+    if (!data?.authorizationToken) throw new EcrError('ECR returned no authorization token.', undefined, 'EcrNoToken');
+    mask(data.authorizationToken);
+    return decodeToken(data.authorizationToken, mask, data.expiresAt);
+  }
+
+  /** The repository's settings, or undefined when it does not exist. */
+  async repository(): Promise<RepositoryState | undefined> {
+    try {
+      const out = await withRetry(
+        'ecr:DescribeRepositories',
+        () => this.client.send(new DescribeRepositoriesCommand({ registryId: this.target.account, repositoryNames: [this.target.repository] })),
+        this.retry,
+      );
+      const repo = out.repositories?.[0];
+      return repo && toState(repo);
+    } catch (error) {
+      if ((error as Error).name === 'RepositoryNotFoundException') return undefined;
+      throw explainEcrError(error, 'DescribeRepositories', this.target);
+    }
+  }
+
+  async createRepository(settings: RepositoryInputs): Promise<RepositoryState> {
+    const out = await this.call('CreateRepository', () =>
+      this.client.send(
+        new CreateRepositoryCommand({
+          ...this.ids,
+          imageTagMutability: settings.tagMutability,
+          imageTagMutabilityExclusionFilters: exclusionFilters(settings),
+          imageScanningConfiguration: { scanOnPush: settings.scanOnPush },
+          encryptionConfiguration: { encryptionType: settings.encryption, kmsKey: settings.kmsKey },
+          tags: settings.repositoryTags.map(({ key, value }) => ({ Key: key, Value: value })),
+        }),
+      ),
+    );
+    if (settings.lifecyclePolicy) await this.putLifecyclePolicy(settings.lifecyclePolicy);
+    return toState(out.repository ?? {});
+  }
+
+  /** `update-repository-settings: true`: bring an existing repository to the requested settings. */
+  async updateRepository(settings: RepositoryInputs): Promise<RepositoryState> {
+    await this.call('PutImageTagMutability', () =>
+      this.client.send(
+        new PutImageTagMutabilityCommand({
+          ...this.ids,
+          imageTagMutability: settings.tagMutability,
+          imageTagMutabilityExclusionFilters: exclusionFilters(settings),
+        }),
+      ),
+    );
+    await this.call('PutImageScanningConfiguration', () =>
+      this.client.send(
+        new PutImageScanningConfigurationCommand({ ...this.ids, imageScanningConfiguration: { scanOnPush: settings.scanOnPush } }),
+      ),
+    );
+    if (settings.lifecyclePolicy) await this.putLifecyclePolicy(settings.lifecyclePolicy);
+    return {
+      tagMutability: settings.tagMutability,
+      mutabilityExclusions: settings.mutabilityExclusions,
+      scanOnPush: settings.scanOnPush,
+    };
+  }
+
+  private async putLifecyclePolicy(text: string): Promise<void> {
+    await this.call('PutLifecyclePolicy', () =>
+      this.client.send(new PutLifecyclePolicyCommand({ ...this.ids, lifecyclePolicyText: text })),
+    );
+  }
+
+  /** The images behind these tags, in one BatchGetImage: tag → digest and manifest. Missing tags are absent. */
+  async imagesByTag(tags: string[]): Promise<Map<string, StoredImage>> {
+    const found = new Map<string, StoredImage>();
+    if (tags.length === 0) return found;
+    const out = await this.call('BatchGetImage', () =>
+      this.client.send(
+        new BatchGetImageCommand({ ...this.ids, imageIds: tags.map((imageTag) => ({ imageTag })), acceptedMediaTypes: MEDIA_TYPES }),
+      ),
+    );
+    for (const image of out.images ?? []) {
+      const tag = image.imageId?.imageTag;
+      if (tag && image.imageId?.imageDigest && image.imageManifest) {
+        found.set(tag, {
+          digest: image.imageId.imageDigest,
+          manifest: image.imageManifest,
+          mediaType: image.imageManifestMediaType ?? mediaTypeOf(image.imageManifest),
+        });
+      }
+    }
+    return found;
+  }
+
+  /** The manifest stored under a digest (for an index: its per-platform manifests). */
+  async manifest(digest: string): Promise<StoredImage | undefined> {
+    const out = await this.call('BatchGetImage', () =>
+      this.client.send(new BatchGetImageCommand({ ...this.ids, imageIds: [{ imageDigest: digest }], acceptedMediaTypes: MEDIA_TYPES })),
+    );
+    const image = out.images?.[0];
+    if (!image?.imageManifest) return undefined;
+    return { digest, manifest: image.imageManifest, mediaType: image.imageManifestMediaType ?? mediaTypeOf(image.imageManifest) };
+  }
+
+  /** Every tag in the repository (for `latest` never moving backwards). */
+  async allTags(): Promise<string[]> {
+    const tags: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const out = await this.call('ListImages', () =>
+        this.client.send(new ListImagesCommand({ ...this.ids, filter: { tagStatus: 'TAGGED' }, maxResults: 1000, nextToken })),
+      );
+      for (const id of out.imageIds ?? []) if (id.imageTag) tags.push(id.imageTag);
+      nextToken = out.nextToken;
+    } while (nextToken);
+    return tags;
+  }
+
+  /** Adds a tag to an existing image without moving a layer: PutImage with the stored manifest. */
+  async putTag(image: StoredImage, tag: string): Promise<void> {
+    try {
+      await withRetry(
+        'ecr:PutImage',
+        () =>
+          this.client.send(
+            new PutImageCommand({
+              ...this.ids,
+              imageManifest: image.manifest,
+              imageManifestMediaType: image.mediaType,
+              imageDigest: image.digest,
+              imageTag: tag,
+            }),
+          ),
+        this.retry,
+      );
+    } catch (error) {
+      // The tag already names this very image: the goal is reached.
+      if ((error as Error).name === 'ImageAlreadyExistsException') return;
+      throw explainEcrError(error, 'PutImage', this.target);
+    }
+  }
+
+  /** Tags, size and push time of the image behind a digest. */
+  async describe(digest: string): Promise<{ tags: string[]; sizeBytes?: number; pushedAt?: Date } | undefined> {
+    const out = await this.call('DescribeImages', () =>
+      this.client.send(new DescribeImagesCommand({ ...this.ids, imageIds: [{ imageDigest: digest }] })),
+    );
+    const d = out.imageDetails?.[0];
+    return d && { tags: d.imageTags ?? [], sizeBytes: d.imageSizeInBytes, pushedAt: d.imagePushedAt };
+  }
+
+  async startScan(digest: string): Promise<void> {
+    await this.call('StartImageScan', () =>
+      this.client.send(new StartImageScanCommand({ ...this.ids, imageId: { imageDigest: digest } })),
+    );
+  }
+
+  /** One poll of the scan: status and severity counts; undefined when no scan exists yet. */
+  async scanFindings(digest: string): Promise<ScanState | undefined> {
+    try {
+      const out = await withRetry(
+        'ecr:DescribeImageScanFindings',
+        () => this.client.send(new DescribeImageScanFindingsCommand({ ...this.ids, imageId: { imageDigest: digest } })),
+        this.retry,
+      );
+      return {
+        status: out.imageScanStatus?.status ?? 'UNKNOWN',
+        description: out.imageScanStatus?.description,
+        counts: (out.imageScanFindings?.findingSeverityCounts ?? {}) as Record<string, number>,
+      };
+    } catch (error) {
+      if ((error as Error).name === 'ScanNotFoundException') return undefined;
+      throw explainEcrError(error, 'DescribeImageScanFindings', this.target);
+    }
+  }
+
+  destroy(): void {
+    this.client.destroy();
+  }
+}
+
+export interface RegistryLogin {
+  username: string;
+  password: string;
+  expiresAt?: Date;
+}
+
+export interface RepositoryState {
+  tagMutability: ImageTagMutability | string;
+  mutabilityExclusions: string[];
+  scanOnPush: boolean;
+}
+
+export interface StoredImage {
+  digest: string;
+  manifest: string;
+  mediaType: string;
+}
+
+export interface ScanState {
+  status: string;
+  description?: string;
+  counts: Record<string, number>;
+}
+
+export const MEDIA_TYPES = [
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.v2+json',
+];
+
+/** ECR tokens are base64("AWS:<password>"). Both halves are masked before use. */
+export function decodeToken(token: string, mask: (value: string) => void, expiresAt?: Date): RegistryLogin {
+  const decoded = Buffer.from(token, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) throw new EcrError('The ECR authorization token is malformed.', undefined, 'EcrBadToken');
+  const password = decoded.slice(colon + 1);
+  mask(password);
+  return { username: decoded.slice(0, colon), password, expiresAt };
+}
+
+export function mediaTypeOf(manifest: string): string {
+  try {
+    const parsed = JSON.parse(manifest) as { mediaType?: string; manifests?: unknown };
+    return parsed.mediaType ?? (parsed.manifests ? MEDIA_TYPES[0]! : MEDIA_TYPES[2]!);
+  } catch {
+    return MEDIA_TYPES[2]!;
+  }
+}
+
+function exclusionFilters(settings: RepositoryInputs) {
+  return settings.tagMutability.endsWith('_WITH_EXCLUSION')
+    ? settings.mutabilityExclusions.map((filter) => ({ filter, filterType: 'WILDCARD' as const }))
+    : undefined;
+}
+
+function toState(repo: {
+  imageTagMutability?: string;
+  imageTagMutabilityExclusionFilters?: { filter?: string }[];
+  imageScanningConfiguration?: { scanOnPush?: boolean };
+}): RepositoryState {
+  return {
+    tagMutability: repo.imageTagMutability ?? 'MUTABLE',
+    mutabilityExclusions: (repo.imageTagMutabilityExclusionFilters ?? []).flatMap((f) => (f.filter ? [f.filter] : [])),
+    scanOnPush: repo.imageScanningConfiguration?.scanOnPush ?? false,
+  };
+}
+
+/** AWS errors become messages that say what to do, naming the missing permission or repository. */
+export function explainEcrError(error: unknown, operation: string, target: RegistryTarget): unknown {
+  const err = error as Error;
+  switch (err.name) {
+    case 'RepositoryNotFoundException':
+      return new EcrError(
+        `Repository '${target.repository}' does not exist in registry ${target.host}.`,
+        `Set \`create-repository: true\`, or create it: aws ecr create-repository --repository-name ${target.repository} --region ${target.region}${target.account ? ` --registry-id ${target.account}` : ''}`,
+        'RepositoryNotFound',
+      );
+    case 'AccessDeniedException':
+    case 'AccessDenied':
+      return new EcrError(
+        `Access denied to ecr:${operation} on ${target.uri}: ${err.message}`,
+        `Allow \`ecr:${operation}\` for this repository in the role's permission policy (ecr:GetAuthorizationToken needs Resource "*").`,
+        'EcrAccessDenied',
+      );
+    case 'ImageTagAlreadyExistsException':
+      return new EcrError(
+        `${err.message}`,
+        'The repository is IMMUTABLE: a tag cannot move once pushed. Use `on-immutable-conflict: skip`, or tag by commit only.',
+        'ImmutableTagConflict',
+      );
+    default:
+      return error;
+  }
+}

@@ -1,0 +1,38 @@
+import type { Ecr, RegistryLogin, StoredImage } from './ecr.js';
+import type { RegistryTarget } from './registry-host.js';
+
+type Manifest = {
+  config?: { digest?: string };
+  manifests?: { digest?: string; platform?: { os?: string } }[];
+};
+
+/**
+ * Labels of an image stored in ECR. ECR's API has no call for an image's config, so
+ * the config blob is read through the registry API with the login we already hold
+ * (ECR answers blob requests with a redirect to S3, which fetch follows without the
+ * Authorization header).
+ */
+export async function readImageLabels(
+  target: RegistryTarget,
+  image: StoredImage,
+  login: RegistryLogin,
+  ecr: Ecr,
+): Promise<Record<string, string>> {
+  let manifest = JSON.parse(image.manifest) as Manifest;
+  if (manifest.manifests) {
+    // An index: the labels live in a platform image, not in attestation entries.
+    const child = manifest.manifests.find((m) => m.platform?.os !== 'unknown') ?? manifest.manifests[0];
+    const stored = child?.digest ? await ecr.manifest(child.digest) : undefined;
+    if (!stored) return {};
+    manifest = JSON.parse(stored.manifest) as Manifest;
+  }
+  const configDigest = manifest.config?.digest;
+  if (!configDigest) return {};
+  const auth = Buffer.from(`${login.username}:${login.password}`).toString('base64');
+  const res = await fetch(`https://${target.host}/v2/${target.repository}/blobs/${configDigest}`, {
+    headers: { Authorization: `Basic ${auth}` },
+  });
+  if (!res.ok) return {};
+  const config = (await res.json()) as { config?: { Labels?: Record<string, string> } };
+  return config.config?.Labels ?? {};
+}

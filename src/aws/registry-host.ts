@@ -1,0 +1,62 @@
+/** ECR registry hosts: parse what users write, and build the host for an account and region. Pure. */
+
+export interface RegistryTarget {
+  kind: 'private' | 'public';
+  /** Registry host docker logs in to: 123456789012.dkr.ecr.eu-west-1.amazonaws.com or public.ecr.aws. */
+  host: string;
+  /** Account id (private registries). */
+  account?: string;
+  region: string;
+  /** ECR Public alias. */
+  alias?: string;
+  repository: string;
+  /** Image reference without tag: HOST/REPOSITORY (public: public.ecr.aws/ALIAS/REPOSITORY). */
+  uri: string;
+}
+
+export interface ParsedHost {
+  account: string;
+  region: string;
+}
+
+const PRIVATE_HOST =
+  /^(\d{12})\.dkr[.-]ecr(?:-fips)?\.([a-z]{2}(?:-[a-z]+)+-\d)\.(?:amazonaws\.com(?:\.cn)?|on\.aws|sc2s\.sgov\.gov|c2s\.ic\.gov)$/;
+
+/** Account and region of a private ECR host (standard, FIPS, China, dual-stack); undefined if not one. */
+export function parseEcrHost(host: string): ParsedHost | undefined {
+  const m = PRIVATE_HOST.exec(host.toLowerCase());
+  return m ? { account: m[1]!, region: m[2]! } : undefined;
+}
+
+export function privateHost(account: string, region: string): string {
+  return `${account}.dkr.ecr.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`;
+}
+
+export const PUBLIC_HOST = 'public.ecr.aws';
+/** ECR Public's API (and its auth tokens) lives only in us-east-1. */
+export const PUBLIC_REGION = 'us-east-1';
+
+/**
+ * The target from the `registry` input (account id, host, public.ecr.aws/ALIAS or
+ * nothing), the repository, the region and the caller's account (the default).
+ */
+export function resolveTarget(
+  registry: string | undefined,
+  repository: string,
+  region: string,
+  callerAccount: string,
+): RegistryTarget {
+  const spec = (registry ?? '').trim();
+  if (spec.startsWith(`${PUBLIC_HOST}/`)) {
+    const alias = spec.slice(PUBLIC_HOST.length + 1);
+    return { kind: 'public', host: PUBLIC_HOST, alias, region: PUBLIC_REGION, repository, uri: `${PUBLIC_HOST}/${alias}/${repository}` };
+  }
+  const parsed = parseEcrHost(spec);
+  if (parsed) {
+    const host = spec.toLowerCase();
+    return { kind: 'private', host, account: parsed.account, region: parsed.region, repository, uri: `${host}/${repository}` };
+  }
+  const account = /^\d{12}$/.test(spec) ? spec : callerAccount;
+  const host = privateHost(account, region);
+  return { kind: 'private', host, account, region, repository, uri: `${host}/${repository}` };
+}

@@ -1,0 +1,139 @@
+import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentity } from '@aws-sdk/types';
+import { AuthError } from '../errors.js';
+import { withRetry, type RetryPolicy } from '../retry.js';
+
+/** Credentials in the process (never exported unless asked) and who they belong to. */
+export interface AwsSession {
+  credentials?: AwsCredentialIdentity;
+  account: string;
+  arn: string;
+}
+
+/** SDK clients never retry on their own: src/retry.ts does, with one policy and a log line per retry. */
+export const SDK_DEFAULTS = { maxAttempts: 1 } as const;
+
+export interface WebIdentityRequest {
+  roleArn: string;
+  sessionName: string;
+  durationSeconds: number;
+  region: string;
+  /** Called once per attempt: a fresh JWT each time (a token can expire or be spent while we back off). */
+  idToken: () => Promise<string>;
+  mask: (value: string) => void;
+  retry: RetryPolicy;
+}
+
+export async function assumeRoleWithWebIdentity(req: WebIdentityRequest): Promise<AwsSession> {
+  const sts = new STSClient({ region: req.region, ...SDK_DEFAULTS, credentials: anonymous });
+  let token = '';
+  try {
+    const out = await withRetry(
+      'sts:AssumeRoleWithWebIdentity',
+      async () => {
+        token = await req.idToken();
+        req.mask(token);
+        return sts.send(
+          new AssumeRoleWithWebIdentityCommand({
+            RoleArn: req.roleArn,
+            RoleSessionName: req.sessionName,
+            DurationSeconds: req.durationSeconds,
+            WebIdentityToken: token,
+          }),
+        );
+      },
+      req.retry,
+    );
+    const c = out.Credentials;
+    if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) {
+      throw new AuthError('STS AssumeRoleWithWebIdentity returned no credentials.', undefined, 'StsNoCredentials');
+    }
+    for (const secret of [c.AccessKeyId, c.SecretAccessKey, c.SessionToken]) req.mask(secret);
+    const arn = out.AssumedRoleUser?.Arn ?? req.roleArn;
+    return {
+      credentials: {
+        accessKeyId: c.AccessKeyId,
+        secretAccessKey: c.SecretAccessKey,
+        sessionToken: c.SessionToken,
+        expiration: c.Expiration,
+      },
+      account: arn.split(':')[4] ?? '',
+      arn,
+    };
+  } catch (error) {
+    throw explainStsError(error, req.roleArn, token);
+  } finally {
+    sts.destroy();
+  }
+}
+
+/** The default credential chain (env keys, profile, web identity file, instance role): who am I. */
+export async function defaultChainSession(region: string, retry: RetryPolicy): Promise<AwsSession> {
+  const sts = new STSClient({ region, ...SDK_DEFAULTS });
+  try {
+    const me = await withRetry('sts:GetCallerIdentity', () => sts.send(new GetCallerIdentityCommand({})), retry);
+    return { account: me.Account ?? '', arn: me.Arn ?? '' };
+  } catch (error) {
+    const name = (error as Error).name;
+    if (name === 'CredentialsProviderError' || /Could not load credentials/.test(String((error as Error).message))) {
+      throw new AuthError(
+        'No AWS credentials found: `role-to-assume` is not set and the default credential chain found none.',
+        'Set `role-to-assume` (with `permissions: id-token: write`), or provide credentials in the environment (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN).',
+        'NoCredentials',
+      );
+    }
+    throw error;
+  } finally {
+    sts.destroy();
+  }
+}
+
+// AssumeRoleWithWebIdentity is unsigned; an explicit empty identity stops the SDK from
+// walking the default chain first.
+const anonymous = async (): Promise<AwsCredentialIdentity> => ({ accessKeyId: '', secretAccessKey: '' });
+
+/** Claims worth showing (never the token): they are what trust policies match on. */
+function claims(token: string): Record<string, unknown> {
+  try {
+    return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+}
+
+function explainStsError(error: unknown, roleArn: string, token: string): unknown {
+  const err = error as Error;
+  const c = claims(token);
+  const seen = `token sub=${JSON.stringify(c.sub ?? '?')}, aud=${JSON.stringify(c.aud ?? '?')}`;
+  switch (err.name) {
+    case 'AccessDenied':
+    case 'AccessDeniedException':
+      return new AuthError(
+        `Not authorized to assume ${roleArn} with web identity (${seen}): ${err.message}`,
+        `Check the role's trust policy: Principal Federated token.actions.githubusercontent.com, Action sts:AssumeRoleWithWebIdentity, and conditions on token.actions.githubusercontent.com:sub matching ${JSON.stringify(c.sub ?? 'repo:OWNER/REPO:...')} and :aud = ${JSON.stringify(c.aud ?? 'sts.amazonaws.com')}. Also check the role ARN and account.`,
+        'StsAccessDenied',
+      );
+    case 'InvalidIdentityToken':
+      return new AuthError(
+        `STS rejected the OIDC token for ${roleArn} (${seen}): ${err.message}`,
+        /audience/i.test(err.message)
+          ? 'The `audience` input must match the audience in the IAM OIDC provider and the trust policy (usually sts.amazonaws.com).'
+          : 'Check that the IAM OIDC identity provider for token.actions.githubusercontent.com exists in the role\'s account.',
+        'StsInvalidIdentityToken',
+      );
+    case 'ExpiredTokenException':
+      return new AuthError(
+        `The OIDC token expired before STS accepted it: ${err.message}`,
+        'Token lifetimes are short: check the runner clock, or re-run the job.',
+        'StsExpiredToken',
+      );
+    case 'ValidationError':
+      return new AuthError(
+        `STS refused the request: ${err.message}`,
+        'Check `role-session-name` (2-64 of [\\w+=,.@-]) and `role-duration-seconds` (900-43200, at most the role\'s maximum session duration).',
+        'StsValidation',
+      );
+    default:
+      return error;
+  }
+}

@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+import { execFileSync } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import { cleanup } from './cleanup.js';
+import { ciEnvironment, type GitReader } from './context/ci-env.js';
+import { INPUT_NAMES } from './inputs/parse.js';
+import { main } from './main.js';
+import { dockerLogin } from './docker/login.js';
+import { emptyReport } from './report/run-report.js';
+import { cliRunner, type CliRunner } from './runner/cli-runner.js';
+import { getAwsSession } from './steps/credentials.js';
+import { nodeDeps, prepareJob } from './steps/prepare.js';
+import { openRegistry } from './steps/registry.js';
+import { describeFailure } from './steps/report.js';
+
+const USAGE = `Usage: ecr-build-push <plan|run|login> [--INPUT VALUE ...]
+
+  plan    dry run: validate, resolve tags, print the plan (read-only AWS calls only with credentials)
+  run     build, tag and push (the action's main and post steps in one)
+  login   assume the role and log docker in to the registry (no build); prints the registry
+
+Every action input is a flag of the same name (--role-to-assume, --repository, --tags, --dry-run, ...).
+Credentials: --role-to-assume with AWS_WEB_IDENTITY_TOKEN_FILE (GitLab id_tokens) or the default chain.
+Context comes from GITHUB_*, GitLab, Buildkite or Jenkins variables, else from git.
+Outputs: one JSON object on stdout. Logs: stderr.`;
+
+const git: GitReader = {
+  sha: () => gitOut(['rev-parse', 'HEAD']),
+  tags: () => (gitOut(['tag', '--points-at', 'HEAD']) ?? '').split('\n').filter(Boolean),
+  branch: () => {
+    const b = gitOut(['rev-parse', '--abbrev-ref', 'HEAD']);
+    return b && b !== 'HEAD' ? b : undefined;
+  },
+  remote: () => gitOut(['remote', 'get-url', 'origin']),
+};
+
+function gitOut(args: string[]): string | undefined {
+  try {
+    return execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function cli(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || !['plan', 'run', 'login'].includes(command)) {
+    process.stderr.write(`${USAGE}\n`);
+    return command === '--help' || command === '-h' ? 0 : 2;
+  }
+  const options = Object.fromEntries(INPUT_NAMES.map((name) => [name, { type: 'string' as const }]));
+  const { values } = parseArgs({ args: rest, options, strict: true, allowPositionals: false });
+  const flags = values as Record<string, string>;
+  if (command === 'plan') flags['dry-run'] = 'true';
+  const runner = cliRunner(flags, ciEnvironment(process.env, git), (line) => process.stderr.write(`${line}\n`));
+  try {
+    if (command === 'login') await login(runner);
+    else await main(runner);
+    return 0;
+  } catch (error) {
+    process.stderr.write(`error: ${describeFailure(error)}\n`);
+    return 1;
+  } finally {
+    process.stdout.write(`${JSON.stringify(runner.outputs, null, 2)}\n`);
+    // The CLI is its own post step.
+    const problems = await cleanup({ jobDir: runner.state['job-dir'] ?? '', hosts: runner.state.hosts ?? '', builder: runner.state.builder ?? '', env: process.env });
+    for (const p of problems) process.stderr.write(`warning: cleanup: ${p}\n`);
+  }
+}
+
+/** `login`: credentials and `docker login` into the user's own docker config, for scripts that push themselves. */
+async function login(runner: CliRunner): Promise<void> {
+  const job = prepareJob(runner, nodeDeps);
+  const report = emptyReport(false);
+  const session = await getAwsSession(job, runner, report);
+  const registry = await openRegistry(job, session, runner, report);
+  const env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
+  await dockerLogin(registry.target.host, registry.login, env, job.retry);
+  runner.setOutput('registry', registry.target.host);
+  runner.setOutput('repository-uri', registry.target.uri);
+  runner.setOutput('aws-account-id', session.account);
+}
+
+cli(process.argv.slice(2)).then((code) => process.exit(code));

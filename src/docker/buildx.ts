@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import { withRetry, type RetryPolicy } from '../retry.js';
+import { buildxArgs, type BuildSpec } from './buildx-args.js';
+import { docker, dockerFailure } from './docker-cli.js';
+
+/** What buildx wrote to --metadata-file. */
+export interface BuildMetadata {
+  'containerimage.digest'?: string;
+  'containerimage.config.digest'?: string;
+  'containerimage.descriptor'?: { mediaType?: string; digest?: string; size?: number; platform?: { os: string; architecture: string; variant?: string } };
+  'buildx.build.ref'?: string;
+  [key: string]: unknown;
+}
+
+export interface BuildResult {
+  metadata: BuildMetadata;
+  metadataText: string;
+  imageId?: string;
+  seconds: number;
+}
+
+/**
+ * One `docker buildx build` for every tag. A push that fails on the network is
+ * retried by running the same build again: BuildKit's cache makes that a push only.
+ */
+export async function buildAndPush(spec: BuildSpec, env: Record<string, string>, retry: RetryPolicy): Promise<BuildResult> {
+  const started = Date.now();
+  const args = buildxArgs(spec);
+  await withRetry(
+    spec.push ? 'docker buildx build --push' : 'docker buildx build',
+    async () => {
+      const result = await docker(args, { env });
+      if (result.exitCode !== 0) throw dockerFailure('docker buildx build', result, buildHint(`${result.stderr}\n${result.stdout}`));
+    },
+    retry,
+  );
+  const metadataText = readIfExists(spec.metadataFile) ?? '{}';
+  return {
+    metadata: JSON.parse(metadataText) as BuildMetadata,
+    metadataText,
+    imageId: readIfExists(spec.iidFile)?.trim(),
+    seconds: (Date.now() - started) / 1000,
+  };
+}
+
+function readIfExists(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** The hint for the failures users hit most. */
+export function buildHint(output: string): string | undefined {
+  if (/is not a docker command|unknown command "buildx"|'buildx' is not/i.test(output)) {
+    return 'docker buildx is not installed. On Debian/Ubuntu: apt-get install docker-buildx (or docker-buildx-plugin); GitHub-hosted runners include it.';
+  }
+  if (/cannot be overwritten because the repository is immutable|tag invalid/i.test(output)) {
+    return 'The repository is IMMUTABLE and a tag already exists: use `on-immutable-conflict: skip`, or tag by commit only.';
+  }
+  if (/name unknown|does not exist in the registry/i.test(output)) {
+    return 'The repository does not exist: set `create-repository: true` or create it with `aws ecr create-repository`.';
+  }
+  if (/multiple platforms feature is currently not supported for docker driver/i.test(output)) {
+    return 'The docker driver builds one platform: leave `builder` empty (the action then uses a docker-container builder) or set `buildkit-endpoint`.';
+  }
+  if (/unauthorized|authentication required|denied/i.test(output)) {
+    return 'The registry refused the credentials: the role needs ecr:InitiateLayerUpload, ecr:UploadLayerPart, ecr:CompleteLayerUpload, ecr:PutImage and ecr:BatchCheckLayerAvailability on the repository.';
+  }
+  return undefined;
+}

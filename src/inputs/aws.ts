@@ -1,0 +1,119 @@
+/** Parsers for the AWS-shaped inputs: role ARNs, regions, registries and repository names. */
+import { privateHost } from '../aws/registry-host.js';
+import type { ExtraTarget } from './types.js';
+import { invalid, type Field, type Parser } from './validate.js';
+
+const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
+const ROLE_ARN = /^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+const NAME_CHARS = /^[\w+=,.@-]+$/;
+const ACCOUNT = /^\d{12}$/;
+// Private (optionally FIPS, optionally China) and dual-stack hosts; the region is checked separately.
+const PRIVATE_HOST = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
+const DUAL_STACK_HOST = /^(\d{12})\.dkr-ecr(?:-fips)?\.([a-z0-9-]+)\.on\.aws$/;
+const PUBLIC = /^public\.ecr\.aws\/([a-z0-9]+(?:[._-][a-z0-9]+)*)$/;
+const REPOSITORY = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+
+export const roleArn: Parser<string> = (raw, field) => {
+  if (ROLE_ARN.test(raw)) return raw;
+  const expected = 'an IAM role ARN like arn:aws:iam::123456789012:role/NAME';
+  if (NAME_CHARS.test(raw)) {
+    return invalid(field, raw, expected, `Use the full ARN with the account id: arn:aws:iam::ACCOUNT_ID:role/${raw}.`);
+  }
+  const account = /^arn:[\w-]+:iam::([^:]*):/.exec(raw)?.[1];
+  if (account !== undefined && !ACCOUNT.test(account)) {
+    return invalid(field, raw, expected, `The account id in the ARN must be 12 digits, not "${account}".`);
+  }
+  const assumed = /^arn:[\w-]+:sts::(\d{12}):assumed-role\/([^/]+)\//.exec(raw);
+  if (assumed) {
+    const [, id, name] = assumed;
+    return invalid(field, raw, expected, `That is a session ARN; the role is arn:aws:iam::${id}:role/${name}.`);
+  }
+  if (/^arn:[\w-]+:iam::\d{12}:(?!role\/)/.test(raw)) {
+    return invalid(field, raw, expected, 'That ARN is not a role: only roles can be assumed with OIDC.');
+  }
+  return invalid(field, raw, expected);
+};
+
+function regionHint(raw: string): string | undefined {
+  const lower = raw.toLowerCase();
+  if (lower !== raw && REGION.test(lower)) return `Did you mean "${lower}"?`;
+  if (/^[a-z]{2}(?:-[a-z]+)+$/.test(lower)) return `Regions end with a number: did you mean "${lower}-1"?`;
+  const zone = /^([a-z]{2}(?:-[a-z]+)+-\d{1,2})[a-z]$/.exec(lower)?.[1];
+  if (zone) return `"${raw}" is an availability zone; the region is "${zone}".`;
+  return undefined;
+}
+
+export const region: Parser<string> = (raw, field) =>
+  REGION.test(raw) ? raw : invalid(field, raw, 'an AWS region like eu-west-1', regionHint(raw));
+
+export const sessionName: Parser<string> = (raw, field) => {
+  if (raw.length >= 2 && raw.length <= 64 && NAME_CHARS.test(raw)) return raw;
+  const fixed = raw.replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
+  const hint = fixed.length >= 2 ? `For example "${fixed}".` : undefined;
+  return invalid(field, raw, '2-64 characters of letters, digits and + = , . @ _ -', hint);
+};
+
+type Registry = Omit<ExtraTarget, 'roleToAssume'>;
+
+/** A registry: account id, private/FIPS/dual-stack host, or public.ecr.aws/ALIAS (region us-east-1, ECR Public's). */
+function parseRegistry(raw: string, field: Field, expected: string): Registry {
+  if (ACCOUNT.test(raw)) return { spec: raw, account: raw };
+  const lower = raw.toLowerCase();
+  const host = PRIVATE_HOST.exec(lower) ?? DUAL_STACK_HOST.exec(lower);
+  if (host) {
+    const [, account, regionName = ''] = host;
+    if (!REGION.test(regionName)) return invalid(field, raw, expected, `"${regionName}" is not a region.`);
+    return { spec: raw, account, region: regionName, host: lower };
+  }
+  if (PUBLIC.test(raw)) return { spec: raw, region: 'us-east-1', host: raw };
+  return invalid(field, raw, expected, registryHint(raw));
+}
+
+function registryHint(raw: string): string | undefined {
+  if (/^https?:\/\//i.test(raw)) return `Give the host without the scheme: "${raw.replace(/^https?:\/\//i, '')}".`;
+  if (/^\d+$/.test(raw)) {
+    const quote = raw.length === 11 ? ' (quote it in YAML, or a leading 0 is lost)' : '';
+    return `An account id has 12 digits, this has ${raw.length}${quote}.`;
+  }
+  if ((/\.dkr[.-]ecr/.test(raw) && raw.includes('/')) || /^public\.ecr\.aws\/[^/]+\//.test(raw)) {
+    return 'The registry is only the host (and public alias): put the repository name in `repository`.';
+  }
+  return undefined;
+}
+
+const REGISTRY_EXPECTED =
+  'a 12-digit account id, an ECR host (ACCOUNT.dkr.ecr.REGION.amazonaws.com, FIPS or dual-stack) or public.ecr.aws/ALIAS';
+
+export const registry: Parser<Registry> = (raw, field) => parseRegistry(raw, field, REGISTRY_EXPECTED);
+
+/** A `registries` line: `ACCOUNT/REGION`, an ECR host or public.ecr.aws/ALIAS, optionally `=ROLE_ARN`. */
+export function extraTarget(value: string, field: Field, lineNo: number): ExtraTarget {
+  const at = value.indexOf('=');
+  const spec = at < 0 ? value : value.slice(0, at);
+  const role = at < 0 ? undefined : roleArn(value.slice(at + 1), field);
+  const expected = `ACCOUNT/REGION, an ECR host or public.ecr.aws/ALIAS, optionally =ROLE_ARN (line ${lineNo})`;
+  const accountRegion = /^(\d{12})\/([^/]+)$/.exec(spec);
+  if (accountRegion) {
+    const [, account = '', regionName = ''] = accountRegion;
+    region(regionName, field);
+    return { spec, account, region: regionName, host: privateHost(account, regionName), roleToAssume: role };
+  }
+  if (ACCOUNT.test(spec)) return invalid(field, spec, expected, `Add the region: ${spec}/REGION.`);
+  return { ...parseRegistry(spec, field, expected), roleToAssume: role };
+}
+
+export const repository: Parser<string> = (raw, field) => {
+  if (raw.length >= 2 && raw.length <= 256 && REPOSITORY.test(raw)) return raw;
+  const expected =
+    'a repository name of 2-256 lowercase letters, digits and . _ - / separators, starting and ending with a letter or digit';
+  const lower = raw.toLowerCase();
+  let hint: string | undefined;
+  if (/\.dkr[.-]ecr|^public\.ecr\.aws\//.test(lower)) {
+    hint = 'Put the registry host in `registry` and only the name in `repository`.';
+  } else if (/:/.test(raw)) {
+    hint = 'Tags do not go in `repository`: use `tags`.';
+  } else if (lower !== raw && REPOSITORY.test(lower)) {
+    hint = `Repository names are lowercase: "${lower}".`;
+  }
+  return invalid(field, raw, expected, hint);
+};

@@ -1,0 +1,112 @@
+/** The action's inputs after parsing and validation: what the rest of the code works from. */
+
+export type KeyValue = { key: string; value: string };
+export type CacheMode = 'none' | 'inline' | 'registry' | 'gha' | 'local';
+export type TagMutability = 'MUTABLE' | 'IMMUTABLE' | 'MUTABLE_WITH_EXCLUSION' | 'IMMUTABLE_WITH_EXCLUSION';
+export type Severity = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW';
+
+export interface AuthInputs {
+  roleToAssume?: string;
+  /** From `aws-region`, else AWS_REGION / AWS_DEFAULT_REGION; may be derived from `registry` when it is a host. */
+  region?: string;
+  audience: string;
+  roleSessionName?: string;
+  roleDurationSeconds: number;
+  /** Opt-in: write AWS_* variables to GITHUB_ENV for later steps. */
+  exportCredentials: boolean;
+}
+
+export interface TargetInputs {
+  /** 12-digit account id, or a full ECR host (private, FIPS, dual-stack) or `public.ecr.aws/ALIAS`. */
+  registry?: string;
+  /** Repository name, lowercase; defaults to the GitHub repository's name. */
+  repository?: string;
+  /** Additional targets: `ACCOUNT/REGION`, ECR hosts, or `public.ecr.aws/ALIAS`; optional `=ROLE_ARN` per target. */
+  registries: ExtraTarget[];
+}
+
+export interface ExtraTarget {
+  /** As written by the user, for messages. */
+  spec: string;
+  account?: string;
+  region?: string;
+  host?: string;
+  roleToAssume?: string;
+}
+
+export interface BuildInputs {
+  context: string;
+  file?: string;
+  target?: string;
+  buildArgs: KeyValue[];
+  /** `id=value` secrets: values are masked and passed to buildx through a 0600 file, never argv. */
+  secrets: KeyValue[];
+  /** `id=path` secrets read from files. */
+  secretFiles: KeyValue[];
+  labels: KeyValue[];
+  annotations: KeyValue[];
+  platforms: string[];
+  builder?: string;
+  buildkitEndpoint?: string;
+  push: boolean;
+  load: boolean;
+  noCache: boolean;
+  pull: boolean;
+  /** false, or a buildx provenance value (`mode=min`, `mode=max`, `true`). */
+  provenance: false | string;
+  sbom: boolean;
+  cache: CacheMode;
+  cacheFrom: string[];
+  cacheTo: string[];
+}
+
+export interface TagInputs {
+  /** Raw `tags` rules (metadata-action language); empty means the ECR defaults. */
+  rules: string;
+  flavor: string;
+  prHeadSha: boolean;
+}
+
+export interface RepositoryInputs {
+  create: boolean;
+  tagMutability: TagMutability;
+  mutabilityExclusions: string[];
+  scanOnPush: boolean;
+  encryption: 'AES256' | 'KMS';
+  kmsKey?: string;
+  repositoryTags: KeyValue[];
+  /** JSON text (read from the file when the input named a path). */
+  lifecyclePolicy?: string;
+  updateSettings: boolean;
+}
+
+export interface PublishInputs {
+  onImmutableConflict: 'fail' | 'skip';
+  reuseExisting: boolean;
+  /** What identifies "the same build": the commit, or the source tree hash of the context. */
+  reuseKey: 'commit' | 'tree';
+}
+
+export interface ScanInputs {
+  mode: 'none' | 'wait';
+  failOnSeverity?: Severity;
+  timeoutSeconds: number;
+}
+
+export interface RetryInputs {
+  maxAttempts: number;
+  budgetSeconds: number;
+}
+
+export interface Inputs {
+  auth: AuthInputs;
+  target: TargetInputs;
+  build: BuildInputs;
+  tags: TagInputs;
+  repository: RepositoryInputs;
+  publish: PublishInputs;
+  scan: ScanInputs;
+  retry: RetryInputs;
+  dryRun: boolean;
+  buildInDryRun: boolean;
+}

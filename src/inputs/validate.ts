@@ -1,0 +1,307 @@
+/**
+ * Small parsers, one per kind of input. Each takes the raw text (defaults already applied) and either
+ * returns the typed value or throws: an InputError for one problem, a ValidationError for several
+ * (a list with more than one bad line). parse.ts collects them all.
+ */
+import { InputError, ValidationError, type ActionError } from '../errors.js';
+import { didYouMean } from './suggest.js';
+import type { KeyValue } from './types.js';
+
+/** The only side effects parsing may have: reads of the file system, injected so tests need no files. */
+export interface InputFs {
+  exists(path: string): boolean;
+  isDirectory(path: string): boolean;
+  readFile(path: string): string;
+}
+
+/** Which input is being parsed, for messages, and the file system for the few inputs that name paths. */
+export interface Field {
+  input: string;
+  fs: InputFs;
+}
+
+export type Parser<T> = (raw: string, field: Field) => T;
+type LineParser<T> = (line: string, field: Field, lineNo: number) => T;
+
+export function invalid(field: Field, value: string, expected: string, hint?: string): never {
+  throw new InputError(field.input, value, expected, hint);
+}
+
+/** Empty means "not set": undefined, without running the parser. */
+export function optional<T>(parse: Parser<T>): Parser<T | undefined> {
+  return (raw, field) => (raw === '' ? undefined : parse(raw, field));
+}
+
+export const text: Parser<string | undefined> = (raw) => raw || undefined;
+
+export const nonEmpty: Parser<string> = (raw, field) =>
+  /^\S+$/.test(raw) ? raw : invalid(field, raw, 'a non-empty value without spaces');
+
+const BOOLEANS: Record<string, boolean> = { true: true, false: false };
+
+/** GitHub's getBooleanInput semantics (true/false only), but case-insensitive. */
+export const boolean: Parser<boolean> = (raw, field) => {
+  const value = BOOLEANS[raw.toLowerCase()];
+  if (value !== undefined) return value;
+  const truthy = /^(yes|y|on|1|enabled?)$/i.test(raw);
+  const falsy = /^(no|n|off|0|disabled?)$/i.test(raw);
+  return invalid(
+    field,
+    raw,
+    'true or false',
+    truthy || falsy ? `Write ${truthy} instead: action inputs accept only true and false.` : undefined,
+  );
+};
+
+export function integer(min: number, max = Number.MAX_SAFE_INTEGER): Parser<number> {
+  const expected = max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer from ${min} to ${max}`;
+  return (raw, field) => {
+    if (!/^\d+$/.test(raw)) {
+      const unit = /^\d+\s*[a-z]+$/i.test(raw) ? 'Give a plain number without a unit.' : undefined;
+      return invalid(field, raw, expected, unit);
+    }
+    const value = Number(raw);
+    if (value < min || value > max) return invalid(field, raw, expected);
+    return value;
+  };
+}
+
+/** One of a fixed set, matched case-insensitively and returned in its canonical spelling. */
+export function oneOf<const T extends string>(values: readonly T[]): Parser<T> {
+  return (raw, field) => {
+    const match = values.find((v) => v.toLowerCase() === raw.toLowerCase());
+    return match ?? invalid(field, raw, `one of ${values.join(', ')}`, didYouMean(raw, values));
+  };
+}
+
+/** A multi-line input: one item per non-blank line; every bad line is reported, not just the first. */
+export function lines<T>(parseLine: LineParser<T>, separator: RegExp = /\r?\n/): Parser<T[]> {
+  return (raw, field) => {
+    const items: T[] = [];
+    const problems: ActionError[] = [];
+    raw.split(separator).forEach((line, index) => {
+      const trimmed = line.trim();
+      if (trimmed === '') return;
+      try {
+        items.push(parseLine(trimmed, field, index + 1));
+      } catch (err) {
+        if (!(err instanceof InputError)) throw err;
+        problems.push(err);
+      }
+    });
+    if (problems.length > 0) throw new ValidationError(problems);
+    return items;
+  };
+}
+
+export const line: LineParser<string> = (value) => value;
+
+/** `KEY=VALUE`: split at the first `=`, so values may contain `=`. */
+export const keyValue: LineParser<KeyValue> = (value, field, lineNo) => {
+  const at = value.indexOf('=');
+  const key = at < 0 ? '' : value.slice(0, at);
+  if (at < 0 || key === '' || /\s/.test(key)) {
+    const hint = at < 0 ? 'Each line is KEY=VALUE; use one line per entry.' : undefined;
+    return invalid(field, value, `KEY=VALUE with a non-empty key without spaces (line ${lineNo})`, hint);
+  }
+  return { key, value: value.slice(at + 1) };
+};
+
+const SECRET_ID = /^[\w.-]+$/;
+
+/** `id=value`. The value is never echoed: messages show `id=***`. */
+export const secret: LineParser<KeyValue> = (value, field, lineNo) => {
+  const at = value.indexOf('=');
+  const id = at < 0 ? '' : value.slice(0, at);
+  if (!SECRET_ID.test(id)) {
+    const shown = at < 0 ? '***' : `${id}=***`;
+    return invalid(
+      field,
+      shown,
+      `id=value with an id of letters, digits, _ . - (line ${lineNo}; the value is not shown)`,
+      at < 0 ? 'Each line is id=value, e.g. npm_token=${{ secrets.NPM_TOKEN }}.' : undefined,
+    );
+  }
+  return { key: id, value: value.slice(at + 1) };
+};
+
+/** `id=path` of an existing file. */
+export const secretFile: LineParser<KeyValue> = (value, field, lineNo) => {
+  const at = value.indexOf('=');
+  const id = at < 0 ? '' : value.slice(0, at);
+  const path = value.slice(at + 1);
+  if (!SECRET_ID.test(id) || path === '') {
+    return invalid(field, value, `id=path with an id of letters, digits, _ . - (line ${lineNo})`);
+  }
+  if (!field.fs.exists(path) || field.fs.isDirectory(path)) {
+    return invalid(field, value, `id=path naming an existing file (line ${lineNo})`, `No file at ${path}.`);
+  }
+  return { key: id, value: path };
+};
+
+const PLATFORMS = [
+  'linux/amd64',
+  'linux/amd64/v2',
+  'linux/amd64/v3',
+  'linux/amd64/v4',
+  'linux/arm64',
+  'linux/arm64/v8',
+  'linux/arm',
+  'linux/arm/v5',
+  'linux/arm/v6',
+  'linux/arm/v7',
+  'linux/386',
+  'linux/ppc64le',
+  'linux/s390x',
+  'linux/riscv64',
+  'linux/mips64',
+  'linux/mips64le',
+  'linux/loong64',
+  'windows/amd64',
+  'windows/arm64',
+];
+
+/** Architecture names from uname and distributions, mapped to the OCI names buildx wants. */
+const ARCH_ALIASES: Record<string, string> = {
+  x86_64: 'amd64',
+  'x86-64': 'amd64',
+  x64: 'amd64',
+  aarch64: 'arm64',
+  armv8: 'arm64',
+  armhf: 'arm/v7',
+  armv7: 'arm/v7',
+  armv7l: 'arm/v7',
+  armv6: 'arm/v6',
+  armel: 'arm/v6',
+  i386: '386',
+  i686: '386',
+  x86: '386',
+};
+
+function platformHint(value: string): string | undefined {
+  const slash = value.indexOf('/');
+  const os = slash < 0 ? 'linux' : value.slice(0, slash).toLowerCase();
+  const arch = value.slice(slash + 1).toLowerCase();
+  const alias = ARCH_ALIASES[arch];
+  if (alias) return `Did you mean "${os}/${alias}"?`;
+  if (slash < 0 && PLATFORMS.includes(`linux/${arch}`)) return `Did you mean "linux/${arch}"?`;
+  return didYouMean(value, PLATFORMS);
+}
+
+/** Comma- or newline-separated `os/arch[/variant]` from the platforms buildx knows; duplicates dropped. */
+export const platforms: Parser<string[]> = (raw, field) => {
+  const parsed = lines((value, f) => {
+    if (PLATFORMS.includes(value)) return value;
+    return invalid(
+      f,
+      value,
+      'os/arch[/variant] such as linux/amd64, linux/arm64, linux/arm/v7, linux/386, linux/ppc64le, linux/s390x, linux/riscv64 or windows/amd64',
+      platformHint(value),
+    );
+  }, /[,\n]/)(raw, field);
+  return [...new Set(parsed)];
+};
+
+/** buildx `--provenance`: false, true, or attributes such as mode=min / mode=max,builder-id=... */
+export const provenance: Parser<false | string> = (raw, field) => {
+  const lower = raw.toLowerCase();
+  if (lower === 'false') return false;
+  if (lower === 'true') return 'true';
+  const expected = 'false, true, mode=min or mode=max (buildx --provenance attributes)';
+  for (const part of raw.split(',')) {
+    const [key, value] = part.split('=', 2);
+    if (!key || value === undefined) return invalid(field, raw, expected);
+    if (key === 'mode' && value !== 'min' && value !== 'max') {
+      return invalid(field, raw, expected, didYouMean(value, ['min', 'max']));
+    }
+  }
+  return raw;
+};
+
+const CACHE_TYPES = ['registry', 'local', 'inline', 'gha', 's3', 'azblob'];
+
+/** A buildx cache entry: `type=...,key=value` or a bare registry reference (buildx's shorthand). */
+export const cacheEntry: LineParser<string> = (value, field, lineNo) => {
+  if (!value.includes('=')) return value;
+  const attrs = new Map(value.split(',').map((part) => part.split('=', 2) as [string, string | undefined]));
+  const type = attrs.get('type');
+  const expected = `type=${CACHE_TYPES.join('|')},... or a registry reference (line ${lineNo})`;
+  if ([...attrs].some(([k, v]) => !k || v === undefined)) return invalid(field, value, expected);
+  if (!type) return invalid(field, value, expected, 'Start the entry with type=, e.g. type=registry,ref=...');
+  if (!CACHE_TYPES.includes(type)) return invalid(field, value, expected, didYouMean(type, CACHE_TYPES));
+  return value;
+};
+
+const BUILDKIT_SCHEMES = ['tcp', 'unix', 'ssh', 'docker-container', 'kube-pod'];
+
+/** A remote BuildKit address for buildx's `remote` driver. */
+export const buildkitEndpoint: Parser<string> = (raw, field) => {
+  const expected = 'tcp://HOST:PORT, unix:///PATH, ssh://HOST, docker-container://NAME or kube-pod://NAME';
+  const match = /^([a-z-]+):\/\/(.+)$/.exec(raw);
+  if (!match) {
+    const hint = /^[\w.-]+:\d+$/.test(raw) ? `Did you mean "tcp://${raw}"?` : undefined;
+    return invalid(field, raw, expected, hint);
+  }
+  const [, scheme = '', rest = ''] = match;
+  if (!BUILDKIT_SCHEMES.includes(scheme)) {
+    const hint = /^https?$/.test(scheme) ? `BuildKit listens on gRPC: use tcp://${rest}.` : undefined;
+    return invalid(field, raw, expected, hint ?? didYouMean(scheme, BUILDKIT_SCHEMES));
+  }
+  if (scheme === 'tcp' && !/^(?:[\w.-]+|\[[\da-f:]+\]):\d+\/?$/i.test(rest)) {
+    return invalid(field, raw, expected, 'A tcp endpoint needs a host and a port, e.g. tcp://buildkitd:1234.');
+  }
+  return raw;
+};
+
+/** A context buildx fetches itself (git or HTTP), which has no local directory to check. */
+export function isRemoteContext(context: string): boolean {
+  return /^(?:https?|git|ssh):\/\//.test(context) || context.startsWith('git@');
+}
+
+export const buildContext: Parser<string> = (raw, field) => {
+  if (isRemoteContext(raw) || field.fs.isDirectory(raw)) return raw;
+  const hint = field.fs.exists(raw)
+    ? 'That is a file: `context` is the directory sent to the builder; name the Dockerfile in `file`.'
+    : 'Paths are relative to the working directory (the workspace); did the checkout step run?';
+  return invalid(field, raw, 'an existing directory or a git/https URL', hint);
+};
+
+/** ECR accepts tag filters of letters, digits, `.`, `_`, `-` and `*` wildcards. */
+export const tagFilter: LineParser<string> = (value, field, lineNo) =>
+  /^[\w.*-]{1,128}$/.test(value)
+    ? value
+    : invalid(field, value, `a tag filter of 1-128 letters, digits, . _ - and * (line ${lineNo})`);
+
+/** ECR's limits on a lifecycle policy that are cheap to check before any call. */
+function checkPolicy(field: Field, shown: string, json: string): string {
+  let policy: unknown;
+  try {
+    policy = JSON.parse(json);
+  } catch (err) {
+    return invalid(field, shown, 'inline JSON or the path of a JSON file', (err as Error).message);
+  }
+  const rules = (policy as { rules?: unknown } | null)?.rules;
+  if (!Array.isArray(rules) || rules.length === 0) {
+    return invalid(field, shown, 'a lifecycle policy with a non-empty "rules" array');
+  }
+  const incomplete = rules.findIndex(
+    (rule: { rulePriority?: unknown; selection?: unknown; action?: unknown } | null) =>
+      typeof rule?.rulePriority !== 'number' || typeof rule.selection !== 'object' || !rule.action,
+  );
+  if (incomplete >= 0) {
+    return invalid(field, shown, `rules[${incomplete}] with rulePriority (a number), selection and action`);
+  }
+  return json;
+}
+
+/** Inline JSON (starts with `{`) or a path to a JSON file; returns the JSON text. */
+export const lifecyclePolicy: Parser<string> = (raw, field) => {
+  if (raw.startsWith('{')) {
+    const shown = raw.length > 60 ? `${raw.slice(0, 57)}...` : raw;
+    return checkPolicy(field, shown.replace(/\s+/g, ' '), raw);
+  }
+  if (!field.fs.exists(raw) || field.fs.isDirectory(raw)) {
+    return invalid(field, raw, 'inline JSON or the path of a JSON file', `No file at ${raw}.`);
+  }
+  return checkPolicy(field, raw, field.fs.readFile(raw));
+};

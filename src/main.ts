@@ -1,0 +1,132 @@
+import { resolveTarget } from './aws/registry-host.js';
+import { createJobDir, dockerEnv } from './docker/job-dir.js';
+import { buildAndPush } from './docker/buildx.js';
+import { emptyReport, type RunReport } from './report/run-report.js';
+import type { Runner } from './runner/runner.js';
+import { exportCredentials, getAwsSession, requireRegion } from './steps/credentials.js';
+import { planAgainstRegistry, type RegistryPlan } from './steps/plan.js';
+import { nodeDeps, prepareJob, type Job, type PrepareDeps } from './steps/prepare.js';
+import { assertNoConflicts, buildSpec, commandLine, publish } from './steps/publish.js';
+import { loginAll, openExtraRegistries, openRegistry, type OpenRegistry } from './steps/registry.js';
+import { describeFailure, writeReport } from './steps/report.js';
+import { scanGate } from './steps/scan.js';
+
+/** State the post step reads to clean up. */
+export const STATE = { jobDir: 'job-dir', hosts: 'hosts', builder: 'builder' } as const;
+
+/**
+ * The whole job: inputs → AWS credentials → ECR login → tags and plan → build and
+ * push (or re-tag) → outputs and summary. Returns the report; throws an ActionError
+ * (outputs and summary are written either way).
+ */
+export async function main(runner: Runner, deps: PrepareDeps = nodeDeps): Promise<RunReport> {
+  const job = prepareJob(runner, deps);
+  const report = startReport(job);
+  if (job.dryRunReason) runner.notice(job.dryRunReason);
+  let plan: RegistryPlan | undefined;
+  try {
+    if (job.dryRun && !canCallAws(job, runner.env)) {
+      await offlineDryRun(job, runner, report);
+      return report;
+    }
+
+    // 1. AWS credentials
+    const session = await getAwsSession(job, runner, report);
+    report.account = session.account;
+    if (job.inputs.auth.exportCredentials && !job.dryRun) exportCredentials(session, requireRegion(job), runner);
+
+    // 2. ECR: token and repository (every target)
+    const primary = await openRegistry(job, session, runner, report);
+    const registries = [primary, ...(await openExtraRegistries(job, session, runner, report))];
+    describeTarget(report, primary);
+    const dir = createJobDir(runner.env);
+    runner.saveState(STATE.jobDir, dir.root);
+    const env = dockerEnv(runner.env, dir);
+    // docker login runs while the registry state is read; awaited before the push.
+    let loggedIn = Promise.resolve();
+    if (!job.dryRun) {
+      runner.saveState(STATE.hosts, registries.map((r) => r.target.host).join(','));
+      loggedIn = loginAll(registries, env, job, report);
+      loggedIn.catch(() => undefined); // not unhandled if planning fails first
+    }
+
+    // 3-4. Tags against what the registry holds, and the plan
+    plan = await planAgainstRegistry(job, primary, report);
+    applyTags(report, plan);
+    assertNoConflicts(plan.publish, primary.target.uri);
+    if (job.dryRun) {
+      report.command = commandLine(buildSpec(job, plan, registries, dir, false).spec);
+      if (job.inputs.buildInDryRun) await buildAndPush(buildSpec(job, plan, registries, dir, false).spec, env, job.retry);
+      return report;
+    }
+    await loggedIn;
+
+    // 5. Build and push, or re-tag; digests
+    await publish(job, plan, registries, dir, env, runner, report);
+    if (job.inputs.scan.mode === 'wait' && primary.ecr && report.digest) {
+      await scanGate(job, primary.ecr, report.digest, primary.repository.scanOnPush, runner, report);
+    }
+    return report;
+  } catch (error) {
+    report.error = describeFailure(error);
+    throw error;
+  } finally {
+    await writeReport(runner, report, plan);
+  }
+}
+
+function startReport(job: Job): RunReport {
+  const report = emptyReport(job.dryRun);
+  report.dryRunReason = job.dryRunReason;
+  report.platforms = job.inputs.build.platforms;
+  applyTags(report, { tags: job.tags });
+  return report;
+}
+
+function applyTags(report: RunReport, plan: Pick<RegistryPlan, 'tags'> & Partial<RegistryPlan>): void {
+  report.tagNames = plan.tags.tags.filter((t) => !plan.publish?.skipped.some((s) => s.tag === t));
+  report.version = plan.tags.version;
+  report.labels = plan.tags.labels;
+  report.annotations = plan.tags.annotations;
+  report.tagWarnings = plan.tags.warnings;
+  report.ruleNotes = plan.tags.notes;
+  if (plan.publish) {
+    report.mode = plan.publish.mode;
+    report.reuseReason = plan.publish.reason;
+    report.unchanged = plan.publish.unchanged;
+    report.skipped = plan.publish.skipped;
+    report.warnings.push(...plan.publish.warnings);
+  }
+}
+
+function describeTarget(report: RunReport, registry: OpenRegistry): void {
+  report.registry = registry.target.host;
+  report.repositoryUri = registry.target.uri;
+}
+
+const CHAIN_VARIABLES = ['AWS_ACCESS_KEY_ID', 'AWS_PROFILE', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI'];
+
+/** A dry run calls AWS (read-only) only when credentials are at hand. */
+function canCallAws(job: Job, env: NodeJS.ProcessEnv): boolean {
+  if (job.credentials.source === 'none') return false;
+  if (job.credentials.source === 'web-identity') return true;
+  return CHAIN_VARIABLES.some((name) => env[name]);
+}
+
+/** No credentials: everything but the network. The registry host is a placeholder unless `registry` names it. */
+async function offlineDryRun(job: Job, runner: Runner, report: RunReport): Promise<void> {
+  const region = job.inputs.auth.region ?? 'REGION';
+  const target = resolveTarget(job.inputs.target.registry, job.repository, region, 'ACCOUNT_ID');
+  const registry: OpenRegistry = { target, login: { username: '', password: '' }, repository: { tagMutability: 'MUTABLE', mutabilityExclusions: [], scanOnPush: false } };
+  describeTarget(report, registry);
+  report.warnings.push('No AWS credentials: no AWS call was made; existing tags, reuse and repository settings were not checked.');
+  const plan = {
+    tags: job.tags,
+    publish: { mode: 'build' as const, push: job.tags.tags, put: [], unchanged: [], skipped: [], conflicts: [], warnings: [], reason: 'dry run without credentials' },
+  };
+  const dir = createJobDir(runner.env);
+  runner.saveState(STATE.jobDir, dir.root);
+  const { spec } = buildSpec(job, plan, [registry], dir, false);
+  report.command = commandLine(spec);
+  if (job.inputs.buildInDryRun) await buildAndPush(spec, dockerEnv(runner.env, dir), job.retry);
+}

@@ -1,0 +1,115 @@
+import type { RepositoryState, StoredImage } from '../aws/ecr.js';
+
+/** What the registry already holds, read before the build. */
+export interface RegistryState {
+  repository: RepositoryState;
+  /** Planned tags (and the reuse tag) that exist, with their images. */
+  existing: Map<string, StoredImage>;
+  /** Fingerprint label of each existing image, by digest (undefined: no label). */
+  fingerprints: Map<string, string | undefined>;
+}
+
+export interface PublishRequest {
+  tags: string[];
+  /** Tag that identifies this source (full commit SHA or tree hash); undefined when none is planned. */
+  reuseTag?: string;
+  reuseExisting: boolean;
+  fingerprint: string;
+  onImmutableConflict: 'fail' | 'skip';
+}
+
+export interface PublishPlan {
+  /** build: buildx builds and pushes `push`; reuse: `put` is added to `image` by PutImage, no build. */
+  mode: 'build' | 'reuse';
+  image?: StoredImage;
+  push: string[];
+  put: string[];
+  /** Tags that already name the image this run stands for. */
+  unchanged: string[];
+  skipped: { tag: string; reason: string }[];
+  conflicts: { tag: string; digest: string }[];
+  warnings: string[];
+  /** Why reuse did or did not happen (shown in the plan and summary). */
+  reason: string;
+}
+
+/** Is this tag immutable in this repository, exclusion filters considered? */
+export function isImmutableTag(tag: string, repo: RepositoryState): boolean {
+  const matches = repo.mutabilityExclusions.some((filter) => wildcard(filter).test(tag));
+  switch (repo.tagMutability) {
+    case 'IMMUTABLE':
+      return true;
+    case 'IMMUTABLE_WITH_EXCLUSION':
+      return !matches;
+    case 'MUTABLE_WITH_EXCLUSION':
+      return matches;
+    default:
+      return false;
+  }
+}
+
+function wildcard(filter: string): RegExp {
+  return new RegExp(`^${filter.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+}
+
+/**
+ * Decides, before any build, what this run does to the registry. Pure: the
+ * decision table of mutability x tag exists x same image, and reuse x fingerprint.
+ */
+export function planPublish(req: PublishRequest, state: RegistryState): PublishPlan {
+  const ours = (image: StoredImage | undefined) => image !== undefined && state.fingerprints.get(image.digest) === req.fingerprint;
+  const candidate = req.reuseTag ? state.existing.get(req.reuseTag) : undefined;
+  const plan: PublishPlan = { mode: 'build', push: [], put: [], unchanged: [], skipped: [], conflicts: [], warnings: [], reason: '' };
+
+  if (req.reuseExisting && candidate && ours(candidate)) {
+    plan.mode = 'reuse';
+    plan.image = candidate;
+    plan.reason = `${req.reuseTag} already holds an image built with this configuration (${candidate.digest}).`;
+  } else {
+    plan.reason = !req.reuseExisting
+      ? 'reuse-existing is off.'
+      : !req.reuseTag
+        ? 'no commit or tree tag is planned, so there is nothing to reuse by.'
+        : !candidate
+          ? `${req.reuseTag} does not exist yet.`
+          : `${req.reuseTag} exists but was built with another configuration (fingerprint differs): building.`;
+  }
+
+  for (const tag of req.tags) {
+    const existing = state.existing.get(tag);
+    const immutable = isImmutableTag(tag, state.repository);
+    const sameImage = existing !== undefined && (plan.image ? existing.digest === plan.image.digest : ours(existing));
+    if (existing && sameImage) plan.unchanged.push(tag);
+    else if (existing && immutable) {
+      if (req.onImmutableConflict === 'skip') {
+        plan.skipped.push({ tag, reason: `immutable tag already points at ${existing.digest}` });
+      } else plan.conflicts.push({ tag, digest: existing.digest });
+    } else if (plan.mode === 'reuse') plan.put.push(tag);
+    else plan.push.push(tag);
+  }
+
+  // In build mode an immutable tag that is already ours must not be pushed again (the
+  // registry refuses it) and a build with nothing to push is pointless: re-tag instead.
+  if (plan.mode === 'build' && plan.push.length === 0 && plan.unchanged.length > 0 && plan.conflicts.length === 0) {
+    plan.mode = 'reuse';
+    plan.image = state.existing.get(plan.unchanged[0]!);
+    plan.reason = 'every planned tag already names an image built with this configuration.';
+  }
+
+  if (state.repository.tagMutability !== 'MUTABLE') {
+    const moving = req.tags.filter((tag) => isImmutableTag(tag, state.repository) && isMovingTag(tag, req.reuseTag));
+    if (moving.length) {
+      plan.warnings.push(
+        `Repository is ${state.repository.tagMutability}: tag(s) ${moving.join(', ')} are meant to move (latest, major/minor, branch) and will conflict on the next run that plans them. Exclude them with IMMUTABLE_WITH_EXCLUSION filters, or drop them from the tag rules.`,
+      );
+    }
+  }
+  return plan;
+}
+
+/** Tags that typically move between builds: latest, partial versions, branch names. */
+function isMovingTag(tag: string, reuseTag: string | undefined): boolean {
+  if (tag === reuseTag || /^[0-9a-f]{40}$/.test(tag) || /(^|-)sha-[0-9a-f]{7,40}/.test(tag)) return false;
+  if (tag === 'latest' || /^v?\d+(\.\d+)?$/.test(tag)) return true;
+  return !/\d+\.\d+\.\d+/.test(tag) && !/^pr-\d+$/.test(tag);
+}

@@ -1,0 +1,42 @@
+import type { Runner } from './runner.js';
+
+/**
+ * The CLI's runner: inputs from flags, outputs collected for one JSON document on
+ * stdout, logs on stderr with every masked value replaced by ***.
+ */
+export interface CliRunner extends Runner {
+  outputs: Record<string, string>;
+  state: Record<string, string>;
+}
+
+export function cliRunner(flags: Record<string, string>, env: NodeJS.ProcessEnv, write: (line: string) => void): CliRunner {
+  const secrets: string[] = [];
+  const redact = (text: string) => secrets.reduce((out, s) => out.split(s).join('***'), text);
+  const log = (prefix: string) => (message: string) => write(redact(`${prefix}${message}`));
+  const runner: CliRunner = {
+    outputs: {},
+    state: {},
+    input: (name) => flags[name] ?? '',
+    setOutput: (name, value) => {
+      runner.outputs[name] = value;
+    },
+    mask: (value) => {
+      if (value) secrets.push(value);
+    },
+    saveState: (name, value) => {
+      runner.state[name] = value;
+    },
+    exportVariable: () => undefined,
+    info: log(''),
+    notice: log('notice: '),
+    warning: log('warning: '),
+    debug: env.ECR_BUILD_PUSH_DEBUG ? log('debug: ') : () => undefined,
+    group: (title, fn) => {
+      write(title);
+      return fn();
+    },
+    summary: async () => undefined,
+    env,
+  };
+  return runner;
+}

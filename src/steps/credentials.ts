@@ -1,0 +1,66 @@
+import { readFile } from 'node:fs/promises';
+import { fetchIdToken } from '../aws/oidc.js';
+import { ActionError } from '../errors.js';
+import { withRetry } from '../retry.js';
+import type { RunReport } from '../report/run-report.js';
+import { timed } from '../report/run-report.js';
+import type { Runner } from '../runner/runner.js';
+import type { AwsSession } from '../aws/session.js';
+import type { Job } from './prepare.js';
+
+// The AWS SDK is the bulk of the bundle: loaded while the OIDC token is on its way.
+const loadSdk = () => import('../aws/session.js');
+
+/** Step 1: AWS credentials from the job's OIDC token (AssumeRoleWithWebIdentity), or the default chain. */
+export async function getAwsSession(job: Job, runner: Runner, report: RunReport, roleArn?: string): Promise<AwsSession> {
+  const region = requireRegion(job);
+  const sdk = loadSdk();
+  const plan = job.credentials;
+  if (plan.source === 'web-identity' || roleArn) {
+    const audience = job.inputs.auth.audience;
+    const tokenFile = plan.source === 'web-identity' ? plan.tokenFile : undefined;
+    const idToken = () =>
+      timed(report, 'oidc', () =>
+        tokenFile
+          ? readFile(tokenFile, 'utf8').then((t) => t.trim())
+          : withRetry('OIDC token request', () => fetchIdToken(runner.env, audience), job.retry),
+      );
+    const { assumeRoleWithWebIdentity } = await sdk;
+    return timed(report, 'sts', () =>
+      assumeRoleWithWebIdentity({
+        roleArn: roleArn ?? (plan.source === 'web-identity' ? plan.roleArn : ''),
+        sessionName: plan.source === 'web-identity' ? plan.sessionName : job.inputs.auth.roleSessionName ?? 'ecr-build-push',
+        durationSeconds: job.inputs.auth.roleDurationSeconds,
+        region,
+        idToken,
+        mask: (value) => runner.mask(value),
+        retry: job.retry,
+      }),
+    );
+  }
+  if (plan.source === 'default-chain' && plan.note) runner.notice(plan.note);
+  const { defaultChainSession } = await sdk;
+  return timed(report, 'sts', () => defaultChainSession(region, job.retry));
+}
+
+export function requireRegion(job: Job): string {
+  const region = job.inputs.auth.region;
+  if (!region) {
+    throw new ActionError(
+      'No AWS region: `aws-region` is not set, `registry` is not an ECR host, and AWS_REGION is not set.',
+      'Set `aws-region: eu-west-1` (the region of your ECR registry).',
+      'NoRegion',
+    );
+  }
+  return region;
+}
+
+/** `export-credentials: true`: later steps get the session as AWS_* variables (masked already). */
+export function exportCredentials(session: AwsSession, region: string, runner: Runner): void {
+  const c = session.credentials;
+  if (!c) return;
+  runner.exportVariable('AWS_ACCESS_KEY_ID', c.accessKeyId);
+  runner.exportVariable('AWS_SECRET_ACCESS_KEY', c.secretAccessKey);
+  if (c.sessionToken) runner.exportVariable('AWS_SESSION_TOKEN', c.sessionToken);
+  runner.exportVariable('AWS_REGION', region);
+}

@@ -1,0 +1,76 @@
+import { readImageLabels } from '../aws/image-labels.js';
+import { FINGERPRINT_LABEL } from '../plan/fingerprint.js';
+import { planPublish, type PublishPlan } from '../plan/publish-plan.js';
+import { timed, type RunReport } from '../report/run-report.js';
+import { planTags } from '../tags/engine.js';
+import { parseFlavor } from '../tags/rules.js';
+import type { TagPlan } from '../tags/types.js';
+import type { StoredImage } from '../aws/ecr.js';
+import type { Job } from './prepare.js';
+import type { OpenRegistry } from './registry.js';
+
+export interface RegistryPlan {
+  tags: TagPlan;
+  publish: PublishPlan;
+}
+
+/**
+ * Steps 3-4 against the registry: which planned tags exist (one BatchGetImage), whether
+ * `latest` would move backwards (ListImages, only when latest=auto adds it), and what
+ * the run does: build, or re-tag an image built from the same source and configuration.
+ */
+export async function planAgainstRegistry(job: Job, registry: OpenRegistry, report: RunReport): Promise<RegistryPlan> {
+  const { ecr } = registry;
+  let tags = job.tags;
+  if (!ecr) return { tags, publish: buildEverything(tags) };
+
+  const existing = await timed(report, 'ecr', () => ecr.imagesByTag(tags.tags));
+  report.awsCalls.push('ecr:BatchGetImage');
+  if (tags.latest && parseFlavor(job.inputs.tags.flavor).latest === 'auto') {
+    const existingTags = await timed(report, 'ecr', () => ecr.allTags());
+    report.awsCalls.push('ecr:ListImages');
+    tags = planTags(job.ctx, { ...job.tagRequest, existingTags });
+    if (job.reuseTag && !tags.tags.includes(job.reuseTag)) tags.tags.push(job.reuseTag);
+  }
+
+  const fingerprints = new Map<string, string | undefined>();
+  const distinct = new Map<string, StoredImage>();
+  for (const image of existing.values()) distinct.set(image.digest, image);
+  await timed(report, 'ecr', () =>
+    Promise.all(
+      [...distinct.values()].map(async (image) => {
+        const labels = await readImageLabels(registry.target, image, registry.login, ecr).catch(() => ({}) as Record<string, string>);
+        fingerprints.set(image.digest, labels[FINGERPRINT_LABEL]);
+      }),
+    ),
+  );
+
+  const reuseExisting = job.inputs.publish.reuseExisting && job.inputs.target.registries.length === 0;
+  const publish = planPublish(
+    {
+      tags: tags.tags,
+      reuseTag: job.reuseTag,
+      reuseExisting,
+      fingerprint: job.fingerprint,
+      onImmutableConflict: job.inputs.publish.onImmutableConflict,
+    },
+    { repository: registry.repository, existing, fingerprints },
+  );
+  if (job.inputs.publish.reuseExisting && !reuseExisting) {
+    publish.warnings.push('reuse-existing is not applied with extra `registries`: the image is built and pushed to every target.');
+  }
+  return { tags, publish };
+}
+
+function buildEverything(tags: TagPlan): PublishPlan {
+  return {
+    mode: 'build',
+    push: tags.tags,
+    put: [],
+    unchanged: [],
+    skipped: [],
+    conflicts: [],
+    warnings: [],
+    reason: 'ECR Public: images are always built and pushed.',
+  };
+}

@@ -1,0 +1,118 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { planCredentials, type CredentialPlan } from '../aws/credential-plan.js';
+import { readRunContext } from '../context/github-context.js';
+import type { RunContext } from '../context/types.js';
+import { ActionError } from '../errors.js';
+import { parseInputs } from '../inputs/parse.js';
+import type { InputFs } from '../inputs/validate.js';
+import type { Inputs } from '../inputs/types.js';
+import { buildFingerprint } from '../plan/fingerprint.js';
+import type { RetryPolicy } from '../retry.js';
+import type { Runner } from '../runner/runner.js';
+import { planTags } from '../tags/engine.js';
+import type { TagPlan, TagRequest } from '../tags/types.js';
+
+/** Everything decided before the first network call. */
+export interface Job {
+  inputs: Inputs;
+  ctx: RunContext;
+  repository: string;
+  tagRequest: TagRequest;
+  tags: TagPlan;
+  credentials: CredentialPlan;
+  dryRun: boolean;
+  /** Why the run is a dry run though `dry-run` is false (act without credentials). */
+  dryRunReason?: string;
+  fingerprint: string;
+  /** The tag that identifies this source for reuse: the full commit SHA tag, or tree-<hash>. */
+  reuseTag?: string;
+  retry: RetryPolicy;
+}
+
+/** Side effects the preparation needs, injectable for tests. */
+export interface PrepareDeps {
+  now: () => Date;
+  fs: InputFs;
+  /** git tree hash of a directory at HEAD (reuse-key: tree). */
+  treeHash: (dir: string) => string;
+}
+
+export const nodeDeps: PrepareDeps = {
+  now: () => new Date(),
+  fs: {
+    exists: (path) => existsSync(path),
+    isDirectory: (path) => existsSync(path) && statSync(path).isDirectory(),
+    readFile: (path) => readFileSync(path, 'utf8'),
+  },
+  treeHash: (dir) => execFileSync('git', ['rev-parse', `HEAD:${dir === '.' ? '' : dir}`], { encoding: 'utf8' }).trim(),
+};
+
+/** Validates every input, resolves the context and the tags, and decides where credentials come from. */
+export function prepareJob(runner: Runner, deps: PrepareDeps): Job {
+  const env = runner.env;
+  const inputs = parseInputs((name) => runner.input(name), env, deps.fs);
+  for (const { value } of inputs.build.secrets) runner.mask(value);
+  const ctx = readRunContext(env, (path) => readOptional(deps.fs, path), deps.now());
+  const repository = inputs.target.repository ?? defaultRepository(ctx);
+  const tagRequest: TagRequest = {
+    rules: inputs.tags.rules,
+    flavor: inputs.tags.flavor,
+    prHeadSha: inputs.tags.prHeadSha,
+    labels: inputs.build.labels,
+    annotations: inputs.build.annotations,
+  };
+  const tags = planTags(ctx, tagRequest);
+  const credentials = planCredentials(inputs.auth, ctx, env);
+  const reuseTag = chooseReuseTag(inputs, ctx, tags, deps);
+  if (reuseTag && !tags.tags.includes(reuseTag)) tags.tags.push(reuseTag);
+  return {
+    inputs,
+    ctx,
+    repository,
+    tagRequest,
+    tags,
+    credentials,
+    dryRun: inputs.dryRun || credentials.source === 'none',
+    dryRunReason: credentials.source === 'none' ? credentials.reason : undefined,
+    fingerprint: buildFingerprint(inputs.build),
+    reuseTag,
+    retry: {
+      maxAttempts: inputs.retry.maxAttempts,
+      budgetMs: inputs.retry.budgetSeconds * 1000,
+      log: (line) => runner.warning(line),
+    },
+  };
+}
+
+function readOptional(fs: InputFs, path: string): string | undefined {
+  return fs.exists(path) ? fs.readFile(path) : undefined;
+}
+
+function defaultRepository(ctx: RunContext): string {
+  const name = ctx.repository.split('/').pop()?.toLowerCase();
+  if (!name) {
+    throw new ActionError(
+      'No `repository` input and no GITHUB_REPOSITORY to default it from.',
+      'Set `repository: NAME` (the ECR repository name).',
+      'NoRepository',
+    );
+  }
+  return name;
+}
+
+function chooseReuseTag(inputs: Inputs, ctx: RunContext, tags: TagPlan, deps: PrepareDeps): string | undefined {
+  if (inputs.publish.reuseKey === 'tree') {
+    try {
+      return `tree-${deps.treeHash(inputs.build.context)}`;
+    } catch (error) {
+      throw new ActionError(
+        `reuse-key: tree needs the git tree hash of '${inputs.build.context}': ${(error as Error).message.split('\n')[0]}`,
+        'Run actions/checkout first (the context must be a directory committed at HEAD), or use `reuse-key: commit`.',
+        'NoTreeHash',
+      );
+    }
+  }
+  const sha = inputs.tags.prHeadSha && ctx.prHeadSha ? ctx.prHeadSha : ctx.sha;
+  return tags.tags.find((tag) => tag === sha);
+}

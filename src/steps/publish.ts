@@ -1,0 +1,153 @@
+import { join } from 'node:path';
+import { MEDIA_TYPES, type StoredImage } from '../aws/ecr.js';
+import { createBuilder } from '../docker/builder.js';
+import { buildxArgs, renderCommand, type BuildSpec } from '../docker/buildx-args.js';
+import { buildAndPush } from '../docker/buildx.js';
+import { planCache } from '../docker/cache.js';
+import { writeSecretFile, type JobDir } from '../docker/job-dir.js';
+import { EcrError } from '../errors.js';
+import { FINGERPRINT_LABEL } from '../plan/fingerprint.js';
+import type { PublishPlan } from '../plan/publish-plan.js';
+import { timed, type RunReport } from '../report/run-report.js';
+import type { Runner } from '../runner/runner.js';
+import type { RegistryPlan } from './plan.js';
+import type { Job } from './prepare.js';
+import type { OpenRegistry } from './registry.js';
+
+/** Fails before any build when immutable tags would have to move. */
+export function assertNoConflicts(plan: PublishPlan, uri: string): void {
+  if (plan.conflicts.length === 0) return;
+  const list = plan.conflicts.map((c) => `  ${uri}:${c.tag} -> ${c.digest}`).join('\n');
+  throw new EcrError(
+    `The repository is immutable and ${plan.conflicts.length} planned tag(s) already point at another image:\n${list}`,
+    'Nothing was built or pushed. Use `on-immutable-conflict: skip` to push the other tags and leave these, drop these tags from `tags`, or use IMMUTABLE_WITH_EXCLUSION for moving tags such as latest.',
+    'ImmutableTagConflict',
+  );
+}
+
+/** The buildx invocation for this run: every target's tags in one build. */
+export function buildSpec(job: Job, plan: RegistryPlan, registries: OpenRegistry[], dir: JobDir, push: boolean): { spec: BuildSpec; builder?: string } {
+  const b = job.inputs.build;
+  const primary = registries[0]!;
+  const cache = planCache({
+    mode: b.cache,
+    cacheFrom: b.cacheFrom,
+    cacheTo: b.cacheTo,
+    uri: primary.target.uri,
+    immutable: primary.repository.tagMutability === 'IMMUTABLE',
+    builder: b.builder,
+    remoteEndpoint: Boolean(b.buildkitEndpoint),
+    localDir: join(dir.root, 'buildkit-cache'),
+  });
+  const needsBuilder = b.buildkitEndpoint !== undefined || (!b.builder && (cache.needsContainerBuilder || b.platforms.length > 1));
+  const builder = b.builder ?? (needsBuilder ? `ecr-build-push-${job.ctx.runId}-${process.pid}` : undefined);
+  const secrets = [
+    ...b.secrets.map(({ key, value }) => ({ id: key, path: writeSecretFile(dir, key, value) })),
+    ...b.secretFiles.map(({ key, value }) => ({ id: key, path: value })),
+  ];
+  const pushTags = plan.publish.push;
+  const spec: BuildSpec = {
+    context: b.context,
+    file: b.file,
+    target: b.target,
+    buildArgs: b.buildArgs,
+    labels: { ...plan.tags.labels, [FINGERPRINT_LABEL]: job.fingerprint },
+    annotations: b.annotations,
+    platforms: b.platforms,
+    tags: registries.flatMap((r) => (r === primary ? pushTags : plan.tags.tags).map((tag) => `${r.target.uri}:${tag}`)),
+    secrets,
+    cacheFrom: cache.cacheFrom,
+    cacheTo: cache.cacheTo,
+    provenance: b.provenance,
+    sbom: b.sbom,
+    noCache: b.noCache,
+    pull: b.pull,
+    push,
+    load: b.load,
+    builder,
+    metadataFile: dir.metadataFile,
+    iidFile: dir.iidFile,
+  };
+  return { spec, builder: needsBuilder ? builder : undefined };
+}
+
+export function commandLine(spec: BuildSpec): string {
+  return renderCommand(buildxArgs(spec));
+}
+
+/**
+ * Step 5: build and push (one buildx invocation), or re-tag the existing image with
+ * PutImage. Fills the report as it goes so a failure still says what was pushed.
+ */
+export async function publish(
+  job: Job,
+  plan: RegistryPlan,
+  registries: OpenRegistry[],
+  dir: JobDir,
+  env: Record<string, string>,
+  runner: Runner,
+  report: RunReport,
+): Promise<void> {
+  const primary = registries[0]!;
+  const { publish: pp } = plan;
+  report.targets = registries.map((r) => ({ uri: r.target.uri, pushed: false, tags: r === primary ? [...pp.push, ...pp.put] : plan.tags.tags }));
+
+  if (pp.mode === 'reuse' && pp.image && primary.ecr) {
+    const image = pp.image;
+    runner.info(`Reusing ${primary.target.uri}@${image.digest}: ${pp.reason}`);
+    for (const tag of pp.put) await timed(report, 'put-image', () => primary.ecr!.putTag(image, tag));
+    report.digest = image.digest;
+    report.targets[0] = { ...report.targets[0]!, pushed: true, digest: image.digest };
+    report.platformDigests = platformDigests(image, defaultPlatform(job));
+    report.isIndex = isIndex(image.mediaType);
+  } else {
+    const { spec, builder } = buildSpec(job, plan, registries, dir, true);
+    report.command = commandLine(spec);
+    if (builder) {
+      await timed(report, 'builder', () => createBuilder(builder, job.inputs.build.buildkitEndpoint, env));
+      runner.saveState('builder', builder);
+    }
+    const result = await timed(report, 'build', () => buildAndPush(spec, env, job.retry));
+    report.metadata = result.metadataText;
+    report.imageId = result.metadata['containerimage.config.digest'] ?? result.imageId;
+    report.digest = result.metadata['containerimage.digest'];
+    if (!report.digest) throw new EcrError('buildx finished without reporting an image digest (metadata file has no containerimage.digest).');
+    const mediaType = result.metadata['containerimage.descriptor']?.mediaType ?? '';
+    report.isIndex = isIndex(mediaType);
+    report.targets = report.targets.map((t) => ({ ...t, pushed: true, digest: report.digest }));
+    const index = report.isIndex && primary.ecr ? await timed(report, 'ecr', () => primary.ecr!.manifest(report.digest!)) : undefined;
+    report.platformDigests = index ? platformDigests(index, defaultPlatform(job)) : { [defaultPlatform(job)]: report.digest };
+  }
+  if (primary.ecr) {
+    const described = await timed(report, 'ecr', () => primary.ecr!.describe(report.digest!));
+    report.sizeBytes = described?.sizeBytes;
+    const missing = plan.tags.tags.filter((t) => !pp.skipped.some((s) => s.tag === t) && !described?.tags.includes(t));
+    if (missing.length) report.warnings.push(`After the push, ECR does not list tag(s) ${missing.join(', ')} on ${report.digest}.`);
+  }
+  report.pushed = report.targets.every((t) => t.pushed);
+}
+
+function isIndex(mediaType: string): boolean {
+  return mediaType === MEDIA_TYPES[0] || mediaType === MEDIA_TYPES[1];
+}
+
+function defaultPlatform(job: Job): string {
+  if (job.inputs.build.platforms.length === 1) return job.inputs.build.platforms[0]!;
+  const arch = ({ x64: 'amd64', arm64: 'arm64', arm: 'arm/v7', ia32: '386', ppc64: 'ppc64le', s390x: 's390x' } as Record<string, string>)[process.arch];
+  return `linux/${arch ?? process.arch}`;
+}
+
+/** platform -> manifest digest from an index (attestation entries left out), or the one manifest. */
+export function platformDigests(image: StoredImage, fallbackPlatform: string): Record<string, string> {
+  const parsed = JSON.parse(image.manifest) as {
+    manifests?: { digest: string; platform?: { os: string; architecture: string; variant?: string } }[];
+  };
+  if (!parsed.manifests) return { [fallbackPlatform]: image.digest };
+  const out: Record<string, string> = {};
+  for (const m of parsed.manifests) {
+    const p = m.platform;
+    if (!p || p.os === 'unknown') continue;
+    out[[p.os, p.architecture, p.variant].filter(Boolean).join('/')] = m.digest;
+  }
+  return out;
+}

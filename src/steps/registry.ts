@@ -1,0 +1,77 @@
+import { Ecr, explainEcrError, type RegistryLogin, type RepositoryState } from '../aws/ecr.js';
+import { privateHost, resolveTarget, type RegistryTarget } from '../aws/registry-host.js';
+import type { AwsSession } from '../aws/session.js';
+import { dockerLogin } from '../docker/login.js';
+import type { ExtraTarget } from '../inputs/types.js';
+import { timed, type RunReport } from '../report/run-report.js';
+import type { Runner } from '../runner/runner.js';
+import { getAwsSession, requireRegion } from './credentials.js';
+import type { Job } from './prepare.js';
+
+/** A registry we can talk to: its ECR API (private registries), the login, the repository's settings. */
+export interface OpenRegistry {
+  target: RegistryTarget;
+  ecr?: Ecr;
+  login: RegistryLogin;
+  repository: RepositoryState;
+}
+
+const PUBLIC_REPOSITORY: RepositoryState = { tagMutability: 'MUTABLE', mutabilityExclusions: [], scanOnPush: false };
+
+/**
+ * Step 2: ECR. One GetAuthorizationToken and one DescribeRepositories, in parallel;
+ * the repository is created (or its settings applied) when the inputs ask for it.
+ */
+export async function openRegistry(
+  job: Job,
+  session: AwsSession,
+  runner: Runner,
+  report: RunReport,
+  spec?: ExtraTarget,
+): Promise<OpenRegistry> {
+  const region = spec?.region ?? requireRegion(job);
+  const registry = spec ? (spec.host ?? (spec.account ? privateHost(spec.account, region) : undefined)) : job.inputs.target.registry;
+  const target = resolveTarget(registry, job.repository, region, session.account);
+  const mask = (value: string) => runner.mask(value);
+  if (target.kind === 'public') {
+    const { publicLogin } = await import('../aws/ecr-public.js');
+    const login = await timed(report, 'ecr', () => publicLogin(session, job.retry, mask));
+    return { target, login, repository: PUBLIC_REPOSITORY };
+  }
+  const ecr = new Ecr(target, session, job.retry);
+  const [login, existing] = await timed(report, 'ecr', () => Promise.all([ecr.login(mask), ecr.repository()]));
+  report.awsCalls.push('ecr:GetAuthorizationToken', 'ecr:DescribeRepositories');
+  const settings = job.inputs.repository;
+  let repository = existing;
+  if (!repository) {
+    if (!settings.create) {
+      throw explainEcrError(Object.assign(new Error('not found'), { name: 'RepositoryNotFoundException' }), 'DescribeRepositories', target);
+    }
+    if (job.dryRun) {
+      report.warnings.push(`Repository ${target.uri} does not exist; a real run creates it (create-repository: true).`);
+      repository = { tagMutability: settings.tagMutability, mutabilityExclusions: settings.mutabilityExclusions, scanOnPush: settings.scanOnPush };
+    } else {
+      repository = await timed(report, 'ecr', () => ecr.createRepository(settings));
+      runner.info(`Created repository ${target.uri} (${settings.tagMutability}, scan on push: ${settings.scanOnPush}).`);
+    }
+  } else if (settings.updateSettings && !job.dryRun) {
+    repository = await timed(report, 'ecr', () => ecr.updateRepository(settings));
+  }
+  return { target, ecr, login, repository };
+}
+
+/** Extra targets (`registries`): each opened with the same session, or its own role. */
+export async function openExtraRegistries(job: Job, session: AwsSession, runner: Runner, report: RunReport): Promise<OpenRegistry[]> {
+  return Promise.all(
+    job.inputs.target.registries.map(async (spec) => {
+      const own = spec.roleToAssume ? await getAwsSession(job, runner, report, spec.roleToAssume) : session;
+      return openRegistry(job, own, runner, report, spec);
+    }),
+  );
+}
+
+export async function loginAll(registries: OpenRegistry[], env: Record<string, string>, job: Job, report: RunReport): Promise<void> {
+  await timed(report, 'docker-login', () =>
+    Promise.all(registries.map((r) => dockerLogin(r.target.host, r.login, env, job.retry))),
+  );
+}

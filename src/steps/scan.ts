@@ -1,0 +1,86 @@
+import type { Ecr } from '../aws/ecr.js';
+import { ScanGateError } from '../errors.js';
+import type { Severity } from '../inputs/types.js';
+import { timed, type RunReport, type ScanReport } from '../report/run-report.js';
+import type { Runner } from '../runner/runner.js';
+import type { Job } from './prepare.js';
+
+const ORDER: Severity[] = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'];
+
+/** The gate's verdict on severity counts. Pure. */
+export function judgeFindings(counts: Record<string, number>, threshold?: Severity): { failed: boolean; over: string[] } {
+  if (!threshold) return { failed: false, over: [] };
+  const limit = ORDER.indexOf(threshold);
+  const over = ORDER.slice(0, limit + 1).filter((s) => (counts[s] ?? 0) > 0);
+  return { failed: over.length > 0, over };
+}
+
+export interface ScanClock {
+  sleep: (ms: number) => Promise<void>;
+  now: () => number;
+}
+
+const realClock: ScanClock = { sleep: (ms) => new Promise((r) => setTimeout(r, ms)), now: () => Date.now() };
+
+/**
+ * `scan: wait`: start a scan unless the repository scans on push, poll the findings
+ * with backoff until COMPLETE or `scan-timeout`, then apply `fail-on-severity`.
+ * Timeouts and unsupported images are reported as such, never passed silently.
+ */
+export async function scanGate(
+  job: Job,
+  ecr: Ecr,
+  digest: string,
+  scanOnPush: boolean,
+  runner: Runner,
+  report: RunReport,
+  clock: ScanClock = realClock,
+): Promise<void> {
+  const { failOnSeverity, timeoutSeconds } = job.inputs.scan;
+  const deadline = clock.now() + timeoutSeconds * 1000;
+  const result: ScanReport = { status: 'PENDING', counts: {}, verdict: 'not-scanned', threshold: failOnSeverity };
+  report.scan = result;
+  await timed(report, 'scan', async () => {
+    if (!scanOnPush) await ecr.startScan(digest);
+    let wait = 1000;
+    for (;;) {
+      const state = await ecr.scanFindings(digest);
+      if (state) {
+        result.status = state.status;
+        result.counts = state.counts;
+        if (state.status === 'COMPLETE' || state.status === 'ACTIVE') break;
+        if (state.status === 'UNSUPPORTED_IMAGE' || state.status === 'FAILED') {
+          result.verdict = 'unsupported';
+          break;
+        }
+      }
+      if (clock.now() + wait > deadline) {
+        result.verdict = 'timeout';
+        break;
+      }
+      await clock.sleep(wait);
+      wait = Math.min(wait * 2, 15_000);
+    }
+  });
+  if (result.verdict === 'timeout' || result.verdict === 'unsupported') {
+    const why = result.verdict === 'timeout' ? `no result within ${timeoutSeconds}s (status ${result.status})` : `status ${result.status}`;
+    if (failOnSeverity) {
+      throw new ScanGateError(
+        `Scan gate could not decide for ${digest}: ${why}.`,
+        'The image was pushed. Raise `scan-timeout`, or check the repository scanning configuration (UNSUPPORTED_IMAGE: the base OS is not supported by basic scanning).',
+        'ScanUndecided',
+      );
+    }
+    runner.warning(`Image scan: ${why}.`);
+    return;
+  }
+  const verdict = judgeFindings(result.counts, failOnSeverity);
+  result.verdict = verdict.failed ? 'failed' : 'passed';
+  if (verdict.failed) {
+    throw new ScanGateError(
+      `Scan gate failed: findings at or above ${failOnSeverity}: ${verdict.over.map((s) => `${s}=${result.counts[s]}`).join(', ')}.`,
+      'The image was pushed (see the outputs), but the step fails so later steps do not deploy it. Fix the findings, or raise `fail-on-severity`.',
+      'ScanGateFailed',
+    );
+  }
+}

@@ -1,0 +1,77 @@
+import type { RunContext } from '../context/types.js';
+import type { KeyValue } from '../inputs/types.js';
+
+export interface TagRequest {
+  /** Raw `tags` input (metadata-action rules, one per line or comma-separated lines); empty = ECR defaults. */
+  rules: string;
+  /** Raw `flavor` input. */
+  flavor: string;
+  /** Pull requests: tag the head commit rather than the merge commit. */
+  prHeadSha: boolean;
+  /** Tags already in the repository (for `latest` never moving backwards); undefined = unknown. */
+  existingTags?: string[];
+  /** User labels (override the OCI defaults). */
+  labels: KeyValue[];
+  /** User annotations. */
+  annotations: KeyValue[];
+}
+
+export interface TagPlan {
+  /** Tag names (not full references), in metadata-action's order, deduplicated, valid. */
+  tags: string[];
+  /** The version resolved by the highest-priority rule (metadata-action's `version` output). */
+  version: string;
+  /** Whether `latest` is among the tags. */
+  latest: boolean;
+  /** OCI labels + user labels. */
+  labels: Record<string, string>;
+  /** Annotations (OCI defaults + user), keys without level prefix. */
+  annotations: Record<string, string>;
+  /** Rewrites (invalid characters, over-long tags) and withheld `latest`: one line each, naming the rule. */
+  warnings: string[];
+  /** Rules that produced nothing for this event and why. */
+  notes: { rule: string; reason: string }[];
+}
+
+export type TagRuleType = 'schedule' | 'semver' | 'pep440' | 'match' | 'edge' | 'ref' | 'raw' | 'sha';
+
+/** Attributes every rule type takes. */
+interface RuleBase {
+  /** 1-based line in the `tags` input; 0 for the built-in ECR defaults. */
+  line: number;
+  /** The rule as written (trimmed), for messages; defaults read `default: …`. */
+  text: string;
+  /** `true`, `false` or a `{{…}}` expression that renders to one of them. */
+  enable: string;
+  priority: number;
+  /** Undefined = the flavor's prefix/suffix applies (metadata-action: an explicit attribute replaces it). */
+  prefix?: string;
+  suffix?: string;
+}
+
+export type TagRule =
+  | (RuleBase & { type: 'schedule'; pattern: string })
+  | (RuleBase & {
+      type: 'semver' | 'pep440';
+      pattern: string;
+      /** Version to use instead of the git tag ('' = the git tag). */
+      value: string;
+      /** Regex applied to the version source; capture group 1 is the version ('' = none). */
+      match: string;
+      /** ECR defaults only: skip when the major version is 0. */
+      skipZeroMajor?: boolean;
+    })
+  | (RuleBase & { type: 'match'; pattern: string; group: number; value: string })
+  | (RuleBase & { type: 'edge'; branch: string })
+  | (RuleBase & { type: 'ref'; event: 'branch' | 'tag' | 'pr' })
+  | (RuleBase & { type: 'raw'; value: string })
+  | (RuleBase & { type: 'sha'; format: 'short' | 'long' });
+
+export interface Flavor {
+  latest: 'auto' | 'true' | 'false';
+  prefix: string;
+  /** Apply `prefix` to `latest` too. */
+  prefixLatest: boolean;
+  suffix: string;
+  suffixLatest: boolean;
+}

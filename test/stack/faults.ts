@@ -1,0 +1,59 @@
+/**
+ * The fault switch and the request log, shared by every server of the stack
+ * (OIDC issuer, AWS emulator, registry proxy). Tests set faults through the
+ * control API; each server asks `takeFault(target)` before answering.
+ *
+ * Targets: `oidc:token`, `sts:<Operation>`, `ecr:<Operation>`, `ecr-public:<Operation>`,
+ * `registry:blob-upload` (POST/PATCH/PUT under /blobs/uploads), `registry:manifest-put`,
+ * `registry:any`. A fault applies to the next `count` matching requests.
+ */
+export interface Fault {
+  target: string;
+  /** Requests it still applies to. */
+  count: number;
+  /** status: answer with an error (HTTP status + AWS error code); reset: destroy the socket;
+   *  latency: delay then answer normally. */
+  kind: 'status' | 'reset' | 'latency';
+  status?: number;
+  code?: string;
+  message?: string;
+  latencyMs?: number;
+  /** For reset on uploads: bytes of the request body to read before cutting the connection. */
+  afterBytes?: number;
+}
+
+export interface LoggedRequest {
+  time: string;
+  service: 'oidc' | 'sts' | 'ecr' | 'ecr-public' | 'registry';
+  operation: string;
+  status: number;
+  fault?: string;
+}
+
+const faults: Fault[] = [];
+const log: LoggedRequest[] = [];
+
+export function setFaults(list: Fault[]): void {
+  faults.splice(0, faults.length, ...list.map((f) => ({ ...f })));
+}
+
+/** The fault for this request, if one is armed; consumes one use of it. */
+export function takeFault(target: string): Fault | undefined {
+  const fault = faults.find((f) => f.count > 0 && (f.target === target || f.target === target.split(':')[0] + ':any'));
+  if (!fault) return undefined;
+  fault.count -= 1;
+  return fault;
+}
+
+export function record(entry: Omit<LoggedRequest, 'time'>): void {
+  log.push({ time: new Date().toISOString(), ...entry });
+}
+
+export function requestLog(): LoggedRequest[] {
+  return [...log];
+}
+
+export function resetFaultsAndLog(): void {
+  faults.length = 0;
+  log.length = 0;
+}
