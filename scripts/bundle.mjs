@@ -10,7 +10,10 @@ import { rm, writeFile } from 'node:fs/promises';
 const noHttpClient = {
   name: 'no-actions-http-client',
   setup(b) {
-    b.onResolve({ filter: /^@actions\/http-client(\/.*)?$/ }, () => ({ path: 'http-client', namespace: 'stub' }));
+    b.onResolve({ filter: /^@actions\/http-client(\/.*)?$/ }, () => ({
+      path: 'http-client',
+      namespace: 'stub',
+    }));
     b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
       contents:
         'const fail = () => { throw new Error("@actions/http-client is not bundled: use src/aws/oidc.ts"); };\n' +
@@ -23,7 +26,7 @@ const noHttpClient = {
 
 await rm('dist', { recursive: true, force: true });
 const result = await build({
-  entryPoints: { main: 'src/main.ts', post: 'src/post.ts', cli: 'src/cli.ts' },
+  entryPoints: { main: 'src/action.ts', post: 'src/post.ts', cli: 'src/cli.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,

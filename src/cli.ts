@@ -36,7 +36,9 @@ const git: GitReader = {
 
 function gitOut(args: string[]): string | undefined {
   try {
-    return execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || undefined;
+    return (
+      execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || undefined
+    );
   } catch {
     return undefined;
   }
@@ -52,7 +54,12 @@ async function cli(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: rest, options, strict: true, allowPositionals: false });
   const flags = values as Record<string, string>;
   if (command === 'plan') flags['dry-run'] = 'true';
-  const runner = cliRunner(flags, ciEnvironment(process.env, git), (line) => process.stderr.write(`${line}\n`));
+  const runner = cliRunner(flags, ciEnvironment(process.env, git), (line) =>
+    process.stderr.write(`${line}\n`),
+  );
+  // stdout carries one JSON document: docker's progress (written to stdout by @actions/exec) goes to stderr.
+  const toStdout = process.stdout.write.bind(process.stdout);
+  process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
   try {
     if (command === 'login') await login(runner);
     else await main(runner);
@@ -61,9 +68,14 @@ async function cli(argv: string[]): Promise<number> {
     process.stderr.write(`error: ${describeFailure(error)}\n`);
     return 1;
   } finally {
-    process.stdout.write(`${JSON.stringify(runner.outputs, null, 2)}\n`);
+    toStdout(`${JSON.stringify(runner.outputs, null, 2)}\n`);
     // The CLI is its own post step.
-    const problems = await cleanup({ jobDir: runner.state['job-dir'] ?? '', hosts: runner.state.hosts ?? '', builder: runner.state.builder ?? '', env: process.env });
+    const problems = await cleanup({
+      jobDir: runner.state['job-dir'] ?? '',
+      hosts: runner.state.hosts ?? '',
+      builder: runner.state.builder ?? '',
+      env: process.env,
+    });
     for (const p of problems) process.stderr.write(`warning: cleanup: ${p}\n`);
   }
 }
@@ -74,7 +86,9 @@ async function login(runner: CliRunner): Promise<void> {
   const report = emptyReport(false);
   const session = await getAwsSession(job, runner, report);
   const registry = await openRegistry(job, session, runner, report);
-  const env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined),
+  );
   await dockerLogin(registry.target.host, registry.login, env, job.retry);
   runner.setOutput('registry', registry.target.host);
   runner.setOutput('repository-uri', registry.target.uri);

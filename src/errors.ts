@@ -27,7 +27,11 @@ export class InputError extends ActionError {
     readonly expected: string,
     hint?: string,
   ) {
-    super(`Input '${input}' is invalid: got ${JSON.stringify(value)}, expected ${expected}.`, hint, 'InputError');
+    super(
+      `Input '${input}' is invalid: got ${JSON.stringify(value)}, expected ${expected}.`,
+      hint,
+      'InputError',
+    );
   }
 }
 

@@ -20,11 +20,12 @@ export const STATE = { jobDir: 'job-dir', hosts: 'hosts', builder: 'builder' } a
  * (outputs and summary are written either way).
  */
 export async function main(runner: Runner, deps: PrepareDeps = nodeDeps): Promise<RunReport> {
-  const job = prepareJob(runner, deps);
-  const report = startReport(job);
-  if (job.dryRunReason) runner.notice(job.dryRunReason);
+  const report = emptyReport(false);
   let plan: RegistryPlan | undefined;
   try {
+    const job = prepareJob(runner, deps);
+    startReport(report, job);
+    if (job.dryRunReason) runner.notice(job.dryRunReason);
     if (job.dryRun && !canCallAws(job, runner.env)) {
       await offlineDryRun(job, runner, report);
       return report;
@@ -33,7 +34,8 @@ export async function main(runner: Runner, deps: PrepareDeps = nodeDeps): Promis
     // 1. AWS credentials
     const session = await getAwsSession(job, runner, report);
     report.account = session.account;
-    if (job.inputs.auth.exportCredentials && !job.dryRun) exportCredentials(session, requireRegion(job), runner);
+    if (job.inputs.auth.exportCredentials && !job.dryRun)
+      exportCredentials(session, requireRegion(job), runner);
 
     // 2. ECR: token and repository (every target)
     const primary = await openRegistry(job, session, runner, report);
@@ -56,7 +58,8 @@ export async function main(runner: Runner, deps: PrepareDeps = nodeDeps): Promis
     assertNoConflicts(plan.publish, primary.target.uri);
     if (job.dryRun) {
       report.command = commandLine(buildSpec(job, plan, registries, dir, false).spec);
-      if (job.inputs.buildInDryRun) await buildAndPush(buildSpec(job, plan, registries, dir, false).spec, env, job.retry);
+      if (job.inputs.buildInDryRun)
+        await buildAndPush(buildSpec(job, plan, registries, dir, false).spec, env, job.retry);
       return report;
     }
     await loggedIn;
@@ -75,12 +78,11 @@ export async function main(runner: Runner, deps: PrepareDeps = nodeDeps): Promis
   }
 }
 
-function startReport(job: Job): RunReport {
-  const report = emptyReport(job.dryRun);
+function startReport(report: RunReport, job: Job): void {
+  report.dryRun = job.dryRun;
   report.dryRunReason = job.dryRunReason;
   report.platforms = job.inputs.build.platforms;
   applyTags(report, { tags: job.tags });
-  return report;
 }
 
 function applyTags(report: RunReport, plan: Pick<RegistryPlan, 'tags'> & Partial<RegistryPlan>): void {
@@ -104,7 +106,13 @@ function describeTarget(report: RunReport, registry: OpenRegistry): void {
   report.repositoryUri = registry.target.uri;
 }
 
-const CHAIN_VARIABLES = ['AWS_ACCESS_KEY_ID', 'AWS_PROFILE', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI'];
+const CHAIN_VARIABLES = [
+  'AWS_ACCESS_KEY_ID',
+  'AWS_PROFILE',
+  'AWS_WEB_IDENTITY_TOKEN_FILE',
+  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+];
 
 /** A dry run calls AWS (read-only) only when credentials are at hand. */
 function canCallAws(job: Job, env: NodeJS.ProcessEnv): boolean {
@@ -117,12 +125,28 @@ function canCallAws(job: Job, env: NodeJS.ProcessEnv): boolean {
 async function offlineDryRun(job: Job, runner: Runner, report: RunReport): Promise<void> {
   const region = job.inputs.auth.region ?? 'REGION';
   const target = resolveTarget(job.inputs.target.registry, job.repository, region, 'ACCOUNT_ID');
-  const registry: OpenRegistry = { target, login: { username: '', password: '' }, repository: { tagMutability: 'MUTABLE', mutabilityExclusions: [], scanOnPush: false } };
+  const registry: OpenRegistry = {
+    target,
+    login: { username: '', password: '' },
+    repository: { tagMutability: 'MUTABLE', mutabilityExclusions: [], scanOnPush: false },
+    exists: false,
+  };
   describeTarget(report, registry);
-  report.warnings.push('No AWS credentials: no AWS call was made; existing tags, reuse and repository settings were not checked.');
+  report.warnings.push(
+    'No AWS credentials: no AWS call was made; existing tags, reuse and repository settings were not checked.',
+  );
   const plan = {
     tags: job.tags,
-    publish: { mode: 'build' as const, push: job.tags.tags, put: [], unchanged: [], skipped: [], conflicts: [], warnings: [], reason: 'dry run without credentials' },
+    publish: {
+      mode: 'build' as const,
+      push: job.tags.tags,
+      put: [],
+      unchanged: [],
+      skipped: [],
+      conflicts: [],
+      warnings: [],
+      reason: 'dry run without credentials',
+    },
   };
   const dir = createJobDir(runner.env);
   runner.saveState(STATE.jobDir, dir.root);

@@ -33,6 +33,8 @@ const RETRYABLE_NAMES = new Set([
   'ProvisionedThroughputExceededException',
   'SlowDown',
   'IDPCommunicationError',
+  // The SDK names STS errors by class: IDPCommunicationError arrives as IDPCommunicationErrorException.
+  'IDPCommunicationErrorException',
   'InternalFailure',
   'InternalError',
   'InternalServerError',
@@ -49,6 +51,7 @@ const FATAL_NAMES = new Set([
   'AccessDenied',
   'AccessDeniedException',
   'InvalidIdentityToken',
+  'InvalidIdentityTokenException',
   'ExpiredTokenException',
   'ExpiredToken',
   'RepositoryNotFoundException',
@@ -57,7 +60,14 @@ const FATAL_NAMES = new Set([
   'AbortError',
 ]);
 
-const NETWORK_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'ECONNREFUSED', 'EPIPE', 'EAI_AGAIN', 'ECONNABORTED']);
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ECONNREFUSED',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ECONNABORTED',
+]);
 
 // Docker and buildx report registry failures only as text. The fatal ones are checked first: a denied
 // push that also mentions a dropped connection is still denied.
@@ -114,7 +124,9 @@ function matchingLine(text: string, pattern: RegExp): string {
 }
 
 function classifyText(text: string): Classification | undefined {
-  for (const pattern of FATAL_TEXT) if (pattern.test(text)) return { retryable: false, reason: matchingLine(text, pattern) };
+  for (const pattern of FATAL_TEXT) {
+    if (pattern.test(text)) return { retryable: false, reason: matchingLine(text, pattern) };
+  }
   for (const pattern of RETRYABLE_TEXT) {
     if (pattern.test(text)) return { retryable: true, reason: matchingLine(text, pattern) };
   }
@@ -146,7 +158,9 @@ function classify(err: unknown, depth: number): Classification {
   if (code && (NETWORK_CODES.has(code) || code.startsWith('UND_ERR_'))) {
     return { retryable: true, reason: `${code}: ${message}` };
   }
-  if (status !== undefined) return { retryable: status >= 500 || status === 408 || status === 429, reason: summary };
+  if (status !== undefined) {
+    return { retryable: status >= 500 || status === 408 || status === 429, reason: summary };
+  }
   const byText = classifyText(output ?? str(e.message) ?? '');
   if (byText) return byText;
   // fetch() reports a dropped socket as TypeError('fetch failed') with the socket error as `cause`.

@@ -1,7 +1,8 @@
 import { parseInputs, type InputFs } from '../../src/inputs/parse.js';
 import type { Inputs } from '../../src/inputs/types.js';
 
-export const POLICY = '{"rules":[{"rulePriority":1,"selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":14},"action":{"type":"expire"}}]}';
+export const POLICY =
+  '{"rules":[{"rulePriority":1,"selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":14},"action":{"type":"expire"}}]}';
 
 /** A workspace: a Dockerfile at the root, app/ with its own, docker/ with a named one, empty/ with none. */
 const FILES: Record<string, string> = {

@@ -1,19 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { InputError, ValidationError } from '../../src/errors.js';
+import { InputError, TagRuleError, ValidationError, type ActionError } from '../../src/errors.js';
 import type { Inputs } from '../../src/inputs/types.js';
 import { parse, POLICY } from './fixtures.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/gha-ecr-push';
 const HOST = '123456789012.dkr.ecr.eu-central-1.amazonaws.com';
 
-function problemsOf(inputs: Record<string, string>, env: Record<string, string> = {}): InputError[] {
+function problemsOf(inputs: Record<string, string>, env: Record<string, string> = {}): ActionError[] {
   try {
     parse(inputs, env);
   } catch (err) {
     expect(err).toBeInstanceOf(ValidationError);
-    return (err as ValidationError).problems as InputError[];
+    return (err as ValidationError).problems;
   }
   throw new Error('expected a ValidationError');
+}
+
+/** The input a problem is about: InputErrors name it; tag rule errors start with `tags` or `flavor`. */
+function inputOf(problem: ActionError): string | undefined {
+  if (problem instanceof InputError) return problem.input;
+  if (problem instanceof TagRuleError) return problem.message.split(' ')[0];
+  return undefined;
 }
 
 type BadRow = [label: string, inputs: Record<string, string>, input: string, fragments: string[]];
@@ -22,97 +29,407 @@ type BadRow = [label: string, inputs: Record<string, string>, input: string, fra
 // and hint: the value received and what is expected.
 const BAD: BadRow[] = [
   // auth
-  ['ARN with a short account', { 'role-to-assume': 'arn:aws:iam::12345:role/x' }, 'role-to-assume', ['"arn:aws:iam::12345:role/x"', 'IAM role ARN', 'must be 12 digits']],
-  ['role name without account', { 'role-to-assume': 'gha-ecr-push' }, 'role-to-assume', ['"gha-ecr-push"', 'arn:aws:iam::ACCOUNT_ID:role/gha-ecr-push']],
-  ['user ARN', { 'role-to-assume': 'arn:aws:iam::123456789012:user/bob' }, 'role-to-assume', ['user/bob', 'is not a role']],
-  ['session ARN', { 'role-to-assume': 'arn:aws:sts::123456789012:assumed-role/deploy/s1' }, 'role-to-assume', ['assumed-role/deploy/s1', 'arn:aws:iam::123456789012:role/deploy']],
-  ['wrong partition', { 'role-to-assume': 'arn:azure:iam::123456789012:role/x' }, 'role-to-assume', ['"arn:azure:iam::123456789012:role/x"', 'IAM role ARN']],
-  ['region without number', { 'aws-region': 'eu-west' }, 'aws-region', ['"eu-west"', 'an AWS region like eu-west-1', 'did you mean "eu-west-1"']],
-  ['uppercase region', { 'aws-region': 'EU-WEST-1' }, 'aws-region', ['"EU-WEST-1"', 'Did you mean "eu-west-1"']],
-  ['availability zone', { 'aws-region': 'us-east-1a' }, 'aws-region', ['"us-east-1a"', 'the region is "us-east-1"']],
-  ['audience with a space', { audience: 'sts amazonaws.com' }, 'audience', ['"sts amazonaws.com"', 'without spaces']],
-  ['duration too short', { 'role-duration-seconds': '600' }, 'role-duration-seconds', ['"600"', 'an integer from 900 to 43200']],
-  ['duration too long', { 'role-duration-seconds': '86400' }, 'role-duration-seconds', ['"86400"', 'from 900 to 43200']],
-  ['duration with unit', { 'role-duration-seconds': '1h' }, 'role-duration-seconds', ['"1h"', 'without a unit']],
-  ['session name too long', { 'role-session-name': 'x'.repeat(65) }, 'role-session-name', [`"${'x'.repeat(65)}"`, '2-64 characters']],
+  [
+    'ARN with a short account',
+    { 'role-to-assume': 'arn:aws:iam::12345:role/x' },
+    'role-to-assume',
+    ['"arn:aws:iam::12345:role/x"', 'IAM role ARN', 'must be 12 digits'],
+  ],
+  [
+    'role name without account',
+    { 'role-to-assume': 'gha-ecr-push' },
+    'role-to-assume',
+    ['"gha-ecr-push"', 'arn:aws:iam::ACCOUNT_ID:role/gha-ecr-push'],
+  ],
+  [
+    'user ARN',
+    { 'role-to-assume': 'arn:aws:iam::123456789012:user/bob' },
+    'role-to-assume',
+    ['user/bob', 'is not a role'],
+  ],
+  [
+    'session ARN',
+    { 'role-to-assume': 'arn:aws:sts::123456789012:assumed-role/deploy/s1' },
+    'role-to-assume',
+    ['assumed-role/deploy/s1', 'arn:aws:iam::123456789012:role/deploy'],
+  ],
+  [
+    'wrong partition',
+    { 'role-to-assume': 'arn:azure:iam::123456789012:role/x' },
+    'role-to-assume',
+    ['"arn:azure:iam::123456789012:role/x"', 'IAM role ARN'],
+  ],
+  [
+    'region without number',
+    { 'aws-region': 'eu-west' },
+    'aws-region',
+    ['"eu-west"', 'an AWS region like eu-west-1', 'did you mean "eu-west-1"'],
+  ],
+  [
+    'uppercase region',
+    { 'aws-region': 'EU-WEST-1' },
+    'aws-region',
+    ['"EU-WEST-1"', 'Did you mean "eu-west-1"'],
+  ],
+  [
+    'availability zone',
+    { 'aws-region': 'us-east-1a' },
+    'aws-region',
+    ['"us-east-1a"', 'the region is "us-east-1"'],
+  ],
+  [
+    'audience with a space',
+    { audience: 'sts amazonaws.com' },
+    'audience',
+    ['"sts amazonaws.com"', 'without spaces'],
+  ],
+  [
+    'duration too short',
+    { 'role-duration-seconds': '600' },
+    'role-duration-seconds',
+    ['"600"', 'an integer from 900 to 43200'],
+  ],
+  [
+    'duration too long',
+    { 'role-duration-seconds': '86400' },
+    'role-duration-seconds',
+    ['"86400"', 'from 900 to 43200'],
+  ],
+  [
+    'duration with unit',
+    { 'role-duration-seconds': '1h' },
+    'role-duration-seconds',
+    ['"1h"', 'without a unit'],
+  ],
+  [
+    'session name too long',
+    { 'role-session-name': 'x'.repeat(65) },
+    'role-session-name',
+    [`"${'x'.repeat(65)}"`, '2-64 characters'],
+  ],
   ['session name too short', { 'role-session-name': 'x' }, 'role-session-name', ['"x"', '2-64 characters']],
-  ['session name characters', { 'role-session-name': 'deploy my/app' }, 'role-session-name', ['"deploy my/app"', 'For example "deploy-my-app"']],
-  ['boolean yes', { 'export-credentials': 'yes' }, 'export-credentials', ['"yes"', 'true or false', 'Write true']],
+  [
+    'session name characters',
+    { 'role-session-name': 'deploy my/app' },
+    'role-session-name',
+    ['"deploy my/app"', 'For example "deploy-my-app"'],
+  ],
+  [
+    'boolean yes',
+    { 'export-credentials': 'yes' },
+    'export-credentials',
+    ['"yes"', 'true or false', 'Write true'],
+  ],
   // target
-  ['account with 11 digits', { registry: '12345678901' }, 'registry', ['"12345678901"', '12-digit account id', 'this has 11', 'quote it']],
+  [
+    'account with 11 digits',
+    { registry: '12345678901' },
+    'registry',
+    ['"12345678901"', '12-digit account id', 'this has 11', 'quote it'],
+  ],
   ['not an ECR host', { registry: 'ghcr.io' }, 'registry', ['"ghcr.io"', 'an ECR host']],
-  ['host with scheme', { registry: `https://${HOST}` }, 'registry', [`"https://${HOST}"`, `without the scheme: "${HOST}"`]],
-  ['host with repository', { registry: `${HOST}/app` }, 'registry', [`"${HOST}/app"`, 'put the repository name in `repository`']],
-  ['host with bad region', { registry: '123456789012.dkr.ecr.europe.amazonaws.com' }, 'registry', ['europe.amazonaws.com"', '"europe" is not a region']],
-  ['public registry with repository', { registry: 'public.ecr.aws/alias/app' }, 'registry', ['"public.ecr.aws/alias/app"', '`repository`']],
-  ['repository with uppercase', { repository: 'My-App' }, 'repository', ['"My-App"', 'lowercase letters', 'lowercase: "my-app"']],
-  ['repository with a trailing separator', { repository: 'app_' }, 'repository', ['"app_"', 'starting and ending with a letter or digit']],
+  [
+    'host with scheme',
+    { registry: `https://${HOST}` },
+    'registry',
+    [`"https://${HOST}"`, `without the scheme: "${HOST}"`],
+  ],
+  [
+    'host with repository',
+    { registry: `${HOST}/app` },
+    'registry',
+    [`"${HOST}/app"`, 'put the repository name in `repository`'],
+  ],
+  [
+    'host with bad region',
+    { registry: '123456789012.dkr.ecr.europe.amazonaws.com' },
+    'registry',
+    ['europe.amazonaws.com"', '"europe" is not a region'],
+  ],
+  [
+    'public registry with repository',
+    { registry: 'public.ecr.aws/alias/app' },
+    'registry',
+    ['"public.ecr.aws/alias/app"', '`repository`'],
+  ],
+  [
+    'repository with uppercase',
+    { repository: 'My-App' },
+    'repository',
+    ['"My-App"', 'lowercase letters', 'lowercase: "my-app"'],
+  ],
+  [
+    'repository with a trailing separator',
+    { repository: 'app_' },
+    'repository',
+    ['"app_"', 'starting and ending with a letter or digit'],
+  ],
   ['repository too short', { repository: 'a' }, 'repository', ['"a"', '2-256']],
   ['repository with a tag', { repository: 'app:latest' }, 'repository', ['"app:latest"', 'use `tags`']],
-  ['repository with host', { repository: `${HOST}/app` }, 'repository', [`"${HOST}/app"`, 'registry host in `registry`']],
-  ['registries account without region', { registries: '123456789012' }, 'registries', ['"123456789012"', 'ACCOUNT/REGION', 'Add the region']],
-  ['registries bad role', { registries: '123456789012/eu-west-1=deploy' }, 'registries', ['"deploy"', 'arn:aws:iam::ACCOUNT_ID:role/deploy']],
+  [
+    'repository with host',
+    { repository: `${HOST}/app` },
+    'repository',
+    [`"${HOST}/app"`, 'registry host in `registry`'],
+  ],
+  [
+    'registries account without region',
+    { registries: '123456789012' },
+    'registries',
+    ['"123456789012"', 'ACCOUNT/REGION', 'Add the region'],
+  ],
+  [
+    'registries bad role',
+    { registries: '123456789012/eu-west-1=deploy' },
+    'registries',
+    ['"deploy"', 'arn:aws:iam::ACCOUNT_ID:role/deploy'],
+  ],
   ['registries bad region', { registries: '123456789012/eu-west' }, 'registries', ['"eu-west"', 'eu-west-1']],
-  ['registries docker hub', { registries: 'docker.io/library' }, 'registries', ['"docker.io/library"', 'public.ecr.aws/ALIAS', 'line 1']],
+  [
+    'registries role left empty',
+    { registries: 'public.ecr.aws/my-alias=' },
+    'registries',
+    ['got ""', 'IAM role ARN'],
+  ],
+  [
+    'registries docker hub',
+    { registries: 'docker.io/library' },
+    'registries',
+    ['"docker.io/library"', 'public.ecr.aws/ALIAS', 'line 1'],
+  ],
   // build
-  ['platform typo', { platforms: 'linux/amd46' }, 'platforms', ['"linux/amd46"', 'os/arch[/variant]', 'Did you mean "linux/amd64"']],
-  ['uname arch', { platforms: 'linux/x86_64' }, 'platforms', ['"linux/x86_64"', 'Did you mean "linux/amd64"']],
-  ['aarch64', { platforms: 'linux/amd64,linux/aarch64' }, 'platforms', ['"linux/aarch64"', 'Did you mean "linux/arm64"']],
+  [
+    'platform typo',
+    { platforms: 'linux/amd46' },
+    'platforms',
+    ['"linux/amd46"', 'os/arch[/variant]', 'Did you mean "linux/amd64"'],
+  ],
+  [
+    'uname arch',
+    { platforms: 'linux/x86_64' },
+    'platforms',
+    ['"linux/x86_64"', 'Did you mean "linux/amd64"'],
+  ],
+  [
+    'aarch64',
+    { platforms: 'linux/amd64,linux/aarch64' },
+    'platforms',
+    ['"linux/aarch64"', 'Did you mean "linux/arm64"'],
+  ],
   ['platform without os', { platforms: 'arm64' }, 'platforms', ['"arm64"', 'Did you mean "linux/arm64"']],
-  ['build-arg without =', { 'build-args': 'A=1\nVERSION' }, 'build-args', ['"VERSION"', 'KEY=VALUE', 'line 2', 'one line per entry']],
+  [
+    'build-arg without =',
+    { 'build-args': 'A=1\nVERSION' },
+    'build-args',
+    ['"VERSION"', 'KEY=VALUE', 'line 2', 'one line per entry'],
+  ],
   ['label with empty key', { labels: 'a=b\n\n=c' }, 'labels', ['"=c"', 'non-empty key', 'line 3']],
   ['annotation key with space', { annotations: 'my key=v' }, 'annotations', ['"my key=v"', 'without spaces']],
   ['repository tag without =', { 'repository-tags': 'team' }, 'repository-tags', ['"team"', 'KEY=VALUE']],
   ['secret with empty id', { secrets: '=hunter2' }, 'secrets', ['"=***"', 'id=value', 'value is not shown']],
   ['secret without =', { secrets: 'hunter2' }, 'secrets', ['"***"', 'id=value']],
-  ['secret file missing', { 'secret-files': 'npmrc=secrets/missing' }, 'secret-files', ['"npmrc=secrets/missing"', 'existing file', 'No file at secrets/missing']],
-  ['secret file is a directory', { 'secret-files': 'npmrc=secrets' }, 'secret-files', ['"npmrc=secrets"', 'existing file']],
-  ['missing context', { context: 'missing-dir' }, 'context', ['"missing-dir"', 'an existing directory', 'relative to the working directory']],
+  [
+    'secret file missing',
+    { 'secret-files': 'npmrc=secrets/missing' },
+    'secret-files',
+    ['"npmrc=secrets/missing"', 'existing file', 'No file at secrets/missing'],
+  ],
+  [
+    'secret file is a directory',
+    { 'secret-files': 'npmrc=secrets' },
+    'secret-files',
+    ['"npmrc=secrets"', 'existing file'],
+  ],
+  [
+    'missing context',
+    { context: 'missing-dir' },
+    'context',
+    ['"missing-dir"', 'an existing directory', 'relative to the working directory'],
+  ],
   ['context is a file', { context: 'Dockerfile' }, 'context', ['"Dockerfile"', 'That is a file']],
   ['missing file', { file: 'nope.Dockerfile' }, 'file', ['"nope.Dockerfile"', 'an existing Dockerfile']],
-  ['file relative to context', { context: 'docker', file: 'prod.Dockerfile' }, 'file', ['"prod.Dockerfile"', 'use "docker/prod.Dockerfile"']],
+  [
+    'file relative to context',
+    { context: 'docker', file: 'prod.Dockerfile' },
+    'file',
+    ['"prod.Dockerfile"', 'use "docker/prod.Dockerfile"'],
+  ],
   ['no Dockerfile in context', { context: 'empty' }, 'file', ['got ""', 'empty/Dockerfile does not exist']],
   ['unknown cache mode', { cache: 's3' }, 'cache', ['"s3"', 'one of none, inline, registry, gha, local']],
   ['cache mode typo', { cache: 'registy' }, 'cache', ['"registy"', 'Did you mean "registry"']],
-  ['cache-from type typo', { 'cache-from': 'type=registy,ref=x' }, 'cache-from', ['"type=registy,ref=x"', 'type=registry|local', 'Did you mean "registry"']],
-  ['cache-to without type', { 'cache-to': 'mode=max,ref=x' }, 'cache-to', ['"mode=max,ref=x"', 'Start the entry with type=']],
-  ['push + load + 2 platforms', { load: 'true', platforms: 'linux/amd64,linux/arm64' }, 'load', ['got "true"', 'false when pushing 2 platforms', 'cannot load a multi-platform image']],
+  [
+    'cache-from type typo',
+    { 'cache-from': 'type=registy,ref=x' },
+    'cache-from',
+    ['"type=registy,ref=x"', 'type=registry|local', 'Did you mean "registry"'],
+  ],
+  [
+    'cache-to without type',
+    { 'cache-to': 'mode=max,ref=x' },
+    'cache-to',
+    ['"mode=max,ref=x"', 'Start the entry with type='],
+  ],
+  [
+    'push + load + 2 platforms',
+    { load: 'true', platforms: 'linux/amd64,linux/arm64' },
+    'load',
+    ['got "true"', 'false when pushing 2 platforms', 'cannot load a multi-platform image'],
+  ],
   ['push yes', { push: 'yes' }, 'push', ['"yes"', 'true or false']],
   ['load 1', { load: '1' }, 'load', ['"1"', 'true or false', 'Write true']],
   ['dry-run no', { 'dry-run': 'no' }, 'dry-run', ['"no"', 'Write false']],
   ['no-cache word', { 'no-cache': 'always' }, 'no-cache', ['"always"', 'true or false']],
   ['provenance yes', { provenance: 'yes' }, 'provenance', ['"yes"', 'false, true, mode=min or mode=max']],
   ['provenance mode typo', { provenance: 'mode=maxx' }, 'provenance', ['"mode=maxx"', 'Did you mean "max"']],
-  ['buildkit endpoint without scheme', { 'buildkit-endpoint': 'buildkitd:1234' }, 'buildkit-endpoint', ['"buildkitd:1234"', 'tcp://HOST:PORT', 'Did you mean "tcp://buildkitd:1234"']],
-  ['buildkit endpoint http', { 'buildkit-endpoint': 'http://buildkitd:1234' }, 'buildkit-endpoint', ['"http://buildkitd:1234"', 'use tcp://buildkitd:1234']],
-  ['buildkit tcp without port', { 'buildkit-endpoint': 'tcp://buildkitd' }, 'buildkit-endpoint', ['"tcp://buildkitd"', 'a host and a port']],
-  ['builder and endpoint', { builder: 'fleet', 'buildkit-endpoint': 'tcp://buildkitd:1234' }, 'buildkit-endpoint', ['"tcp://buildkitd:1234"', 'no `builder` at the same time']],
+  [
+    'buildkit endpoint without scheme',
+    { 'buildkit-endpoint': 'buildkitd:1234' },
+    'buildkit-endpoint',
+    ['"buildkitd:1234"', 'tcp://HOST:PORT', 'Did you mean "tcp://buildkitd:1234"'],
+  ],
+  [
+    'buildkit endpoint http',
+    { 'buildkit-endpoint': 'http://buildkitd:1234' },
+    'buildkit-endpoint',
+    ['"http://buildkitd:1234"', 'use tcp://buildkitd:1234'],
+  ],
+  [
+    'buildkit tcp without port',
+    { 'buildkit-endpoint': 'tcp://buildkitd' },
+    'buildkit-endpoint',
+    ['"tcp://buildkitd"', 'a host and a port'],
+  ],
+  [
+    'builder and endpoint',
+    { builder: 'fleet', 'buildkit-endpoint': 'tcp://buildkitd:1234' },
+    'buildkit-endpoint',
+    ['"tcp://buildkitd:1234"', 'no `builder` at the same time'],
+  ],
   // repository settings
-  ['mutability typo', { 'image-tag-mutability': 'IMUTABLE' }, 'image-tag-mutability', ['"IMUTABLE"', 'one of MUTABLE, IMMUTABLE', 'Did you mean "IMMUTABLE"']],
-  ['exclusion mode without filters', { 'image-tag-mutability': 'IMMUTABLE_WITH_EXCLUSION' }, 'image-tag-mutability-exclusions', ['got ""', 'at least one tag filter']],
-  ['filters without exclusion mode', { 'image-tag-mutability-exclusions': 'latest' }, 'image-tag-mutability-exclusions', ['"latest"', 'MUTABLE_WITH_EXCLUSION']],
-  ['bad tag filter', { 'image-tag-mutability': 'MUTABLE_WITH_EXCLUSION', 'image-tag-mutability-exclusions': 'dev/*' }, 'image-tag-mutability-exclusions', ['"dev/*"', 'tag filter']],
+  [
+    'mutability typo',
+    { 'image-tag-mutability': 'IMUTABLE' },
+    'image-tag-mutability',
+    ['"IMUTABLE"', 'one of MUTABLE, IMMUTABLE', 'Did you mean "IMMUTABLE"'],
+  ],
+  [
+    'exclusion mode without filters',
+    { 'image-tag-mutability': 'IMMUTABLE_WITH_EXCLUSION' },
+    'image-tag-mutability-exclusions',
+    ['got ""', 'at least one tag filter'],
+  ],
+  [
+    'filters without exclusion mode',
+    { 'image-tag-mutability-exclusions': 'latest' },
+    'image-tag-mutability-exclusions',
+    ['"latest"', 'MUTABLE_WITH_EXCLUSION'],
+  ],
+  [
+    'bad tag filter',
+    { 'image-tag-mutability': 'MUTABLE_WITH_EXCLUSION', 'image-tag-mutability-exclusions': 'dev/*' },
+    'image-tag-mutability-exclusions',
+    ['"dev/*"', 'tag filter'],
+  ],
   ['encryption typo', { encryption: 'AES' }, 'encryption', ['"AES"', 'one of AES256, KMS']],
-  ['kms key with AES256', { 'kms-key': 'alias/ecr' }, 'kms-key', ['"alias/ecr"', 'no key with encryption AES256', 'encryption: KMS']],
-  ['lifecycle policy not JSON', { 'lifecycle-policy': '{rules: []}' }, 'lifecycle-policy', ['"{rules: []}"', 'inline JSON', 'JSON']],
-  ['lifecycle policy without rules', { 'lifecycle-policy': '{"rules": []}' }, 'lifecycle-policy', ['"{\\"rules\\": []}"', 'non-empty "rules" array']],
-  ['lifecycle rule incomplete', { 'lifecycle-policy': '{"rules":[{"rulePriority":1}]}' }, 'lifecycle-policy', ['rulePriority', 'rules[0] with rulePriority']],
-  ['lifecycle policy file missing', { 'lifecycle-policy': 'missing.json' }, 'lifecycle-policy', ['"missing.json"', 'No file at missing.json']],
-  ['lifecycle policy file not JSON', { 'lifecycle-policy': 'not-json.json' }, 'lifecycle-policy', ['"not-json.json"', 'inline JSON or the path of a JSON file']],
+  [
+    'kms key with AES256',
+    { 'kms-key': 'alias/ecr' },
+    'kms-key',
+    ['"alias/ecr"', 'no key with encryption AES256', 'encryption: KMS'],
+  ],
+  [
+    'lifecycle policy not JSON',
+    { 'lifecycle-policy': '{rules: []}' },
+    'lifecycle-policy',
+    ['"{rules: []}"', 'inline JSON', 'JSON'],
+  ],
+  [
+    'lifecycle policy without rules',
+    { 'lifecycle-policy': '{"rules": []}' },
+    'lifecycle-policy',
+    ['"{\\"rules\\": []}"', 'non-empty "rules" array'],
+  ],
+  [
+    'lifecycle rule incomplete',
+    { 'lifecycle-policy': '{"rules":[{"rulePriority":1}]}' },
+    'lifecycle-policy',
+    ['rulePriority', 'rules[0] with rulePriority'],
+  ],
+  [
+    'lifecycle policy file missing',
+    { 'lifecycle-policy': 'missing.json' },
+    'lifecycle-policy',
+    ['"missing.json"', 'No file at missing.json'],
+  ],
+  [
+    'lifecycle policy file not JSON',
+    { 'lifecycle-policy': 'not-json.json' },
+    'lifecycle-policy',
+    ['"not-json.json"', 'inline JSON or the path of a JSON file'],
+  ],
   // publishing, scan, retries
-  ['immutable conflict mode', { 'on-immutable-conflict': 'ignore' }, 'on-immutable-conflict', ['"ignore"', 'one of fail, skip']],
+  [
+    'immutable conflict mode',
+    { 'on-immutable-conflict': 'ignore' },
+    'on-immutable-conflict',
+    ['"ignore"', 'one of fail, skip'],
+  ],
   ['reuse key', { 'reuse-key': 'sha' }, 'reuse-key', ['"sha"', 'one of commit, tree']],
   ['scan yes', { scan: 'yes' }, 'scan', ['"yes"', 'one of none, wait']],
-  ['severity typo', { scan: 'wait', 'fail-on-severity': 'CRITCAL' }, 'fail-on-severity', ['"CRITCAL"', 'one of CRITICAL, HIGH, MEDIUM, LOW', 'Did you mean "CRITICAL"']],
-  ['severity without scan', { 'fail-on-severity': 'HIGH' }, 'fail-on-severity', ['"HIGH"', 'no threshold while scan is none', 'scan: wait']],
+  [
+    'severity typo',
+    { scan: 'wait', 'fail-on-severity': 'CRITCAL' },
+    'fail-on-severity',
+    ['"CRITCAL"', 'one of CRITICAL, HIGH, MEDIUM, LOW', 'Did you mean "CRITICAL"'],
+  ],
+  [
+    'severity without scan',
+    { 'fail-on-severity': 'HIGH' },
+    'fail-on-severity',
+    ['"HIGH"', 'no threshold while scan is none', 'scan: wait'],
+  ],
   ['scan timeout zero', { 'scan-timeout': '0' }, 'scan-timeout', ['"0"', 'an integer from 1 to 3600']],
   ['scan timeout too long', { 'scan-timeout': '7200' }, 'scan-timeout', ['"7200"', 'from 1 to 3600']],
   ['max attempts zero', { 'max-attempts': '0' }, 'max-attempts', ['"0"', 'an integer from 1 to 10']],
   ['max attempts eleven', { 'max-attempts': '11' }, 'max-attempts', ['"11"', 'from 1 to 10']],
-  ['retry budget negative', { 'retry-budget-seconds': '-5' }, 'retry-budget-seconds', ['"-5"', 'an integer >= 1']],
-  ['retry budget fraction', { 'retry-budget-seconds': '1.5' }, 'retry-budget-seconds', ['"1.5"', 'an integer >= 1']],
+  [
+    'retry budget negative',
+    { 'retry-budget-seconds': '-5' },
+    'retry-budget-seconds',
+    ['"-5"', 'an integer >= 1'],
+  ],
+  [
+    'retry budget fraction',
+    { 'retry-budget-seconds': '1.5' },
+    'retry-budget-seconds',
+    ['"1.5"', 'an integer >= 1'],
+  ],
+  // tag rules (parsed by src/tags/rules.ts)
+  [
+    'unknown tag rule type',
+    { tags: 'type=sha\ntype=semverr,pattern={{version}}' },
+    'tags',
+    ['tags line 2', 'type=semverr', 'Did you mean "semver"'],
+  ],
+  [
+    'tag rule attribute',
+    { tags: 'type=sha,format=medium' },
+    'tags',
+    ['tags line 1', 'format=medium is not valid', 'format=short'],
+  ],
+  [
+    'flavor latest',
+    { flavor: 'latest=maybe' },
+    'flavor',
+    ['flavor line 1', 'latest=maybe is not valid', 'latest=auto'],
+  ],
   // region resolution
-  ['region contradicts host', { 'aws-region': 'us-east-1', registry: HOST }, 'aws-region', ['"us-east-1"', '(eu-central-1)', 'Leave `aws-region` unset']],
+  [
+    'region contradicts host',
+    { 'aws-region': 'us-east-1', registry: HOST },
+    'aws-region',
+    ['"us-east-1"', '(eu-central-1)', 'Leave `aws-region` unset'],
+  ],
 ];
 
 describe('bad inputs', () => {
@@ -122,17 +439,19 @@ describe('bad inputs', () => {
 
   it.each(BAD)('%s', (_, inputs, input, fragments) => {
     const problems = problemsOf(inputs);
-    expect(problems.map((p) => p.input)).toEqual([input]);
+    expect(problems.map(inputOf)).toEqual([input]);
     const text = problems[0]!.describe();
-    expect(text).toContain(`Input '${input}' is invalid`);
+    if (problems[0] instanceof InputError) expect(text).toContain(`Input '${input}' is invalid`);
     for (const fragment of fragments) expect(text).toContain(fragment);
   });
 
   it('a bad region from the environment names aws-region and the variable', () => {
     const [problem] = problemsOf({}, { AWS_REGION: 'eu-west' });
-    expect(problem!.input).toBe('aws-region');
+    expect(inputOf(problem!)).toBe('aws-region');
     expect(problem!.describe()).toContain('"eu-west"');
-    expect(problem!.describe()).toContain('It came from the AWS_REGION environment variable. Regions end with a number');
+    expect(problem!.describe()).toContain(
+      'It came from the AWS_REGION environment variable. Regions end with a number',
+    );
   });
 
   it('never shows a secret value', () => {
@@ -146,19 +465,18 @@ describe('bad inputs', () => {
   it('reports every problem at once', () => {
     let error: unknown;
     try {
-      parse({ push: 'yes', 'aws-region': 'eu-west', platforms: 'linux/amd46,linux/x86_64', 'max-attempts': '0' });
+      parse({
+        push: 'yes',
+        'aws-region': 'eu-west',
+        platforms: 'linux/amd46,linux/x86_64',
+        'max-attempts': '0',
+      });
     } catch (err) {
       error = err;
     }
     expect(error).toBeInstanceOf(ValidationError);
     const { problems, message } = error as ValidationError;
-    expect(problems.map((p) => (p as InputError).input)).toEqual([
-      'aws-region',
-      'platforms',
-      'platforms',
-      'push',
-      'max-attempts',
-    ]);
+    expect(problems.map(inputOf)).toEqual(['aws-region', 'platforms', 'platforms', 'push', 'max-attempts']);
     expect(message).toMatch(/^5 inputs are invalid:\n- Input 'aws-region'/);
   });
 });
@@ -236,7 +554,12 @@ describe('good inputs', () => {
       ['from the registry host', { registry: HOST }, {}, 'eu-central-1'],
       ['host over the environment', { registry: HOST }, { AWS_REGION: 'us-east-1' }, 'eu-central-1'],
       ['input equal to the host', { registry: HOST, 'aws-region': 'eu-central-1' }, {}, 'eu-central-1'],
-      ['account id leaves it to the environment', { registry: '123456789012' }, { AWS_REGION: 'eu-north-1' }, 'eu-north-1'],
+      [
+        'account id leaves it to the environment',
+        { registry: '123456789012' },
+        { AWS_REGION: 'eu-north-1' },
+        'eu-north-1',
+      ],
       ['public registry is no region source', { registry: 'public.ecr.aws/my-alias' }, {}, undefined],
       ['nothing: the caller decides', {}, {}, undefined],
       ['GovCloud', { 'aws-region': 'us-gov-west-1' }, {}, 'us-gov-west-1'],
@@ -249,7 +572,10 @@ describe('good inputs', () => {
     ['123456789012', '123456789012'],
     [HOST, HOST],
     ['123456789012.DKR.ECR.eu-central-1.amazonaws.com', HOST],
-    ['123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com', '123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com'],
+    [
+      '123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com',
+      '123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com',
+    ],
     ['123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn', '123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn'],
     ['123456789012.dkr-ecr.eu-west-1.on.aws', '123456789012.dkr-ecr.eu-west-1.on.aws'],
     ['public.ecr.aws/my-alias', 'public.ecr.aws/my-alias'],
@@ -263,7 +589,7 @@ describe('good inputs', () => {
         '210987654321/us-east-1',
         '',
         '210987654321/cn-north-1=arn:aws-cn:iam::210987654321:role/push',
-        '123456789012.dkr-ecr.eu-west-1.on.aws = ',
+        '123456789012.dkr-ecr.eu-west-1.on.aws = arn:aws:iam::123456789012:role/push',
         'public.ecr.aws/my-alias',
       ].join('\n'),
     }).target.registries;
@@ -281,14 +607,23 @@ describe('good inputs', () => {
         host: '210987654321.dkr.ecr.cn-north-1.amazonaws.com.cn',
         roleToAssume: 'arn:aws-cn:iam::210987654321:role/push',
       },
-      expect.objectContaining({ account: '123456789012', region: 'eu-west-1', host: '123456789012.dkr-ecr.eu-west-1.on.aws' }),
+      {
+        spec: '123456789012.dkr-ecr.eu-west-1.on.aws',
+        account: '123456789012',
+        region: 'eu-west-1',
+        host: '123456789012.dkr-ecr.eu-west-1.on.aws',
+        roleToAssume: 'arn:aws:iam::123456789012:role/push',
+      },
       { spec: 'public.ecr.aws/my-alias', region: 'us-east-1', host: 'public.ecr.aws/my-alias' },
     ]);
   });
 
-  it.each(['ab', 'my-app', 'team/service.api', 'a_b/c-d/e.f', 'x'.repeat(256)])('accepts repository %s', (name) => {
-    expect(parse({ repository: name }).target.repository).toBe(name);
-  });
+  it.each(['ab', 'my-app', 'team/service.api', 'a_b/c-d/e.f', 'x'.repeat(256)])(
+    'accepts repository %s',
+    (name) => {
+      expect(parse({ repository: name }).target.repository).toBe(name);
+    },
+  );
 
   it('splits multi-line lists, skips blank lines, keeps = in values', () => {
     const { build, repository } = parse({
@@ -298,7 +633,8 @@ describe('good inputs', () => {
       'repository-tags': 'team=platform\ncost-center=42',
       secrets: 'npm_token=abc=\ngithub-token=ghp_x',
       'secret-files': 'npmrc=secrets/npmrc',
-      'cache-from': 'type=registry,ref=123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:cache\nuser/app:cache',
+      'cache-from':
+        'type=registry,ref=123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:cache\nuser/app:cache',
       'cache-to': 'type=gha,mode=max',
     });
     expect(build.buildArgs).toEqual([
@@ -343,13 +679,19 @@ describe('good inputs', () => {
       'on-immutable-conflict': 'SKIP',
     });
     expect(inputs.build).toMatchObject({ push: false, load: true, sbom: true, cache: 'registry' });
-    expect(inputs.repository).toMatchObject({ encryption: 'KMS', kmsKey: 'alias/ecr', tagMutability: 'IMMUTABLE' });
+    expect(inputs.repository).toMatchObject({
+      encryption: 'KMS',
+      kmsKey: 'alias/ecr',
+      tagMutability: 'IMMUTABLE',
+    });
     expect(inputs.scan).toEqual({ mode: 'wait', failOnSeverity: 'HIGH', timeoutSeconds: 300 });
     expect(inputs.publish.onImmutableConflict).toBe('skip');
   });
 
   it('allows load with several platforms when not pushing, and push + load with one', () => {
-    expect(parse({ push: 'false', load: 'true', platforms: 'linux/amd64,linux/arm64' }).build.load).toBe(true);
+    expect(parse({ push: 'false', load: 'true', platforms: 'linux/amd64,linux/arm64' }).build.load).toBe(
+      true,
+    );
     expect(parse({ load: 'true', platforms: 'linux/arm64' }).build).toMatchObject({ push: true, load: true });
   });
 
@@ -378,22 +720,31 @@ describe('good inputs', () => {
 
   it('checks file against the working directory and context/Dockerfile by default', () => {
     expect(parse({ context: 'app' }).build).toMatchObject({ context: 'app', file: undefined });
-    expect(parse({ context: 'app', file: 'docker/prod.Dockerfile' }).build.file).toBe('docker/prod.Dockerfile');
+    expect(parse({ context: 'app', file: 'docker/prod.Dockerfile' }).build.file).toBe(
+      'docker/prod.Dockerfile',
+    );
   });
 
   it.each(['https://github.com/org/repo.git#main', 'git@github.com:org/repo.git', 'git://example.com/repo'])(
     'leaves remote context %s to buildx',
     (context) => {
-      expect(parse({ context, file: 'build/Dockerfile' }).build).toMatchObject({ context, file: 'build/Dockerfile' });
+      expect(parse({ context, file: 'build/Dockerfile' }).build).toMatchObject({
+        context,
+        file: 'build/Dockerfile',
+      });
     },
   );
 
-  it.each(['tcp://buildkitd.ci:1234', 'tcp://10.0.0.5:1234', 'unix:///run/buildkit/buildkitd.sock', 'ssh://me@host', 'docker-container://buildkitd', 'kube-pod://buildkitd-0'])(
-    'accepts buildkit endpoint %s',
-    (endpoint) => {
-      expect(parse({ 'buildkit-endpoint': endpoint }).build.buildkitEndpoint).toBe(endpoint);
-    },
-  );
+  it.each([
+    'tcp://buildkitd.ci:1234',
+    'tcp://10.0.0.5:1234',
+    'unix:///run/buildkit/buildkitd.sock',
+    'ssh://me@host',
+    'docker-container://buildkitd',
+    'kube-pod://buildkitd-0',
+  ])('accepts buildkit endpoint %s', (endpoint) => {
+    expect(parse({ 'buildkit-endpoint': endpoint }).build.buildkitEndpoint).toBe(endpoint);
+  });
 
   it('keeps tags, flavor and the remaining scalars', () => {
     const inputs = parse({

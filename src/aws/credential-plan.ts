@@ -17,7 +17,12 @@ export type CredentialPlan =
   /** No credentials can exist here (act without OIDC or keys): the run degrades to a dry run. */
   | { source: 'none'; reason: string };
 
-const AWS_ENV_CREDENTIALS = ['AWS_ACCESS_KEY_ID', 'AWS_PROFILE', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_CONTAINER_CREDENTIALS_FULL_URI'];
+const AWS_ENV_CREDENTIALS = [
+  'AWS_ACCESS_KEY_ID',
+  'AWS_PROFILE',
+  'AWS_WEB_IDENTITY_TOKEN_FILE',
+  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+];
 
 export function planCredentials(auth: AuthInputs, ctx: RunContext, env: NodeJS.ProcessEnv): CredentialPlan {
   if (!auth.roleToAssume) return { source: 'default-chain' };

@@ -6,10 +6,22 @@ import { PUBLIC_REGION } from './registry-host.js';
 import { SDK_DEFAULTS, type AwsSession } from './session.js';
 
 /** ECR Public login: its API, and so its tokens, exist only in us-east-1. */
-export async function publicLogin(session: AwsSession, retry: RetryPolicy, mask: (value: string) => void): Promise<RegistryLogin> {
-  const client = new ECRPUBLICClient({ region: PUBLIC_REGION, ...SDK_DEFAULTS, credentials: session.credentials });
+export async function publicLogin(
+  session: AwsSession,
+  retry: RetryPolicy,
+  mask: (value: string) => void,
+): Promise<RegistryLogin> {
+  const client = new ECRPUBLICClient({
+    region: PUBLIC_REGION,
+    ...SDK_DEFAULTS,
+    credentials: session.credentials,
+  });
   try {
-    const out = await withRetry('ecr-public:GetAuthorizationToken', () => client.send(new GetAuthorizationTokenCommand({})), retry);
+    const out = await withRetry(
+      'ecr-public:GetAuthorizationToken',
+      () => client.send(new GetAuthorizationTokenCommand({})),
+      retry,
+    );
     const token = out.authorizationData?.authorizationToken;
     if (!token) throw new EcrError('ECR Public returned no authorization token.', undefined, 'EcrNoToken');
     mask(token);

@@ -44,9 +44,12 @@ export class Ecr {
 
   /** One GetAuthorizationToken; the password is masked before anything else sees it. */
   async login(mask: (value: string) => void): Promise<RegistryLogin> {
-    const out = await this.call('GetAuthorizationToken', () => this.client.send(new GetAuthorizationTokenCommand({})));
+    const out = await this.call('GetAuthorizationToken', () =>
+      this.client.send(new GetAuthorizationTokenCommand({})),
+    );
     const data = out.authorizationData?.[0];
-    if (!data?.authorizationToken) throw new EcrError('ECR returned no authorization token.', undefined, 'EcrNoToken');
+    if (!data?.authorizationToken)
+      throw new EcrError('ECR returned no authorization token.', undefined, 'EcrNoToken');
     mask(data.authorizationToken);
     return decodeToken(data.authorizationToken, mask, data.expiresAt);
   }
@@ -56,7 +59,13 @@ export class Ecr {
     try {
       const out = await withRetry(
         'ecr:DescribeRepositories',
-        () => this.client.send(new DescribeRepositoriesCommand({ registryId: this.target.account, repositoryNames: [this.target.repository] })),
+        () =>
+          this.client.send(
+            new DescribeRepositoriesCommand({
+              registryId: this.target.account,
+              repositoryNames: [this.target.repository],
+            }),
+          ),
         this.retry,
       );
       const repo = out.repositories?.[0];
@@ -97,7 +106,10 @@ export class Ecr {
     );
     await this.call('PutImageScanningConfiguration', () =>
       this.client.send(
-        new PutImageScanningConfigurationCommand({ ...this.ids, imageScanningConfiguration: { scanOnPush: settings.scanOnPush } }),
+        new PutImageScanningConfigurationCommand({
+          ...this.ids,
+          imageScanningConfiguration: { scanOnPush: settings.scanOnPush },
+        }),
       ),
     );
     if (settings.lifecyclePolicy) await this.putLifecyclePolicy(settings.lifecyclePolicy);
@@ -120,7 +132,11 @@ export class Ecr {
     if (tags.length === 0) return found;
     const out = await this.call('BatchGetImage', () =>
       this.client.send(
-        new BatchGetImageCommand({ ...this.ids, imageIds: tags.map((imageTag) => ({ imageTag })), acceptedMediaTypes: MEDIA_TYPES }),
+        new BatchGetImageCommand({
+          ...this.ids,
+          imageIds: tags.map((imageTag) => ({ imageTag })),
+          acceptedMediaTypes: MEDIA_TYPES,
+        }),
       ),
     );
     for (const image of out.images ?? []) {
@@ -139,11 +155,21 @@ export class Ecr {
   /** The manifest stored under a digest (for an index: its per-platform manifests). */
   async manifest(digest: string): Promise<StoredImage | undefined> {
     const out = await this.call('BatchGetImage', () =>
-      this.client.send(new BatchGetImageCommand({ ...this.ids, imageIds: [{ imageDigest: digest }], acceptedMediaTypes: MEDIA_TYPES })),
+      this.client.send(
+        new BatchGetImageCommand({
+          ...this.ids,
+          imageIds: [{ imageDigest: digest }],
+          acceptedMediaTypes: MEDIA_TYPES,
+        }),
+      ),
     );
     const image = out.images?.[0];
     if (!image?.imageManifest) return undefined;
-    return { digest, manifest: image.imageManifest, mediaType: image.imageManifestMediaType ?? mediaTypeOf(image.imageManifest) };
+    return {
+      digest,
+      manifest: image.imageManifest,
+      mediaType: image.imageManifestMediaType ?? mediaTypeOf(image.imageManifest),
+    };
   }
 
   /** Every tag in the repository (for `latest` never moving backwards). */
@@ -152,7 +178,14 @@ export class Ecr {
     let nextToken: string | undefined;
     do {
       const out = await this.call('ListImages', () =>
-        this.client.send(new ListImagesCommand({ ...this.ids, filter: { tagStatus: 'TAGGED' }, maxResults: 1000, nextToken })),
+        this.client.send(
+          new ListImagesCommand({
+            ...this.ids,
+            filter: { tagStatus: 'TAGGED' },
+            maxResults: 1000,
+            nextToken,
+          }),
+        ),
       );
       for (const id of out.imageIds ?? []) if (id.imageTag) tags.push(id.imageTag);
       nextToken = out.nextToken;
@@ -185,7 +218,9 @@ export class Ecr {
   }
 
   /** Tags, size and push time of the image behind a digest. */
-  async describe(digest: string): Promise<{ tags: string[]; sizeBytes?: number; pushedAt?: Date } | undefined> {
+  async describe(
+    digest: string,
+  ): Promise<{ tags: string[]; sizeBytes?: number; pushedAt?: Date } | undefined> {
     const out = await this.call('DescribeImages', () =>
       this.client.send(new DescribeImagesCommand({ ...this.ids, imageIds: [{ imageDigest: digest }] })),
     );
@@ -204,7 +239,10 @@ export class Ecr {
     try {
       const out = await withRetry(
         'ecr:DescribeImageScanFindings',
-        () => this.client.send(new DescribeImageScanFindingsCommand({ ...this.ids, imageId: { imageDigest: digest } })),
+        () =>
+          this.client.send(
+            new DescribeImageScanFindingsCommand({ ...this.ids, imageId: { imageDigest: digest } }),
+          ),
         this.retry,
       );
       return {
@@ -286,7 +324,9 @@ function toState(repo: {
 }): RepositoryState {
   return {
     tagMutability: repo.imageTagMutability ?? 'MUTABLE',
-    mutabilityExclusions: (repo.imageTagMutabilityExclusionFilters ?? []).flatMap((f) => (f.filter ? [f.filter] : [])),
+    mutabilityExclusions: (repo.imageTagMutabilityExclusionFilters ?? []).flatMap((f) =>
+      f.filter ? [f.filter] : [],
+    ),
     scanOnPush: repo.imageScanningConfiguration?.scanOnPush ?? false,
   };
 }

@@ -13,7 +13,9 @@ export async function fetchIdToken(env: NodeJS.ProcessEnv, audience: string): Pr
   if (!url || !bearer) throw missingOidcError(env);
   const target = new URL(url);
   target.searchParams.set('audience', audience);
-  const res = await fetch(target, { headers: { Authorization: `Bearer ${bearer}`, Accept: 'application/json' } });
+  const res = await fetch(target, {
+    headers: { Authorization: `Bearer ${bearer}`, Accept: 'application/json' },
+  });
   if (!res.ok) {
     const error = new AuthError(
       `The OIDC token request failed with HTTP ${res.status} ${res.statusText}.`,
@@ -27,7 +29,8 @@ export async function fetchIdToken(env: NodeJS.ProcessEnv, audience: string): Pr
     throw error;
   }
   const body = (await res.json()) as { value?: string };
-  if (!body.value) throw new AuthError('The OIDC token service answered without a token.', undefined, 'OidcEmptyToken');
+  if (!body.value)
+    throw new AuthError('The OIDC token service answered without a token.', undefined, 'OidcEmptyToken');
   return body.value;
 }
 

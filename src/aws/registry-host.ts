@@ -49,12 +49,26 @@ export function resolveTarget(
   const spec = (registry ?? '').trim();
   if (spec.startsWith(`${PUBLIC_HOST}/`)) {
     const alias = spec.slice(PUBLIC_HOST.length + 1);
-    return { kind: 'public', host: PUBLIC_HOST, alias, region: PUBLIC_REGION, repository, uri: `${PUBLIC_HOST}/${alias}/${repository}` };
+    return {
+      kind: 'public',
+      host: PUBLIC_HOST,
+      alias,
+      region: PUBLIC_REGION,
+      repository,
+      uri: `${PUBLIC_HOST}/${alias}/${repository}`,
+    };
   }
   const parsed = parseEcrHost(spec);
   if (parsed) {
     const host = spec.toLowerCase();
-    return { kind: 'private', host, account: parsed.account, region: parsed.region, repository, uri: `${host}/${repository}` };
+    return {
+      kind: 'private',
+      host,
+      account: parsed.account,
+      region: parsed.region,
+      repository,
+      uri: `${host}/${repository}`,
+    };
   }
   const account = /^\d{12}$/.test(spec) ? spec : callerAccount;
   const host = privateHost(account, region);

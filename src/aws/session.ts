@@ -46,7 +46,11 @@ export async function assumeRoleWithWebIdentity(req: WebIdentityRequest): Promis
     );
     const c = out.Credentials;
     if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) {
-      throw new AuthError('STS AssumeRoleWithWebIdentity returned no credentials.', undefined, 'StsNoCredentials');
+      throw new AuthError(
+        'STS AssumeRoleWithWebIdentity returned no credentials.',
+        undefined,
+        'StsNoCredentials',
+      );
     }
     for (const secret of [c.AccessKeyId, c.SecretAccessKey, c.SessionToken]) req.mask(secret);
     const arn = out.AssumedRoleUser?.Arn ?? req.roleArn;
@@ -71,11 +75,18 @@ export async function assumeRoleWithWebIdentity(req: WebIdentityRequest): Promis
 export async function defaultChainSession(region: string, retry: RetryPolicy): Promise<AwsSession> {
   const sts = new STSClient({ region, ...SDK_DEFAULTS });
   try {
-    const me = await withRetry('sts:GetCallerIdentity', () => sts.send(new GetCallerIdentityCommand({})), retry);
+    const me = await withRetry(
+      'sts:GetCallerIdentity',
+      () => sts.send(new GetCallerIdentityCommand({})),
+      retry,
+    );
     return { account: me.Account ?? '', arn: me.Arn ?? '' };
   } catch (error) {
     const name = (error as Error).name;
-    if (name === 'CredentialsProviderError' || /Could not load credentials/.test(String((error as Error).message))) {
+    if (
+      name === 'CredentialsProviderError' ||
+      /Could not load credentials/.test(String((error as Error).message))
+    ) {
       throw new AuthError(
         'No AWS credentials found: `role-to-assume` is not set and the default credential chain found none.',
         'Set `role-to-assume` (with `permissions: id-token: write`), or provide credentials in the environment (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN).',
@@ -95,7 +106,10 @@ const anonymous = async (): Promise<AwsCredentialIdentity> => ({ accessKeyId: ''
 /** Claims worth showing (never the token): they are what trust policies match on. */
 function claims(token: string): Record<string, unknown> {
   try {
-    return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+    return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<
+      string,
+      unknown
+    >;
   } catch {
     return {};
   }
@@ -105,9 +119,9 @@ function explainStsError(error: unknown, roleArn: string, token: string): unknow
   const err = error as Error;
   const c = claims(token);
   const seen = `token sub=${JSON.stringify(c.sub ?? '?')}, aud=${JSON.stringify(c.aud ?? '?')}`;
-  switch (err.name) {
+  // The SDK names STS errors by class: InvalidIdentityToken arrives as InvalidIdentityTokenException.
+  switch (err.name.replace(/Exception$/, '')) {
     case 'AccessDenied':
-    case 'AccessDeniedException':
       return new AuthError(
         `Not authorized to assume ${roleArn} with web identity (${seen}): ${err.message}`,
         `Check the role's trust policy: Principal Federated token.actions.githubusercontent.com, Action sts:AssumeRoleWithWebIdentity, and conditions on token.actions.githubusercontent.com:sub matching ${JSON.stringify(c.sub ?? 'repo:OWNER/REPO:...')} and :aud = ${JSON.stringify(c.aud ?? 'sts.amazonaws.com')}. Also check the role ARN and account.`,
@@ -118,10 +132,10 @@ function explainStsError(error: unknown, roleArn: string, token: string): unknow
         `STS rejected the OIDC token for ${roleArn} (${seen}): ${err.message}`,
         /audience/i.test(err.message)
           ? 'The `audience` input must match the audience in the IAM OIDC provider and the trust policy (usually sts.amazonaws.com).'
-          : 'Check that the IAM OIDC identity provider for token.actions.githubusercontent.com exists in the role\'s account.',
+          : "Check that the IAM OIDC identity provider for token.actions.githubusercontent.com exists in the role's account.",
         'StsInvalidIdentityToken',
       );
-    case 'ExpiredTokenException':
+    case 'ExpiredToken':
       return new AuthError(
         `The OIDC token expired before STS accepted it: ${err.message}`,
         'Token lifetimes are short: check the runner clock, or re-run the job.',
@@ -130,7 +144,7 @@ function explainStsError(error: unknown, roleArn: string, token: string): unknow
     case 'ValidationError':
       return new AuthError(
         `STS refused the request: ${err.message}`,
-        'Check `role-session-name` (2-64 of [\\w+=,.@-]) and `role-duration-seconds` (900-43200, at most the role\'s maximum session duration).',
+        "Check `role-session-name` (2-64 of [\\w+=,.@-]) and `role-duration-seconds` (900-43200, at most the role's maximum session duration).",
         'StsValidation',
       );
     default:

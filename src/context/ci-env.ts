@@ -14,10 +14,19 @@ export interface GitReader {
 export function ciEnvironment(env: NodeJS.ProcessEnv, git: GitReader): NodeJS.ProcessEnv {
   if (env.GITHUB_ACTIONS === 'true') return env;
   const tag = env.CI_COMMIT_TAG || env.BUILDKITE_TAG || env.TAG_NAME || git.tags()[0];
-  const branch = env.CI_COMMIT_BRANCH || env.BUILDKITE_BRANCH || env.BRANCH_NAME || env.GIT_BRANCH?.replace(/^origin\//, '') || git.branch();
-  const mr = env.CI_MERGE_REQUEST_IID || (env.BUILDKITE_PULL_REQUEST !== 'false' ? env.BUILDKITE_PULL_REQUEST : undefined) || env.CHANGE_ID;
+  const branch =
+    env.CI_COMMIT_BRANCH ||
+    env.BUILDKITE_BRANCH ||
+    env.BRANCH_NAME ||
+    env.GIT_BRANCH?.replace(/^origin\//, '') ||
+    git.branch();
+  const mr =
+    env.CI_MERGE_REQUEST_IID ||
+    (env.BUILDKITE_PULL_REQUEST !== 'false' ? env.BUILDKITE_PULL_REQUEST : undefined) ||
+    env.CHANGE_ID;
   const ref = tag ? `refs/tags/${tag}` : mr ? `refs/pull/${mr}/merge` : branch ? `refs/heads/${branch}` : '';
-  const repository = env.CI_PROJECT_PATH || slugFromRemote(env.BUILDKITE_REPO || env.GIT_URL || git.remote()) || '';
+  const repository =
+    env.CI_PROJECT_PATH || slugFromRemote(env.BUILDKITE_REPO || env.GIT_URL || git.remote()) || '';
   return {
     GITHUB_REF: ref,
     GITHUB_SHA: env.CI_COMMIT_SHA || env.BUILDKITE_COMMIT || env.GIT_COMMIT || git.sha() || '',

@@ -1,7 +1,13 @@
 import type { RunContext } from './types.js';
 
 type Payload = {
-  repository?: { default_branch?: string; description?: string; html_url?: string; name?: string; license?: { spdx_id?: string } };
+  repository?: {
+    default_branch?: string;
+    description?: string;
+    html_url?: string;
+    name?: string;
+    license?: { spdx_id?: string };
+  };
   pull_request?: { number?: number; head?: { sha?: string } };
   head_commit?: { timestamp?: string };
   number?: number;
@@ -37,7 +43,12 @@ export function readRunContext(
     prHeadSha: payload.pull_request?.head?.sha,
     commitDate: commitDate && !Number.isNaN(commitDate.getTime()) ? commitDate : undefined,
     repo: repo
-      ? { description: repo.description ?? undefined, license: repo.license?.spdx_id, htmlUrl: repo.html_url, name: repo.name }
+      ? {
+          description: repo.description ?? undefined,
+          license: repo.license?.spdx_id,
+          htmlUrl: repo.html_url,
+          name: repo.name,
+        }
       : undefined,
     now,
     act: env.ACT === 'true',

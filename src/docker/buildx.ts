@@ -7,7 +7,12 @@ import { docker, dockerFailure } from './docker-cli.js';
 export interface BuildMetadata {
   'containerimage.digest'?: string;
   'containerimage.config.digest'?: string;
-  'containerimage.descriptor'?: { mediaType?: string; digest?: string; size?: number; platform?: { os: string; architecture: string; variant?: string } };
+  'containerimage.descriptor'?: {
+    mediaType?: string;
+    digest?: string;
+    size?: number;
+    platform?: { os: string; architecture: string; variant?: string };
+  };
   'buildx.build.ref'?: string;
   [key: string]: unknown;
 }
@@ -23,14 +28,19 @@ export interface BuildResult {
  * One `docker buildx build` for every tag. A push that fails on the network is
  * retried by running the same build again: BuildKit's cache makes that a push only.
  */
-export async function buildAndPush(spec: BuildSpec, env: Record<string, string>, retry: RetryPolicy): Promise<BuildResult> {
+export async function buildAndPush(
+  spec: BuildSpec,
+  env: Record<string, string>,
+  retry: RetryPolicy,
+): Promise<BuildResult> {
   const started = Date.now();
   const args = buildxArgs(spec);
   await withRetry(
     spec.push ? 'docker buildx build --push' : 'docker buildx build',
     async () => {
       const result = await docker(args, { env });
-      if (result.exitCode !== 0) throw dockerFailure('docker buildx build', result, buildHint(`${result.stderr}\n${result.stdout}`));
+      if (result.exitCode !== 0)
+        throw dockerFailure('docker buildx build', result, buildHint(`${result.stderr}\n${result.stdout}`));
     },
     retry,
   );

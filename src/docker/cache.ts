@@ -21,6 +21,8 @@ export interface CacheRequest {
   /** Explicit builder the user named: `default` is the docker driver. */
   builder?: string;
   remoteEndpoint: boolean;
+  /** Tag whose previous image carries the inline cache (latest, or a branch tag). */
+  inlineFromTag?: string;
   /** Where a `local` cache lives between runs. */
   localDir: string;
 }
@@ -31,18 +33,27 @@ export interface CacheRequest {
  * repository cannot hold a moving cache tag, so the cache goes to REPO-cache.
  */
 export function planCache(req: CacheRequest): CachePlan {
-  const plan: CachePlan = { cacheFrom: [...req.cacheFrom], cacheTo: [...req.cacheTo], needsContainerBuilder: false, notes: [] };
+  const plan: CachePlan = {
+    cacheFrom: [...req.cacheFrom],
+    cacheTo: [...req.cacheTo],
+    needsContainerBuilder: false,
+    notes: [],
+  };
   const exportsOnlyInline = req.builder === 'default';
   switch (req.mode) {
     case 'none':
       break;
     case 'inline':
       plan.cacheTo.push('type=inline');
-      plan.cacheFrom.push(`type=registry,ref=${req.uri}:buildcache-inline`);
+      // Inline cache lives in the images themselves: read the last image of a moving tag.
+      if (req.inlineFromTag) plan.cacheFrom.push(`type=registry,ref=${req.uri}:${req.inlineFromTag}`);
       break;
     case 'registry': {
       const ref = `${req.immutable ? `${req.uri}-cache` : req.uri}:buildcache`;
-      if (req.immutable) plan.notes.push(`The repository is IMMUTABLE: the registry cache is kept in ${ref} (a mutable cache repository).`);
+      if (req.immutable)
+        plan.notes.push(
+          `The repository is IMMUTABLE: the registry cache is kept in ${ref} (a mutable cache repository).`,
+        );
       plan.cacheFrom.push(`type=registry,ref=${ref}`);
       plan.cacheTo.push(`type=registry,ref=${ref},mode=max,image-manifest=true,oci-mediatypes=true`);
       break;

@@ -40,12 +40,23 @@ export async function docker(args: string[], call: DockerCall): Promise<DockerRe
 /** The text a failed docker call printed, shortened to what explains it. */
 export function failureText(result: DockerResult): string {
   const text = `${result.stderr}\n${result.stdout}`.trim();
-  const lines = text.split('\n').filter((line) => /error|denied|unauthorized|failed|invalid|unknown/i.test(line));
+  const lines = text
+    .split('\n')
+    .filter((line) => /error|denied|unauthorized|failed|invalid|unknown/i.test(line));
   return (lines.length ? lines.slice(-5) : text.split('\n').slice(-5)).join('\n');
 }
 
 /** A docker failure as an Error whose `output` the retry classifier reads. */
-export function dockerFailure(what: string, result: DockerResult, hint?: string, code = 'DockerFailed'): DockerError {
-  const error = new DockerError(`${what} failed (exit ${result.exitCode}):\n${failureText(result)}`, hint, code);
+export function dockerFailure(
+  what: string,
+  result: DockerResult,
+  hint?: string,
+  code = 'DockerFailed',
+): DockerError {
+  const error = new DockerError(
+    `${what} failed (exit ${result.exitCode}):\n${failureText(result)}`,
+    hint,
+    code,
+  );
   return Object.assign(error, { output: `${result.stderr}\n${result.stdout}` });
 }

@@ -41,20 +41,18 @@ export function createJobDir(env: NodeJS.ProcessEnv): JobDir {
  */
 export function dockerEnv(env: NodeJS.ProcessEnv, dir: Pick<JobDir, 'dockerConfig'>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(env)) if (value !== undefined && !SECRET_ENV.has(key)) out[key] = value;
+  for (const [key, value] of Object.entries(env))
+    if (value !== undefined && !CREDENTIAL_ENV.test(key)) out[key] = value;
   out.DOCKER_CONFIG = dir.dockerConfig;
   out.BUILDX_CONFIG = env.BUILDX_CONFIG || join(env.DOCKER_CONFIG || join(homedir(), '.docker'), 'buildx');
   return out;
 }
 
-/** Credentials docker never needs: kept out of every child's environment. */
-const SECRET_ENV = new Set([
-  'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
-  'ACTIONS_ID_TOKEN_REQUEST_URL',
-  'AWS_ACCESS_KEY_ID',
-  'AWS_SECRET_ACCESS_KEY',
-  'AWS_SESSION_TOKEN',
-]);
+/**
+ * Credentials docker never needs: AWS keys, profiles and token files, and the OIDC
+ * request token are kept out of every child's environment.
+ */
+const CREDENTIAL_ENV = /^(AWS_|ACTIONS_ID_TOKEN_)/;
 
 /** Writes a secret value to a 0600 file in the private dir; buildx reads it with `--secret id=X,src=FILE`. */
 export function writeSecretFile(dir: JobDir, id: string, value: string): string {

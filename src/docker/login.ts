@@ -3,7 +3,12 @@ import { withRetry, type RetryPolicy } from '../retry.js';
 import { docker, dockerFailure } from './docker-cli.js';
 
 /** `docker login --password-stdin` into the job-private DOCKER_CONFIG: the password never touches argv. */
-export async function dockerLogin(host: string, login: RegistryLogin, env: Record<string, string>, retry: RetryPolicy): Promise<void> {
+export async function dockerLogin(
+  host: string,
+  login: RegistryLogin,
+  env: Record<string, string>,
+  retry: RetryPolicy,
+): Promise<void> {
   await withRetry(
     `docker login ${host}`,
     async () => {

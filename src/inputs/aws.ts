@@ -10,14 +10,19 @@ const ACCOUNT = /^\d{12}$/;
 // Private (optionally FIPS, optionally China) and dual-stack hosts; the region is checked separately.
 const PRIVATE_HOST = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
 const DUAL_STACK_HOST = /^(\d{12})\.dkr-ecr(?:-fips)?\.([a-z0-9-]+)\.on\.aws$/;
-const PUBLIC = /^public\.ecr\.aws\/([a-z0-9]+(?:[._-][a-z0-9]+)*)$/;
+const PUBLIC = /^public\.ecr\.aws\/[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 const REPOSITORY = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 
 export const roleArn: Parser<string> = (raw, field) => {
   if (ROLE_ARN.test(raw)) return raw;
   const expected = 'an IAM role ARN like arn:aws:iam::123456789012:role/NAME';
   if (NAME_CHARS.test(raw)) {
-    return invalid(field, raw, expected, `Use the full ARN with the account id: arn:aws:iam::ACCOUNT_ID:role/${raw}.`);
+    return invalid(
+      field,
+      raw,
+      expected,
+      `Use the full ARN with the account id: arn:aws:iam::ACCOUNT_ID:role/${raw}.`,
+    );
   }
   const account = /^arn:[\w-]+:iam::([^:]*):/.exec(raw)?.[1];
   if (account !== undefined && !ACCOUNT.test(account)) {
@@ -26,7 +31,12 @@ export const roleArn: Parser<string> = (raw, field) => {
   const assumed = /^arn:[\w-]+:sts::(\d{12}):assumed-role\/([^/]+)\//.exec(raw);
   if (assumed) {
     const [, id, name] = assumed;
-    return invalid(field, raw, expected, `That is a session ARN; the role is arn:aws:iam::${id}:role/${name}.`);
+    return invalid(
+      field,
+      raw,
+      expected,
+      `That is a session ARN; the role is arn:aws:iam::${id}:role/${name}.`,
+    );
   }
   if (/^arn:[\w-]+:iam::\d{12}:(?!role\/)/.test(raw)) {
     return invalid(field, raw, expected, 'That ARN is not a role: only roles can be assumed with OIDC.');
@@ -70,7 +80,8 @@ function parseRegistry(raw: string, field: Field, expected: string): Registry {
 }
 
 function registryHint(raw: string): string | undefined {
-  if (/^https?:\/\//i.test(raw)) return `Give the host without the scheme: "${raw.replace(/^https?:\/\//i, '')}".`;
+  if (/^https?:\/\//i.test(raw))
+    return `Give the host without the scheme: "${raw.replace(/^https?:\/\//i, '')}".`;
   if (/^\d+$/.test(raw)) {
     const quote = raw.length === 11 ? ' (quote it in YAML, or a leading 0 is lost)' : '';
     return `An account id has 12 digits, this has ${raw.length}${quote}.`;
@@ -89,8 +100,8 @@ export const registry: Parser<Registry> = (raw, field) => parseRegistry(raw, fie
 /** A `registries` line: `ACCOUNT/REGION`, an ECR host or public.ecr.aws/ALIAS, optionally `=ROLE_ARN`. */
 export function extraTarget(value: string, field: Field, lineNo: number): ExtraTarget {
   const at = value.indexOf('=');
-  const spec = at < 0 ? value : value.slice(0, at);
-  const role = at < 0 ? undefined : roleArn(value.slice(at + 1), field);
+  const spec = at < 0 ? value : value.slice(0, at).trim();
+  const role = at < 0 ? undefined : roleArn(value.slice(at + 1).trim(), field);
   const expected = `ACCOUNT/REGION, an ECR host or public.ecr.aws/ALIAS, optionally =ROLE_ARN (line ${lineNo})`;
   const accountRegion = /^(\d{12})\/([^/]+)$/.exec(spec);
   if (accountRegion) {
@@ -103,12 +114,14 @@ export function extraTarget(value: string, field: Field, lineNo: number): ExtraT
 }
 
 export const repository: Parser<string> = (raw, field) => {
-  if (raw.length >= 2 && raw.length <= 256 && REPOSITORY.test(raw)) return raw;
+  const lower = raw.toLowerCase();
+  // Valid by ECR's pattern, but a registry host inside the name is always a mistake.
+  const withHost = /\.dkr[.-]ecr|^public\.ecr\.aws\//.test(lower);
+  if (!withHost && raw.length >= 2 && raw.length <= 256 && REPOSITORY.test(raw)) return raw;
   const expected =
     'a repository name of 2-256 lowercase letters, digits and . _ - / separators, starting and ending with a letter or digit';
-  const lower = raw.toLowerCase();
   let hint: string | undefined;
-  if (/\.dkr[.-]ecr|^public\.ecr\.aws\//.test(lower)) {
+  if (withHost) {
     hint = 'Put the registry host in `registry` and only the name in `repository`.';
   } else if (/:/.test(raw)) {
     hint = 'Tags do not go in `repository`: use `tags`.';

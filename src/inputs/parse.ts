@@ -12,11 +12,11 @@ import {
   buildContext,
   buildkitEndpoint,
   cacheEntry,
+  flavor,
   integer,
   isRemoteContext,
   keyValue,
   lifecyclePolicy,
-  line,
   lines,
   nonEmpty,
   oneOf,
@@ -26,6 +26,7 @@ import {
   secret,
   secretFile,
   tagFilter,
+  tagRules,
   text,
   type InputFs,
   type Parser,
@@ -68,11 +69,16 @@ const FIELDS = {
   cache: oneOf(['none', 'inline', 'registry', 'gha', 'local']),
   'cache-from': lines(cacheEntry),
   'cache-to': lines(cacheEntry),
-  tags: text,
-  flavor: text,
+  tags: tagRules,
+  flavor,
   'pr-head-sha': boolean,
   'create-repository': boolean,
-  'image-tag-mutability': oneOf(['MUTABLE', 'IMMUTABLE', 'MUTABLE_WITH_EXCLUSION', 'IMMUTABLE_WITH_EXCLUSION']),
+  'image-tag-mutability': oneOf([
+    'MUTABLE',
+    'IMMUTABLE',
+    'MUTABLE_WITH_EXCLUSION',
+    'IMMUTABLE_WITH_EXCLUSION',
+  ]),
   'image-tag-mutability-exclusions': lines(tagFilter),
   'scan-on-push': boolean,
   encryption: oneOf(['AES256', 'KMS']),
@@ -164,7 +170,12 @@ function resolveRegion(
       return region(value, { input: 'aws-region', fs });
     } catch (err) {
       const { input, value: got, expected, hint } = err as InputError;
-      throw new InputError(input, got, expected, [`It came from the ${name} environment variable.`, hint].join(' ').trim());
+      throw new InputError(
+        input,
+        got,
+        expected,
+        [`It came from the ${name} environment variable.`, hint].join(' ').trim(),
+      );
     }
   }
   return undefined;
@@ -201,7 +212,11 @@ const CHECKS: Check[] = [
     if (!mode || !filters) return;
     const withExclusion = mode.endsWith('_WITH_EXCLUSION');
     if (withExclusion && filters.length === 0) {
-      fail('image-tag-mutability-exclusions', '', `at least one tag filter with image-tag-mutability ${mode}`);
+      fail(
+        'image-tag-mutability-exclusions',
+        '',
+        `at least one tag filter with image-tag-mutability ${mode}`,
+      );
     }
     if (!withExclusion && filters.length > 0) {
       fail(
@@ -214,7 +229,12 @@ const CHECKS: Check[] = [
   },
   (v, raw) => {
     if (v['kms-key'] && v.encryption === 'AES256') {
-      fail('kms-key', raw['kms-key'], 'no key with encryption AES256', 'Set `encryption: KMS` to use a KMS key.');
+      fail(
+        'kms-key',
+        raw['kms-key'],
+        'no key with encryption AES256',
+        'Set `encryption: KMS` to use a KMS key.',
+      );
     }
   },
   (v, raw) => {
@@ -237,8 +257,12 @@ const CHECKS: Check[] = [
     fail(
       'file',
       raw.file,
-      v.file ? 'an existing Dockerfile (relative to the working directory)' : `a Dockerfile: ${file} does not exist`,
-      inContext ? `\`file\` is relative to the working directory, not the context: use "${inContext}".` : undefined,
+      v.file
+        ? 'an existing Dockerfile (relative to the working directory)'
+        : `a Dockerfile: ${file} does not exist`,
+      inContext
+        ? `\`file\` is relative to the working directory, not the context: use "${inContext}".`
+        : undefined,
     );
   },
 ];
@@ -280,7 +304,7 @@ function assemble(v: Values, region: string | undefined): Inputs {
       cacheFrom: v['cache-from'],
       cacheTo: v['cache-to'],
     },
-    tags: { rules: v.tags ?? '', flavor: v.flavor ?? '', prHeadSha: v['pr-head-sha'] },
+    tags: { rules: v.tags, flavor: v.flavor, prHeadSha: v['pr-head-sha'] },
     repository: {
       create: v['create-repository'],
       tagMutability: v['image-tag-mutability'],

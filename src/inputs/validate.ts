@@ -4,6 +4,7 @@
  * (a list with more than one bad line). parse.ts collects them all.
  */
 import { InputError, ValidationError, type ActionError } from '../errors.js';
+import { parseFlavor, parseTagRules } from '../tags/rules.js';
 import { didYouMean } from './suggest.js';
 import type { KeyValue } from './types.js';
 
@@ -34,6 +35,18 @@ export function optional<T>(parse: Parser<T>): Parser<T | undefined> {
 
 export const text: Parser<string | undefined> = (raw) => raw || undefined;
 
+// `tags` and `flavor` stay text for the tag engine, which evaluates them per run; parsing them here
+// only rejects bad rules before any network call (as a TagRuleError).
+export const tagRules: Parser<string> = (raw) => {
+  parseTagRules(raw);
+  return raw;
+};
+
+export const flavor: Parser<string> = (raw) => {
+  parseFlavor(raw);
+  return raw;
+};
+
 export const nonEmpty: Parser<string> = (raw, field) =>
   /^\S+$/.test(raw) ? raw : invalid(field, raw, 'a non-empty value without spaces');
 
@@ -53,15 +66,15 @@ export const boolean: Parser<boolean> = (raw, field) => {
   );
 };
 
-export function integer(min: number, max = Number.MAX_SAFE_INTEGER): Parser<number> {
-  const expected = max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer from ${min} to ${max}`;
+export function integer(min: number, max?: number): Parser<number> {
+  const expected = max === undefined ? `an integer >= ${min}` : `an integer from ${min} to ${max}`;
   return (raw, field) => {
     if (!/^\d+$/.test(raw)) {
       const unit = /^\d+\s*[a-z]+$/i.test(raw) ? 'Give a plain number without a unit.' : undefined;
       return invalid(field, raw, expected, unit);
     }
     const value = Number(raw);
-    if (value < min || value > max) return invalid(field, raw, expected);
+    if (value < min || (max !== undefined && value > max)) return invalid(field, raw, expected);
     return value;
   };
 }
@@ -93,8 +106,6 @@ export function lines<T>(parseLine: LineParser<T>, separator: RegExp = /\r?\n/):
     return items;
   };
 }
-
-export const line: LineParser<string> = (value) => value;
 
 /** `KEY=VALUE`: split at the first `=`, so values may contain `=`. */
 export const keyValue: LineParser<KeyValue> = (value, field, lineNo) => {
@@ -248,7 +259,12 @@ export const buildkitEndpoint: Parser<string> = (raw, field) => {
     return invalid(field, raw, expected, hint ?? didYouMean(scheme, BUILDKIT_SCHEMES));
   }
   if (scheme === 'tcp' && !/^(?:[\w.-]+|\[[\da-f:]+\]):\d+\/?$/i.test(rest)) {
-    return invalid(field, raw, expected, 'A tcp endpoint needs a host and a port, e.g. tcp://buildkitd:1234.');
+    return invalid(
+      field,
+      raw,
+      expected,
+      'A tcp endpoint needs a host and a port, e.g. tcp://buildkitd:1234.',
+    );
   }
   return raw;
 };

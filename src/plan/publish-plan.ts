@@ -1,3 +1,4 @@
+import { EcrError } from '../errors.js';
 import type { RepositoryState, StoredImage } from '../aws/ecr.js';
 
 /** What the registry already holds, read before the build. */
@@ -57,14 +58,25 @@ function wildcard(filter: string): RegExp {
  * decision table of mutability x tag exists x same image, and reuse x fingerprint.
  */
 export function planPublish(req: PublishRequest, state: RegistryState): PublishPlan {
-  const ours = (image: StoredImage | undefined) => image !== undefined && state.fingerprints.get(image.digest) === req.fingerprint;
   const candidate = req.reuseTag ? state.existing.get(req.reuseTag) : undefined;
-  const plan: PublishPlan = { mode: 'build', push: [], put: [], unchanged: [], skipped: [], conflicts: [], warnings: [], reason: '' };
+  // The image this run stands for: this source (reuse tag) built with this configuration.
+  const ours =
+    candidate && state.fingerprints.get(candidate.digest) === req.fingerprint ? candidate : undefined;
+  const plan: PublishPlan = {
+    mode: 'build',
+    push: [],
+    put: [],
+    unchanged: [],
+    skipped: [],
+    conflicts: [],
+    warnings: [],
+    reason: '',
+  };
 
-  if (req.reuseExisting && candidate && ours(candidate)) {
+  if (req.reuseExisting && ours) {
     plan.mode = 'reuse';
-    plan.image = candidate;
-    plan.reason = `${req.reuseTag} already holds an image built with this configuration (${candidate.digest}).`;
+    plan.image = ours;
+    plan.reason = `${req.reuseTag} already holds an image built with this configuration (${ours.digest}).`;
   } else {
     plan.reason = !req.reuseExisting
       ? 'reuse-existing is off.'
@@ -78,8 +90,10 @@ export function planPublish(req: PublishRequest, state: RegistryState): PublishP
   for (const tag of req.tags) {
     const existing = state.existing.get(tag);
     const immutable = isImmutableTag(tag, state.repository);
-    const sameImage = existing !== undefined && (plan.image ? existing.digest === plan.image.digest : ours(existing));
-    if (existing && sameImage) plan.unchanged.push(tag);
+    // A rebuild (reuse off) still moves mutable tags; immutable ones already on our image stay.
+    const alreadyOurs =
+      existing !== undefined && existing.digest === ours?.digest && (plan.mode === 'reuse' || immutable);
+    if (alreadyOurs) plan.unchanged.push(tag);
     else if (existing && immutable) {
       if (req.onImmutableConflict === 'skip') {
         plan.skipped.push({ tag, reason: `immutable tag already points at ${existing.digest}` });
@@ -88,16 +102,25 @@ export function planPublish(req: PublishRequest, state: RegistryState): PublishP
     else plan.push.push(tag);
   }
 
-  // In build mode an immutable tag that is already ours must not be pushed again (the
-  // registry refuses it) and a build with nothing to push is pointless: re-tag instead.
-  if (plan.mode === 'build' && plan.push.length === 0 && plan.unchanged.length > 0 && plan.conflicts.length === 0) {
-    plan.mode = 'reuse';
-    plan.image = state.existing.get(plan.unchanged[0]!);
-    plan.reason = 'every planned tag already names an image built with this configuration.';
+  if (plan.mode === 'build' && plan.push.length === 0 && plan.conflicts.length === 0) {
+    if (ours && plan.unchanged.length > 0) {
+      // Every tag left already names our image: re-tag (nothing), never build for nothing.
+      plan.mode = 'reuse';
+      plan.image = ours;
+      plan.reason = 'every planned tag already names the image built from this source and configuration.';
+    } else {
+      throw new EcrError(
+        `Nothing to push: every planned tag exists in this ${state.repository.tagMutability} repository and names another image (${plan.skipped.map((s) => s.tag).join(', ')}).`,
+        'Plan at least one new tag (for example the commit SHA), or use `on-immutable-conflict: fail` to see the digests.',
+        'NothingToPush',
+      );
+    }
   }
 
   if (state.repository.tagMutability !== 'MUTABLE') {
-    const moving = req.tags.filter((tag) => isImmutableTag(tag, state.repository) && isMovingTag(tag, req.reuseTag));
+    const moving = req.tags.filter(
+      (tag) => isImmutableTag(tag, state.repository) && isMovingTag(tag, req.reuseTag),
+    );
     if (moving.length) {
       plan.warnings.push(
         `Repository is ${state.repository.tagMutability}: tag(s) ${moving.join(', ')} are meant to move (latest, major/minor, branch) and will conflict on the next run that plans them. Exclude them with IMMUTABLE_WITH_EXCLUSION filters, or drop them from the tag rules.`,

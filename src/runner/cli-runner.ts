@@ -9,7 +9,11 @@ export interface CliRunner extends Runner {
   state: Record<string, string>;
 }
 
-export function cliRunner(flags: Record<string, string>, env: NodeJS.ProcessEnv, write: (line: string) => void): CliRunner {
+export function cliRunner(
+  flags: Record<string, string>,
+  env: NodeJS.ProcessEnv,
+  write: (line: string) => void,
+): CliRunner {
   const secrets: string[] = [];
   const redact = (text: string) => secrets.reduce((out, s) => out.split(s).join('***'), text);
   const log = (prefix: string) => (message: string) => write(redact(`${prefix}${message}`));
@@ -21,7 +25,10 @@ export function cliRunner(flags: Record<string, string>, env: NodeJS.ProcessEnv,
       runner.outputs[name] = value;
     },
     mask: (value) => {
-      if (value) secrets.push(value);
+      if (!value) return;
+      secrets.push(value);
+      // Longest first, so a secret containing a shorter one is redacted whole.
+      secrets.sort((a, b) => b.length - a.length);
     },
     saveState: (name, value) => {
       runner.state[name] = value;
@@ -32,7 +39,7 @@ export function cliRunner(flags: Record<string, string>, env: NodeJS.ProcessEnv,
     warning: log('warning: '),
     debug: env.ECR_BUILD_PUSH_DEBUG ? log('debug: ') : () => undefined,
     group: (title, fn) => {
-      write(title);
+      write(redact(title));
       return fn();
     },
     summary: async () => undefined,

@@ -12,7 +12,12 @@ import type { Job } from './prepare.js';
 const loadSdk = () => import('../aws/session.js');
 
 /** Step 1: AWS credentials from the job's OIDC token (AssumeRoleWithWebIdentity), or the default chain. */
-export async function getAwsSession(job: Job, runner: Runner, report: RunReport, roleArn?: string): Promise<AwsSession> {
+export async function getAwsSession(
+  job: Job,
+  runner: Runner,
+  report: RunReport,
+  roleArn?: string,
+): Promise<AwsSession> {
   const region = requireRegion(job);
   const sdk = loadSdk();
   const plan = job.credentials;
@@ -29,7 +34,10 @@ export async function getAwsSession(job: Job, runner: Runner, report: RunReport,
     return timed(report, 'sts', () =>
       assumeRoleWithWebIdentity({
         roleArn: roleArn ?? (plan.source === 'web-identity' ? plan.roleArn : ''),
-        sessionName: plan.source === 'web-identity' ? plan.sessionName : job.inputs.auth.roleSessionName ?? 'ecr-build-push',
+        sessionName:
+          plan.source === 'web-identity'
+            ? plan.sessionName
+            : (job.inputs.auth.roleSessionName ?? 'ecr-build-push'),
         durationSeconds: job.inputs.auth.roleDurationSeconds,
         region,
         idToken,

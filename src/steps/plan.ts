@@ -19,10 +19,16 @@ export interface RegistryPlan {
  * `latest` would move backwards (ListImages, only when latest=auto adds it), and what
  * the run does: build, or re-tag an image built from the same source and configuration.
  */
-export async function planAgainstRegistry(job: Job, registry: OpenRegistry, report: RunReport): Promise<RegistryPlan> {
+export async function planAgainstRegistry(
+  job: Job,
+  registry: OpenRegistry,
+  report: RunReport,
+): Promise<RegistryPlan> {
   const { ecr } = registry;
   let tags = job.tags;
-  if (!ecr) return { tags, publish: buildEverything(tags) };
+  if (!ecr)
+    return { tags, publish: buildEverything(tags, 'ECR Public: images are always built and pushed.') };
+  if (!registry.exists) return { tags, publish: buildEverything(tags, 'the repository does not exist yet.') };
 
   const existing = await timed(report, 'ecr', () => ecr.imagesByTag(tags.tags));
   report.awsCalls.push('ecr:BatchGetImage');
@@ -39,7 +45,9 @@ export async function planAgainstRegistry(job: Job, registry: OpenRegistry, repo
   await timed(report, 'ecr', () =>
     Promise.all(
       [...distinct.values()].map(async (image) => {
-        const labels = await readImageLabels(registry.target, image, registry.login, ecr).catch(() => ({}) as Record<string, string>);
+        const labels = await readImageLabels(registry.target, image, registry.login, ecr).catch(
+          () => ({}) as Record<string, string>,
+        );
         fingerprints.set(image.digest, labels[FINGERPRINT_LABEL]);
       }),
     ),
@@ -57,12 +65,14 @@ export async function planAgainstRegistry(job: Job, registry: OpenRegistry, repo
     { repository: registry.repository, existing, fingerprints },
   );
   if (job.inputs.publish.reuseExisting && !reuseExisting) {
-    publish.warnings.push('reuse-existing is not applied with extra `registries`: the image is built and pushed to every target.');
+    publish.warnings.push(
+      'reuse-existing is not applied with extra `registries`: the image is built and pushed to every target.',
+    );
   }
   return { tags, publish };
 }
 
-function buildEverything(tags: TagPlan): PublishPlan {
+function buildEverything(tags: TagPlan, reason: string): PublishPlan {
   return {
     mode: 'build',
     push: tags.tags,
@@ -71,6 +81,6 @@ function buildEverything(tags: TagPlan): PublishPlan {
     skipped: [],
     conflicts: [],
     warnings: [],
-    reason: 'ECR Public: images are always built and pushed.',
+    reason,
   };
 }

@@ -45,7 +45,8 @@ export const nodeDeps: PrepareDeps = {
     isDirectory: (path) => existsSync(path) && statSync(path).isDirectory(),
     readFile: (path) => readFileSync(path, 'utf8'),
   },
-  treeHash: (dir) => execFileSync('git', ['rev-parse', `HEAD:${dir === '.' ? '' : dir}`], { encoding: 'utf8' }).trim(),
+  treeHash: (dir) =>
+    execFileSync('git', ['rev-parse', `HEAD:${dir === '.' ? '' : dir}`], { encoding: 'utf8' }).trim(),
 };
 
 /** Validates every input, resolves the context and the tags, and decides where credentials come from. */
@@ -101,7 +102,12 @@ function defaultRepository(ctx: RunContext): string {
   return name;
 }
 
-function chooseReuseTag(inputs: Inputs, ctx: RunContext, tags: TagPlan, deps: PrepareDeps): string | undefined {
+function chooseReuseTag(
+  inputs: Inputs,
+  ctx: RunContext,
+  tags: TagPlan,
+  deps: PrepareDeps,
+): string | undefined {
   if (inputs.publish.reuseKey === 'tree') {
     try {
       return `tree-${deps.treeHash(inputs.build.context)}`;

@@ -7,7 +7,7 @@ import { planCache } from '../docker/cache.js';
 import { writeSecretFile, type JobDir } from '../docker/job-dir.js';
 import { EcrError } from '../errors.js';
 import { FINGERPRINT_LABEL } from '../plan/fingerprint.js';
-import type { PublishPlan } from '../plan/publish-plan.js';
+import { isImmutableTag, type PublishPlan } from '../plan/publish-plan.js';
 import { timed, type RunReport } from '../report/run-report.js';
 import type { Runner } from '../runner/runner.js';
 import type { RegistryPlan } from './plan.js';
@@ -26,7 +26,13 @@ export function assertNoConflicts(plan: PublishPlan, uri: string): void {
 }
 
 /** The buildx invocation for this run: every target's tags in one build. */
-export function buildSpec(job: Job, plan: RegistryPlan, registries: OpenRegistry[], dir: JobDir, push: boolean): { spec: BuildSpec; builder?: string } {
+export function buildSpec(
+  job: Job,
+  plan: RegistryPlan,
+  registries: OpenRegistry[],
+  dir: JobDir,
+  push: boolean,
+): { spec: BuildSpec; builder?: string } {
   const b = job.inputs.build;
   const primary = registries[0]!;
   const cache = planCache({
@@ -34,12 +40,17 @@ export function buildSpec(job: Job, plan: RegistryPlan, registries: OpenRegistry
     cacheFrom: b.cacheFrom,
     cacheTo: b.cacheTo,
     uri: primary.target.uri,
-    immutable: primary.repository.tagMutability === 'IMMUTABLE',
+    immutable: isImmutableTag('buildcache', primary.repository),
     builder: b.builder,
     remoteEndpoint: Boolean(b.buildkitEndpoint),
     localDir: join(dir.root, 'buildkit-cache'),
+    inlineFromTag: plan.tags.tags.includes('latest')
+      ? 'latest'
+      : plan.tags.tags.find((t) => t !== job.reuseTag),
   });
-  const needsBuilder = b.buildkitEndpoint !== undefined || (!b.builder && (cache.needsContainerBuilder || b.platforms.length > 1));
+  const needsBuilder =
+    b.buildkitEndpoint !== undefined ||
+    (!b.builder && (cache.needsContainerBuilder || b.platforms.length > 1));
   const builder = b.builder ?? (needsBuilder ? `ecr-build-push-${job.ctx.runId}-${process.pid}` : undefined);
   const secrets = [
     ...b.secrets.map(({ key, value }) => ({ id: key, path: writeSecretFile(dir, key, value) })),
@@ -54,7 +65,9 @@ export function buildSpec(job: Job, plan: RegistryPlan, registries: OpenRegistry
     labels: { ...plan.tags.labels, [FINGERPRINT_LABEL]: job.fingerprint },
     annotations: b.annotations,
     platforms: b.platforms,
-    tags: registries.flatMap((r) => (r === primary ? pushTags : plan.tags.tags).map((tag) => `${r.target.uri}:${tag}`)),
+    tags: registries.flatMap((r) =>
+      (r === primary ? pushTags : plan.tags.tags).map((tag) => `${r.target.uri}:${tag}`),
+    ),
     secrets,
     cacheFrom: cache.cacheFrom,
     cacheTo: cache.cacheTo,
@@ -90,7 +103,11 @@ export async function publish(
 ): Promise<void> {
   const primary = registries[0]!;
   const { publish: pp } = plan;
-  report.targets = registries.map((r) => ({ uri: r.target.uri, pushed: false, tags: r === primary ? [...pp.push, ...pp.put] : plan.tags.tags }));
+  report.targets = registries.map((r) => ({
+    uri: r.target.uri,
+    pushed: false,
+    tags: r === primary ? [...pp.push, ...pp.put] : plan.tags.tags,
+  }));
 
   if (pp.mode === 'reuse' && pp.image && primary.ecr) {
     const image = pp.image;
@@ -111,18 +128,31 @@ export async function publish(
     report.metadata = result.metadataText;
     report.imageId = result.metadata['containerimage.config.digest'] ?? result.imageId;
     report.digest = result.metadata['containerimage.digest'];
-    if (!report.digest) throw new EcrError('buildx finished without reporting an image digest (metadata file has no containerimage.digest).');
+    if (!report.digest)
+      throw new EcrError(
+        'buildx finished without reporting an image digest (metadata file has no containerimage.digest).',
+      );
     const mediaType = result.metadata['containerimage.descriptor']?.mediaType ?? '';
     report.isIndex = isIndex(mediaType);
     report.targets = report.targets.map((t) => ({ ...t, pushed: true, digest: report.digest }));
-    const index = report.isIndex && primary.ecr ? await timed(report, 'ecr', () => primary.ecr!.manifest(report.digest!)) : undefined;
-    report.platformDigests = index ? platformDigests(index, defaultPlatform(job)) : { [defaultPlatform(job)]: report.digest };
+    const index =
+      report.isIndex && primary.ecr
+        ? await timed(report, 'ecr', () => primary.ecr!.manifest(report.digest!))
+        : undefined;
+    report.platformDigests = index
+      ? platformDigests(index, defaultPlatform(job))
+      : { [defaultPlatform(job)]: report.digest };
   }
   if (primary.ecr) {
     const described = await timed(report, 'ecr', () => primary.ecr!.describe(report.digest!));
     report.sizeBytes = described?.sizeBytes;
-    const missing = plan.tags.tags.filter((t) => !pp.skipped.some((s) => s.tag === t) && !described?.tags.includes(t));
-    if (missing.length) report.warnings.push(`After the push, ECR does not list tag(s) ${missing.join(', ')} on ${report.digest}.`);
+    const missing = plan.tags.tags.filter(
+      (t) => !pp.skipped.some((s) => s.tag === t) && !described?.tags.includes(t),
+    );
+    if (missing.length)
+      report.warnings.push(
+        `After the push, ECR does not list tag(s) ${missing.join(', ')} on ${report.digest}.`,
+      );
   }
   report.pushed = report.targets.every((t) => t.pushed);
 }
@@ -133,7 +163,12 @@ function isIndex(mediaType: string): boolean {
 
 function defaultPlatform(job: Job): string {
   if (job.inputs.build.platforms.length === 1) return job.inputs.build.platforms[0]!;
-  const arch = ({ x64: 'amd64', arm64: 'arm64', arm: 'arm/v7', ia32: '386', ppc64: 'ppc64le', s390x: 's390x' } as Record<string, string>)[process.arch];
+  const arch = (
+    { x64: 'amd64', arm64: 'arm64', arm: 'arm/v7', ia32: '386', ppc64: 'ppc64le', s390x: 's390x' } as Record<
+      string,
+      string
+    >
+  )[process.arch];
   return `linux/${arch ?? process.arch}`;
 }
 

@@ -14,9 +14,15 @@ export interface OpenRegistry {
   ecr?: Ecr;
   login: RegistryLogin;
   repository: RepositoryState;
+  /** False only in a dry run that found no repository (a real run creates it). */
+  exists: boolean;
 }
 
-const PUBLIC_REPOSITORY: RepositoryState = { tagMutability: 'MUTABLE', mutabilityExclusions: [], scanOnPush: false };
+const PUBLIC_REPOSITORY: RepositoryState = {
+  tagMutability: 'MUTABLE',
+  mutabilityExclusions: [],
+  scanOnPush: false,
+};
 
 /**
  * Step 2: ECR. One GetAuthorizationToken and one DescribeRepositories, in parallel;
@@ -30,38 +36,59 @@ export async function openRegistry(
   spec?: ExtraTarget,
 ): Promise<OpenRegistry> {
   const region = spec?.region ?? requireRegion(job);
-  const registry = spec ? (spec.host ?? (spec.account ? privateHost(spec.account, region) : undefined)) : job.inputs.target.registry;
+  const registry = spec
+    ? (spec.host ?? (spec.account ? privateHost(spec.account, region) : undefined))
+    : job.inputs.target.registry;
   const target = resolveTarget(registry, job.repository, region, session.account);
   const mask = (value: string) => runner.mask(value);
   if (target.kind === 'public') {
     const { publicLogin } = await import('../aws/ecr-public.js');
     const login = await timed(report, 'ecr', () => publicLogin(session, job.retry, mask));
-    return { target, login, repository: PUBLIC_REPOSITORY };
+    return { target, login, repository: PUBLIC_REPOSITORY, exists: true };
   }
   const ecr = new Ecr(target, session, job.retry);
-  const [login, existing] = await timed(report, 'ecr', () => Promise.all([ecr.login(mask), ecr.repository()]));
+  const [login, existing] = await timed(report, 'ecr', () =>
+    Promise.all([ecr.login(mask), ecr.repository()]),
+  );
   report.awsCalls.push('ecr:GetAuthorizationToken', 'ecr:DescribeRepositories');
   const settings = job.inputs.repository;
   let repository = existing;
   if (!repository) {
     if (!settings.create) {
-      throw explainEcrError(Object.assign(new Error('not found'), { name: 'RepositoryNotFoundException' }), 'DescribeRepositories', target);
+      throw explainEcrError(
+        Object.assign(new Error('not found'), { name: 'RepositoryNotFoundException' }),
+        'DescribeRepositories',
+        target,
+      );
     }
     if (job.dryRun) {
-      report.warnings.push(`Repository ${target.uri} does not exist; a real run creates it (create-repository: true).`);
-      repository = { tagMutability: settings.tagMutability, mutabilityExclusions: settings.mutabilityExclusions, scanOnPush: settings.scanOnPush };
+      report.warnings.push(
+        `Repository ${target.uri} does not exist; a real run creates it (create-repository: true).`,
+      );
+      repository = {
+        tagMutability: settings.tagMutability,
+        mutabilityExclusions: settings.mutabilityExclusions,
+        scanOnPush: settings.scanOnPush,
+      };
     } else {
       repository = await timed(report, 'ecr', () => ecr.createRepository(settings));
-      runner.info(`Created repository ${target.uri} (${settings.tagMutability}, scan on push: ${settings.scanOnPush}).`);
+      runner.info(
+        `Created repository ${target.uri} (${settings.tagMutability}, scan on push: ${settings.scanOnPush}).`,
+      );
     }
   } else if (settings.updateSettings && !job.dryRun) {
     repository = await timed(report, 'ecr', () => ecr.updateRepository(settings));
   }
-  return { target, ecr, login, repository };
+  return { target, ecr, login, repository, exists: !job.dryRun || existing !== undefined };
 }
 
 /** Extra targets (`registries`): each opened with the same session, or its own role. */
-export async function openExtraRegistries(job: Job, session: AwsSession, runner: Runner, report: RunReport): Promise<OpenRegistry[]> {
+export async function openExtraRegistries(
+  job: Job,
+  session: AwsSession,
+  runner: Runner,
+  report: RunReport,
+): Promise<OpenRegistry[]> {
   return Promise.all(
     job.inputs.target.registries.map(async (spec) => {
       const own = spec.roleToAssume ? await getAwsSession(job, runner, report, spec.roleToAssume) : session;
@@ -70,7 +97,12 @@ export async function openExtraRegistries(job: Job, session: AwsSession, runner:
   );
 }
 
-export async function loginAll(registries: OpenRegistry[], env: Record<string, string>, job: Job, report: RunReport): Promise<void> {
+export async function loginAll(
+  registries: OpenRegistry[],
+  env: Record<string, string>,
+  job: Job,
+  report: RunReport,
+): Promise<void> {
   await timed(report, 'docker-login', () =>
     Promise.all(registries.map((r) => dockerLogin(r.target.host, r.login, env, job.retry))),
   );

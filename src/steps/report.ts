@@ -30,7 +30,8 @@ export function planJson(report: RunReport, plan?: RegistryPlan): Record<string,
 
 /** Outputs and summary, written whether the run succeeded or not. */
 export async function writeReport(runner: Runner, report: RunReport, plan?: RegistryPlan): Promise<void> {
-  for (const [name, value] of Object.entries(renderOutputs(report, planJson(report, plan)))) runner.setOutput(name, value);
+  for (const [name, value] of Object.entries(renderOutputs(report, planJson(report, plan))))
+    runner.setOutput(name, value);
   try {
     await runner.summary(renderSummary(report));
   } catch (error) {

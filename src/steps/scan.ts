@@ -8,7 +8,10 @@ import type { Job } from './prepare.js';
 const ORDER: Severity[] = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'];
 
 /** The gate's verdict on severity counts. Pure. */
-export function judgeFindings(counts: Record<string, number>, threshold?: Severity): { failed: boolean; over: string[] } {
+export function judgeFindings(
+  counts: Record<string, number>,
+  threshold?: Severity,
+): { failed: boolean; over: string[] } {
   if (!threshold) return { failed: false, over: [] };
   const limit = ORDER.indexOf(threshold);
   const over = ORDER.slice(0, limit + 1).filter((s) => (counts[s] ?? 0) > 0);
@@ -38,7 +41,12 @@ export async function scanGate(
 ): Promise<void> {
   const { failOnSeverity, timeoutSeconds } = job.inputs.scan;
   const deadline = clock.now() + timeoutSeconds * 1000;
-  const result: ScanReport = { status: 'PENDING', counts: {}, verdict: 'not-scanned', threshold: failOnSeverity };
+  const result: ScanReport = {
+    status: 'PENDING',
+    counts: {},
+    verdict: 'not-scanned',
+    threshold: failOnSeverity,
+  };
   report.scan = result;
   await timed(report, 'scan', async () => {
     if (!scanOnPush) await ecr.startScan(digest);
@@ -63,7 +71,10 @@ export async function scanGate(
     }
   });
   if (result.verdict === 'timeout' || result.verdict === 'unsupported') {
-    const why = result.verdict === 'timeout' ? `no result within ${timeoutSeconds}s (status ${result.status})` : `status ${result.status}`;
+    const why =
+      result.verdict === 'timeout'
+        ? `no result within ${timeoutSeconds}s (status ${result.status})`
+        : `status ${result.status}`;
     if (failOnSeverity) {
       throw new ScanGateError(
         `Scan gate could not decide for ${digest}: ${why}.`,

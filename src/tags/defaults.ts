@@ -7,7 +7,12 @@ import { DEFAULT_PRIORITY } from './rules.js';
 import type { Flavor, TagRule } from './types.js';
 
 export function defaultRules(flavor: Flavor): TagRule[] {
-  const base = (text: string, priority: number) => ({ line: 0, text: `default: ${text}`, enable: 'true', priority });
+  const base = (text: string, priority: number) => ({
+    line: 0,
+    text: `default: ${text}`,
+    enable: 'true',
+    priority,
+  });
   const semver = (pattern: string) => ({
     ...base(`type=semver,pattern=${pattern}`, DEFAULT_PRIORITY.semver),
     type: 'semver' as const,
@@ -21,7 +26,12 @@ export function defaultRules(flavor: Flavor): TagRule[] {
     // 0.x is unstable by semver's own rule: `0` would alias unrelated APIs.
     { ...semver('{{major}}'), skipZeroMajor: true },
     // Keep the flavor prefix on `pr-N` (metadata-action's `pr-` replaces it) so flavors never share a tag.
-    { ...base('type=ref,event=pr', DEFAULT_PRIORITY.ref), type: 'ref', event: 'pr', prefix: `${flavor.prefix}pr-` },
+    {
+      ...base('type=ref,event=pr', DEFAULT_PRIORITY.ref),
+      type: 'ref',
+      event: 'pr',
+      prefix: `${flavor.prefix}pr-`,
+    },
     // No prefix attribute: the flavor's prefix and suffix apply to the sha too.
     { ...base('type=sha,format=long', DEFAULT_PRIORITY.sha), type: 'sha', format: 'long' },
   ];

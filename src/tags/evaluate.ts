@@ -25,7 +25,12 @@ export type Outcome =
 
 const skip = (reason: string, expected = false): Outcome => ({ kind: 'skip', reason, expected });
 
-export function evaluateRule(rule: TagRule, facts: RunFacts, globals: TemplateValues, flavor: Flavor): Outcome {
+export function evaluateRule(
+  rule: TagRule,
+  facts: RunFacts,
+  globals: TemplateValues,
+  flavor: Flavor,
+): Outcome {
   const render = (source: string) => renderTemplate(source, globals);
   // An explicit prefix/suffix attribute replaces the flavor's, as in metadata-action.
   const tag = (value: string, latest: boolean, version?: VersionRef): Outcome =>
@@ -43,7 +48,8 @@ export function evaluateRule(rule: TagRule, facts: RunFacts, globals: TemplateVa
 
   switch (rule.type) {
     case 'schedule':
-      if (!facts.eventName.includes('schedule')) return skip(`event ${facts.eventName} is not schedule`, true);
+      if (!facts.eventName.includes('schedule'))
+        return skip(`event ${facts.eventName} is not schedule`, true);
       return tag(render(rule.pattern), false);
 
     case 'semver':
@@ -88,7 +94,8 @@ export function evaluateRule(rule: TagRule, facts: RunFacts, globals: TemplateVa
       const m = raw.match(compileMatchPattern(rule.pattern));
       if (!m) return skip(`pattern ${rule.pattern} does not match ${JSON.stringify(raw)}`);
       const value = m[rule.group];
-      if (value === undefined) return skip(`group ${rule.group} of ${rule.pattern} matched nothing in ${JSON.stringify(raw)}`);
+      if (value === undefined)
+        return skip(`group ${rule.group} of ${rule.pattern} matched nothing in ${JSON.stringify(raw)}`);
       return tag(value, true, { scheme: 'semver', text: value });
     }
 

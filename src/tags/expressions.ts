@@ -61,7 +61,10 @@ export function parseTemplate(source: string): Segment[] {
     if (open > pos) segments.push(source.slice(pos, open));
     const close = source.indexOf('}}', open + 2);
     if (close < 0) {
-      throw new ExpressionError(`unclosed "{{" in ${JSON.stringify(source)}`, 'close the expression with "}}"');
+      throw new ExpressionError(
+        `unclosed "{{" in ${JSON.stringify(source)}`,
+        'close the expression with "}}"',
+      );
     }
     segments.push(parseExpression(source.slice(open, close + 2)));
     pos = close + 2;
@@ -104,12 +107,18 @@ export function checkTemplate(source: string, names: readonly string[]): void {
     }
     if (DATE_HELPERS.has(name)) {
       if (args.length !== 1) {
-        throw new ExpressionError(`{{${name}}} needs one format`, `e.g. {{${name} 'YYYYMMDD' tz='Europe/Paris'}}`);
+        throw new ExpressionError(
+          `{{${name}}} needs one format`,
+          `e.g. {{${name} 'YYYYMMDD' tz='Europe/Paris'}}`,
+        );
       }
       for (const [key, value] of Object.entries(hash)) {
         if (key !== 'tz') throw new ExpressionError(`{{${name}}} has no attribute ${key}`, "only tz='Zone'");
         if (!isTimeZone(value)) {
-          throw new ExpressionError(`unknown time zone ${JSON.stringify(value)}`, 'expected an IANA zone, e.g. Asia/Tokyo');
+          throw new ExpressionError(
+            `unknown time zone ${JSON.stringify(value)}`,
+            'expected an IANA zone, e.g. Asia/Tokyo',
+          );
         }
       }
     } else if (args.length > 0 || Object.keys(hash).length > 0) {

@@ -91,7 +91,10 @@ export function splitFields(text: string): Field[] {
     raw.push(field);
     i++;
   }
-  return raw.map((f) => f.trim()).filter((f) => f !== '').map(splitKeyValue);
+  return raw
+    .map((f) => f.trim())
+    .filter((f) => f !== '')
+    .map(splitKeyValue);
 }
 
 function splitKeyValue(field: string): Field {

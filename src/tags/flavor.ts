@@ -29,7 +29,8 @@ export function parseFlavor(text: string): Flavor {
     // `onlatest` applies to the prefix or suffix given just before it on the same line.
     let onLatestFor: 'prefix' | 'suffix' | undefined;
     for (const { key, value } of fields) {
-      if (key === undefined) throw fail(`${JSON.stringify(value)} is not key=value`, 'e.g. latest=auto or prefix=v');
+      if (key === undefined)
+        throw fail(`${JSON.stringify(value)} is not key=value`, 'e.g. latest=auto or prefix=v');
       switch (key) {
         case 'latest':
           if (value !== 'auto' && value !== 'true' && value !== 'false') {
@@ -52,11 +53,15 @@ export function parseFlavor(text: string): Flavor {
           if (value !== 'true' && value !== 'false') {
             throw fail(`onlatest=${value} is not valid`, 'expected onlatest=true or onlatest=false');
           }
-          if (!onLatestFor) throw fail('onlatest needs a prefix or suffix before it', 'e.g. suffix=-alpine,onlatest=true');
+          if (!onLatestFor)
+            throw fail('onlatest needs a prefix or suffix before it', 'e.g. suffix=-alpine,onlatest=true');
           flavor[onLatestFor === 'prefix' ? 'prefixLatest' : 'suffixLatest'] = value === 'true';
           break;
         default:
-          throw fail(`unknown flavor attribute ${key}`, didYouMean(key, KEYS) ?? `expected one of ${KEYS.join(', ')}`);
+          throw fail(
+            `unknown flavor attribute ${key}`,
+            didYouMean(key, KEYS) ?? `expected one of ${KEYS.join(', ')}`,
+          );
       }
     }
   }

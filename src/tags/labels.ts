@@ -2,13 +2,20 @@
 import type { RunContext } from '../context/types.js';
 import { InputError } from '../errors.js';
 import type { KeyValue } from '../inputs/types.js';
-import { checkTemplate, ExpressionError, GLOBAL_EXPRESSIONS, renderTemplate, type TemplateValues } from './expressions.js';
+import {
+  checkTemplate,
+  ExpressionError,
+  GLOBAL_EXPRESSIONS,
+  renderTemplate,
+  type TemplateValues,
+} from './expressions.js';
 
 const OCI = 'org.opencontainers.image';
 
 /** The defaults, from the event payload only (no API call); empty values are left out. */
 export function ociDefaults(ctx: RunContext, version: string, revision: string): Record<string, string> {
-  const url = ctx.repo?.htmlUrl || (ctx.repository ? `${ctx.serverUrl.replace(/\/+$/, '')}/${ctx.repository}` : '');
+  const url =
+    ctx.repo?.htmlUrl || (ctx.repository ? `${ctx.serverUrl.replace(/\/+$/, '')}/${ctx.repository}` : '');
   const entries: [string, string | undefined][] = [
     ['title', ctx.repo?.name || ctx.repository.split('/').pop()],
     ['description', ctx.repo?.description],
@@ -38,7 +45,12 @@ export function withUserEntries(
       checkTemplate(value, GLOBAL_EXPRESSIONS);
     } catch (e) {
       if (e instanceof ExpressionError) {
-        throw new InputError(input, `${key}=${value}`, `a value whose {{…}} expressions are known (${e.message})`, e.hint);
+        throw new InputError(
+          input,
+          `${key}=${value}`,
+          `a value whose {{…}} expressions are known (${e.message})`,
+          e.hint,
+        );
       }
       throw e;
     }

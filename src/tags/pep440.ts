@@ -32,7 +32,8 @@ const PRE_LABELS: Record<string, 'a' | 'b' | 'rc'> = {
 export function parsePep440(text: string): Pep440Version | undefined {
   const m = VERSION.exec(text);
   if (!m) return undefined;
-  const [, epoch, release, preLabel, preNumber, postDash, postLabel, postNumber, devLabel, devNumber, local] = m;
+  const [, epoch, release, preLabel, preNumber, postDash, postLabel, postNumber, devLabel, devNumber, local] =
+    m;
   const version: Pep440Version = { epoch: Number(epoch ?? 0), release: release!.split('.').map(Number) };
   if (preLabel) version.pre = { label: PRE_LABELS[preLabel.toLowerCase()]!, number: Number(preNumber ?? 0) };
   if (postDash !== undefined) version.post = Number(postDash);
@@ -54,7 +55,7 @@ export function normalizePep440(v: Pep440Version): string {
 }
 
 /** metadata-action tags dev, pre and post releases with `{{version}}` only, and never as latest. */
-export function isPep440Unstable(v: Pep440Version): boolean {
+function isPep440Unstable(v: Pep440Version): boolean {
   return v.pre !== undefined || v.post !== undefined || v.dev !== undefined;
 }
 

@@ -10,7 +10,16 @@ import type { TagRule, TagRuleType } from './types.js';
 
 export { parseFlavor } from './flavor.js';
 
-export const RULE_TYPES: readonly TagRuleType[] = ['schedule', 'semver', 'pep440', 'match', 'edge', 'ref', 'raw', 'sha'];
+const RULE_TYPES: readonly TagRuleType[] = [
+  'schedule',
+  'semver',
+  'pep440',
+  'match',
+  'edge',
+  'ref',
+  'raw',
+  'sha',
+];
 
 export const DEFAULT_PRIORITY: Record<TagRuleType, number> = {
   schedule: 1000,
@@ -121,12 +130,16 @@ function parseRule(line: number, text: string): TagRule {
 
   const enable = template('enable') ?? 'true';
   if (!enable.includes('{{') && enable !== 'true' && enable !== 'false') {
-    throw fail(`enable=${enable} is not valid`, 'expected enable=true, enable=false or an expression such as {{is_default_branch}}');
+    throw fail(
+      `enable=${enable} is not valid`,
+      'expected enable=true, enable=false or an expression such as {{is_default_branch}}',
+    );
   }
   let priority = DEFAULT_PRIORITY[type];
   const priorityText = attrs.get('priority');
   if (priorityText !== undefined) {
-    if (!/^[+-]?\d+$/.test(priorityText)) throw fail(`priority=${priorityText} is not an integer`, 'e.g. priority=950');
+    if (!/^[+-]?\d+$/.test(priorityText))
+      throw fail(`priority=${priorityText} is not an integer`, 'e.g. priority=950');
     priority = Number(priorityText);
   }
   const base = { line, text, enable, priority, prefix: template('prefix'), suffix: template('suffix') };
@@ -141,7 +154,10 @@ function parseRule(line: number, text: string): TagRule {
       if (match !== '') {
         const re = compileRegex('match', match, fail);
         if (captureGroups(re) < 1) {
-          throw fail(`match=${match} has no capture group`, 'the version is capture group 1, e.g. match=app-v(.*)');
+          throw fail(
+            `match=${match} has no capture group`,
+            'the version is capture group 1, e.g. match=app-v(.*)',
+          );
         }
       }
       return {
@@ -154,12 +170,15 @@ function parseRule(line: number, text: string): TagRule {
     }
     case 'match': {
       const pattern = required('pattern');
-      const re = compileRegex('pattern', pattern, (problem, hint) => fail(problem, hint));
+      const re = compileRegex('pattern', pattern, fail);
       const groupText = attrs.get('group') ?? '0';
       if (!/^\d+$/.test(groupText)) throw fail(`group=${groupText} is not a number`, 'e.g. group=1');
       const group = Number(groupText);
       if (group > captureGroups(re)) {
-        throw fail(`group=${group} but the pattern has ${captureGroups(re)} capture group(s)`, 'group 0 is the whole match');
+        throw fail(
+          `group=${group} but the pattern has ${captureGroups(re)} capture group(s)`,
+          'group 0 is the whole match',
+        );
       }
       return { ...base, type, pattern, group, value: template('value') ?? '' };
     }
@@ -168,7 +187,10 @@ function parseRule(line: number, text: string): TagRule {
     case 'ref': {
       const event = required('event');
       if (event !== 'branch' && event !== 'tag' && event !== 'pr') {
-        throw fail(`event=${event} is not valid`, didYouMean(event, ['branch', 'tag', 'pr']) ?? 'expected branch, tag or pr');
+        throw fail(
+          `event=${event} is not valid`,
+          didYouMean(event, ['branch', 'tag', 'pr']) ?? 'expected branch, tag or pr',
+        );
       }
       return { ...base, type, event, prefix: base.prefix ?? (event === 'pr' ? 'pr-' : undefined) };
     }
@@ -193,6 +215,9 @@ function compileRegex(
   try {
     return compileMatchPattern(source);
   } catch (e) {
-    throw fail(`${attribute}=${source} is not a valid regular expression (${(e as Error).message})`, 'e.g. v(\\d+\\.\\d+\\.\\d+)');
+    throw fail(
+      `${attribute}=${source} is not a valid regular expression (${(e as Error).message})`,
+      'e.g. v(\\d+\\.\\d+\\.\\d+)',
+    );
   }
 }

@@ -22,12 +22,15 @@ export interface RunFacts {
 export function runFacts(ctx: RunContext, prHeadSha: boolean): { facts: RunFacts; warning?: string } {
   const pullRequest = ctx.eventName.startsWith('pull_request') || ctx.ref.startsWith('refs/pull/');
   const ref =
-    ctx.eventName === 'pull_request_target' && ctx.prNumber !== undefined ? `refs/pull/${ctx.prNumber}/merge` : ctx.ref;
+    ctx.eventName === 'pull_request_target' && ctx.prNumber !== undefined
+      ? `refs/pull/${ctx.prNumber}/merge`
+      : ctx.ref;
   let sha = ctx.sha;
   let warning: string | undefined;
   if (prHeadSha && pullRequest) {
     if (ctx.prHeadSha) sha = ctx.prHeadSha;
-    else warning = `pr-head-sha: the ${ctx.eventName} event has no pull request head sha; tagging ${ctx.sha || 'nothing'}`;
+    else
+      warning = `pr-head-sha: the ${ctx.eventName} event has no pull request head sha; tagging ${ctx.sha || 'nothing'}`;
   }
   const facts: RunFacts = { eventName: ctx.eventName, ref, sha, now: ctx.now };
   if (ctx.defaultBranch) facts.defaultBranch = ctx.defaultBranch;

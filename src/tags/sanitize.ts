@@ -1,7 +1,7 @@
 /** Make a computed value a valid reference tag: `[A-Za-z0-9_][A-Za-z0-9._-]{0,127}`. */
 import { createHash } from 'node:crypto';
 
-export const MAX_TAG_LENGTH = 128;
+const MAX_TAG_LENGTH = 128;
 const HASH_LENGTH = 8;
 
 export interface SanitizedTag {

@@ -18,5 +18,12 @@ export interface VersionParts {
 export function readSemver(raw: string): VersionParts | undefined {
   if (!semver.valid(raw)) return undefined;
   const v = semver.parse(raw, { loose: true })!;
-  return { raw, version: v.version, major: v.major, minor: v.minor, patch: v.patch, unstable: v.prerelease.length > 0 };
+  return {
+    raw,
+    version: v.version,
+    major: v.major,
+    minor: v.minor,
+    patch: v.patch,
+    unstable: v.prerelease.length > 0,
+  };
 }

@@ -75,3 +75,6 @@ export interface Flavor {
   suffix: string;
   suffixLatest: boolean;
 }
+
+/** The engine's signature (`planTags` in engine.ts). */
+export type PlanTags = (ctx: RunContext, req: TagRequest) => TagPlan;

@@ -4,7 +4,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type Fault, requestLog, resetFaultsAndLog, setFaults } from './faults.js';
-import { type OidcOverrides, resetOidcOverrides, setOidcOverrides } from './oidc-issuer.js';
+import { issuedSecrets } from './aws/credentials.js';
+import { issuedIdTokens, type OidcOverrides, resetOidcOverrides, setOidcOverrides } from './oidc-issuer.js';
 import { registryStats, resetRegistryStats } from './registry-proxy.js';
 import { type ScanStatus, type SeededFindings, listRepositories, resetState, seedFindings } from './state.js';
 
@@ -50,7 +51,8 @@ export function handleControl(req: IncomingMessage, res: ServerResponse, body: B
       resetRegistryStats();
       return send(res, 200, { ok: true });
     case 'POST /_control/oidc':
-      if (!input || typeof input !== 'object') return send(res, 400, { error: 'expected an object of claims' });
+      if (!input || typeof input !== 'object')
+        return send(res, 400, { error: 'expected an object of claims' });
       setOidcOverrides(input as OidcOverrides);
       return send(res, 200, { ok: true });
     case 'POST /_control/findings': {
@@ -64,6 +66,9 @@ export function handleControl(req: IncomingMessage, res: ServerResponse, body: B
       seedFindings(seed.repository, { counts: seed.counts, status: seed.status });
       return send(res, 200, { ok: true });
     }
+    case 'GET /_control/secrets':
+      // Local test secrets only: what a leak scan must not find in the action's output.
+      return send(res, 200, { idTokens: issuedIdTokens(), credentials: issuedSecrets() });
     case 'GET /_control/repositories':
       return send(res, 200, repositories());
     case 'GET /_control/registry-stats':

@@ -39,7 +39,9 @@ export function setFaults(list: Fault[]): void {
 
 /** The fault for this request, if one is armed; consumes one use of it. */
 export function takeFault(target: string): Fault | undefined {
-  const fault = faults.find((f) => f.count > 0 && (f.target === target || f.target === target.split(':')[0] + ':any'));
+  const fault = faults.find(
+    (f) => f.count > 0 && (f.target === target || f.target === target.split(':')[0] + ':any'),
+  );
   if (!fault) return undefined;
   fault.count -= 1;
   return fault;

@@ -33,11 +33,20 @@ export interface OidcIssuer {
 
 const base64url = (data: Buffer | string) => Buffer.from(data).toString('base64url');
 
+/** Every token handed out, so the leak test knows what to look for. */
+const issuedTokens: string[] = [];
+
+export function issuedIdTokens(): string[] {
+  return [...issuedTokens];
+}
+
 function signJwt(claims: Record<string, unknown>, key: KeyObject, kid: string): string {
   const header = base64url(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid }));
   const payload = base64url(JSON.stringify(claims));
   const signature = sign('sha256', Buffer.from(`${header}.${payload}`), key);
-  return `${header}.${payload}.${base64url(signature)}`;
+  const token = `${header}.${payload}.${base64url(signature)}`;
+  issuedTokens.push(token);
+  return token;
 }
 
 function githubClaims(issuer: string, audience: string | null): Record<string, unknown> {
@@ -90,7 +99,12 @@ export async function startOidcIssuer(opts: { port: number; requestToken: string
     const fault = takeFault('oidc:token');
     const faultName = fault && `${fault.kind}${fault.status ? ` ${fault.status}` : ''}`;
     res.on('close', () =>
-      record({ service: 'oidc', operation: 'token', status: res.headersSent ? res.statusCode : 0, fault: faultName }),
+      record({
+        service: 'oidc',
+        operation: 'token',
+        status: res.headersSent ? res.statusCode : 0,
+        fault: faultName,
+      }),
     );
     if (fault?.kind === 'reset') return void req.socket.destroy();
     if (fault?.kind === 'latency') await new Promise((r) => setTimeout(r, fault.latencyMs ?? 1000));
@@ -100,7 +114,9 @@ export async function startOidcIssuer(opts: { port: number; requestToken: string
     if (req.headers.authorization !== `Bearer ${opts.requestToken}`) {
       return sendJson(res, 401, { message: 'Bad credentials' });
     }
-    sendJson(res, 200, { value: signJwt(githubClaims(issuer, url.searchParams.get('audience')), privateKey, kid) });
+    sendJson(res, 200, {
+      value: signJwt(githubClaims(issuer, url.searchParams.get('audience')), privateKey, kid),
+    });
   };
 
   const server = createServer((req, res) => {

@@ -85,8 +85,14 @@ export class RegistryClient {
     return tags;
   }
 
-  async getManifest(repository: string, reference: string, accept = ALL_MANIFEST_TYPES): Promise<Manifest | undefined> {
-    const res = await this.request('GET', `${repository}/manifests/${reference}`, { accept: accept.join(', ') });
+  async getManifest(
+    repository: string,
+    reference: string,
+    accept = ALL_MANIFEST_TYPES,
+  ): Promise<Manifest | undefined> {
+    const res = await this.request('GET', `${repository}/manifests/${reference}`, {
+      accept: accept.join(', '),
+    });
     if (res.status === 404) return undefined;
     if (!res.ok) await this.fail(res, `get manifest ${repository}:${reference}`);
     return {
@@ -111,7 +117,12 @@ export class RegistryClient {
 
   /** Stores the manifest under a tag or its digest; returns the digest the registry computed. */
   async putManifest(repository: string, reference: string, body: Buffer, mediaType: string): Promise<string> {
-    const res = await this.request('PUT', `${repository}/manifests/${reference}`, { 'content-type': mediaType }, body);
+    const res = await this.request(
+      'PUT',
+      `${repository}/manifests/${reference}`,
+      { 'content-type': mediaType },
+      body,
+    );
     if (!res.ok) await this.fail(res, `put manifest ${repository}:${reference}`);
     return res.headers.get('docker-content-digest') ?? '';
   }

@@ -40,7 +40,10 @@ export interface RegistryProxyOptions {
    *  NAME_UNKNOWN only to authenticated clients, as ECR does. */
   password: string;
   hooks: RegistryHooks;
+  /** 0 picks a free port; PORTS.registry by default. */
   port?: number;
+  /** Backend port per registry host; BACKEND_PORTS by default. */
+  backends?: { host: string; port: number }[];
 }
 
 export interface RegistryProxy {
@@ -175,7 +178,7 @@ const MANIFEST_TYPES = [
 ].join(', ');
 
 export function startRegistryProxy(options: RegistryProxyOptions): Promise<RegistryProxy> {
-  const backendByHost = new Map(BACKEND_PORTS.map((b) => [b.host, b.port]));
+  const backendByHost = new Map((options.backends ?? BACKEND_PORTS).map((b) => [b.host, b.port]));
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
   /** Whether a manifest answers for this tag in the backend (the client's credentials are reused). */

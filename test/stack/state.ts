@@ -5,7 +5,7 @@
  * The registry proxy calls `findRepository` (a push to a missing repository is refused, and an
  * immutable repository refuses to move a tag) and `onManifestPushed` (scan on push).
  */
-import { ACCOUNTS, PUBLIC_ALIAS, PUBLIC_HOST, accountById } from './topology.js';
+import { ACCOUNTS, PUBLIC_ALIAS, PUBLIC_HOST } from './topology.js';
 
 export type TagMutability = 'MUTABLE' | 'IMMUTABLE' | 'MUTABLE_WITH_EXCLUSION' | 'IMMUTABLE_WITH_EXCLUSION';
 export type ScanStatus = 'IN_PROGRESS' | 'COMPLETE' | 'FAILED' | 'UNSUPPORTED_IMAGE';
@@ -71,10 +71,6 @@ export function listRepositories(): RepoRecord[] {
   return [...repositories.values()];
 }
 
-export function hostForRegistry(registryId: string): string | undefined {
-  return accountById(registryId)?.host;
-}
-
 export interface NewRepository {
   imageTagMutability?: TagMutability;
   mutabilityExclusions?: string[];
@@ -85,7 +81,11 @@ export interface NewRepository {
 }
 
 /** Creates the repository; undefined when it already exists. */
-export function createRepository(host: string, name: string, opts: NewRepository = {}): RepoRecord | undefined {
+export function createRepository(
+  host: string,
+  name: string,
+  opts: NewRepository = {},
+): RepoRecord | undefined {
   const key = repoKey(host, name);
   if (repositories.has(key)) return undefined;
   const isPublic = host === PUBLIC_HOST;
@@ -111,10 +111,6 @@ export function createRepository(host: string, name: string, opts: NewRepository
   };
   repositories.set(key, record);
   return record;
-}
-
-export function deleteRepository(host: string, name: string): boolean {
-  return repositories.delete(repoKey(host, name));
 }
 
 /** ECR's exclusion filters: `*` matches any run of characters. */

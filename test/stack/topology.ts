@@ -14,8 +14,18 @@ export interface Account {
 }
 
 export const ACCOUNTS: Account[] = [
-  { id: '123456789012', region: 'eu-west-1', host: '123456789012.dkr.ecr.eu-west-1.amazonaws.com', backendPort: 5001 },
-  { id: '210987654321', region: 'us-east-1', host: '210987654321.dkr.ecr.us-east-1.amazonaws.com', backendPort: 5002 },
+  {
+    id: '123456789012',
+    region: 'eu-west-1',
+    host: '123456789012.dkr.ecr.eu-west-1.amazonaws.com',
+    backendPort: 5001,
+  },
+  {
+    id: '210987654321',
+    region: 'us-east-1',
+    host: '210987654321.dkr.ecr.us-east-1.amazonaws.com',
+    backendPort: 5002,
+  },
 ];
 
 /** ECR Public is served from the first account's backend under the alias below. */

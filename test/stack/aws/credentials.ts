@@ -60,6 +60,13 @@ export function issueCredentials(principal: Principal, durationSeconds: number):
   return creds;
 }
 
+/** Every secret the emulator handed out (the leak test scans the action's output for them). */
+export function issuedSecrets(): string[] {
+  return [...issued.entries()]
+    .flatMap(([id, r]) => [id, r.secretAccessKey, r.sessionToken ?? ''])
+    .filter(Boolean);
+}
+
 const SIGNATURE_MISMATCH =
   'The request signature we calculated does not match the signature you provided. ' +
   'Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
@@ -98,7 +105,8 @@ export function authenticate(req: IncomingMessage, body: Buffer, protocol: 'quer
   if (!sig) return fail('missing');
   const key = sig.accessKeyId === STATIC_KEYS.accessKeyId ? STATIC : issued.get(sig.accessKeyId);
   if (!key) return fail('invalid');
-  if (key.sessionToken !== undefined && req.headers['x-amz-security-token'] !== key.sessionToken) return fail('invalid');
+  if (key.sessionToken !== undefined && req.headers['x-amz-security-token'] !== key.sessionToken)
+    return fail('invalid');
   if (key.expiration && key.expiration.getTime() <= Date.now()) return fail('expired');
   const signedAt = parseAmzDate(String(req.headers['x-amz-date'] ?? ''));
   if (!signedAt || Math.abs(signedAt.getTime() - Date.now()) > MAX_SKEW_MS) {

@@ -4,8 +4,8 @@
  */
 import { type RepoRecord, createRepository, findRepository, listRepositories } from '../state.js';
 import { ACCOUNTS, PUBLIC_ALIAS, PUBLIC_HOST } from '../topology.js';
-import { type ImageId, RepositoryImages, formatImageId } from './images.js';
-import { putImage } from './ecr.js';
+import { type ImageId, type RepositoryImages, formatImageId } from './images.js';
+import { type EcrContext, REPOSITORY_NAME, TOKEN_HOURS, putImage } from './ecr.js';
 import { AwsError, epochSeconds } from './protocol.js';
 
 export const ECR_PUBLIC_TARGET_PREFIX = 'SpencerFrontendService.';
@@ -13,8 +13,6 @@ export const ECR_PUBLIC_TARGET_PREFIX = 'SpencerFrontendService.';
 type Input = Record<string, unknown>;
 
 const REGISTRY_ID = ACCOUNTS[0]!.id;
-const REPOSITORY_NAME = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
-const TOKEN_HOURS = 12;
 
 function repositoryName(input: Input): string {
   const name = input.repositoryName;
@@ -47,8 +45,7 @@ const serializeRepository = (repo: RepoRecord) => ({
   createdAt: epochSeconds(repo.createdAt),
 });
 
-async function imageDetails(repo: RepoRecord, ids: ImageId[] | undefined, registryPassword: string) {
-  const images = new RepositoryImages(repo, registryPassword);
+async function imageDetails(repo: RepoRecord, ids: ImageId[] | undefined, images: RepositoryImages) {
   const wanted = ids
     ? await Promise.all(
         ids.map(async (id) => {
@@ -71,12 +68,16 @@ async function imageDetails(repo: RepoRecord, ids: ImageId[] | undefined, regist
   return details;
 }
 
-export async function ecrPublicOperation(operation: string, input: Input, registryPassword: string): Promise<unknown> {
+export async function ecrPublicOperation(
+  operation: string,
+  input: Input,
+  ctx: Pick<EcrContext, 'registryPassword' | 'images'>,
+): Promise<unknown> {
   switch (operation) {
     case 'GetAuthorizationToken':
       return {
         authorizationData: {
-          authorizationToken: Buffer.from(`AWS:${registryPassword}`).toString('base64'),
+          authorizationToken: Buffer.from(`AWS:${ctx.registryPassword}`).toString('base64'),
           expiresAt: epochSeconds(new Date(Date.now() + TOKEN_HOURS * 3600 * 1000)),
         },
       };
@@ -88,7 +89,14 @@ export async function ecrPublicOperation(operation: string, input: Input, regist
             registryArn: `arn:aws:ecr-public::${REGISTRY_ID}:registry/${REGISTRY_ID}`,
             registryUri: `${PUBLIC_HOST}/${PUBLIC_ALIAS}`,
             verified: false,
-            aliases: [{ name: PUBLIC_ALIAS, status: 'ACTIVE', primaryRegistryAlias: true, defaultRegistryAlias: true }],
+            aliases: [
+              {
+                name: PUBLIC_ALIAS,
+                status: 'ACTIVE',
+                primaryRegistryAlias: true,
+                defaultRegistryAlias: true,
+              },
+            ],
           },
         ],
       };
@@ -120,7 +128,7 @@ export async function ecrPublicOperation(operation: string, input: Input, regist
     }
     case 'DescribeImages': {
       const repo = repositoryOf(input);
-      const details = await imageDetails(repo, input.imageIds as ImageId[] | undefined, registryPassword);
+      const details = await imageDetails(repo, input.imageIds as ImageId[] | undefined, ctx.images(repo));
       return {
         imageDetails: details.map((d) => ({
           registryId: repo.registryId,
@@ -136,7 +144,7 @@ export async function ecrPublicOperation(operation: string, input: Input, regist
     }
     case 'DescribeImageTags': {
       const repo = repositoryOf(input);
-      const details = await imageDetails(repo, undefined, registryPassword);
+      const details = await imageDetails(repo, undefined, ctx.images(repo));
       return {
         imageTagDetails: details.flatMap((d) =>
           d.tags.map((imageTag) => ({
@@ -153,8 +161,10 @@ export async function ecrPublicOperation(operation: string, input: Input, regist
         ),
       };
     }
-    case 'PutImage':
-      return putImage(repositoryOf(input), input, { registryPassword });
+    case 'PutImage': {
+      const repo = repositoryOf(input);
+      return putImage(repo, input, ctx.images(repo));
+    }
     default:
       throw new AwsError('UnknownOperationException', `Unknown operation ${operation}`);
   }

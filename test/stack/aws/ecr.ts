@@ -28,17 +28,28 @@ type Input = Record<string, unknown>;
 export interface EcrContext {
   auth: Authenticated;
   registryPassword: string;
+  /** The images of a repository, through its registry backend. */
+  images(repo: RepoRecord): RepositoryImages;
 }
 
-const REPOSITORY_NAME = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
-const MUTABILITIES: TagMutability[] = ['MUTABLE', 'IMMUTABLE', 'MUTABLE_WITH_EXCLUSION', 'IMMUTABLE_WITH_EXCLUSION'];
+export const REPOSITORY_NAME = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+const MUTABILITIES: TagMutability[] = [
+  'MUTABLE',
+  'IMMUTABLE',
+  'MUTABLE_WITH_EXCLUSION',
+  'IMMUTABLE_WITH_EXCLUSION',
+];
 const EXCLUSION_FILTER = /^[0-9a-zA-Z._*-]{1,128}$/;
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 const SEVERITIES: Severity[] = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL', 'UNDEFINED'];
-const TOKEN_HOURS = 12;
+/** Registry tokens (GetAuthorizationToken) last 12 hours. */
+export const TOKEN_HOURS = 12;
 
 const invalidParameter = (member: string, constraint: string) =>
-  new AwsError('InvalidParameterException', `Invalid parameter at '${member}' failed to satisfy constraint: '${constraint}'`);
+  new AwsError(
+    'InvalidParameterException',
+    `Invalid parameter at '${member}' failed to satisfy constraint: '${constraint}'`,
+  );
 
 function optionalString(input: Input, member: string): string | undefined {
   const value = input[member];
@@ -68,7 +79,8 @@ function imageIdsOf(input: Input): ImageId[] | undefined {
 /** ECR's registry for the request: `registryId` or the caller's account, in the signing region. */
 function registryOf(input: Input, ctx: EcrContext) {
   const registryId = optionalString(input, 'registryId') ?? ctx.auth.principal.account;
-  if (!/^\d{12}$/.test(registryId)) throw invalidParameter('registryId', "must satisfy regular expression '[0-9]{12}'");
+  if (!/^\d{12}$/.test(registryId))
+    throw invalidParameter('registryId', "must satisfy regular expression '[0-9]{12}'");
   return { registryId, host: `${registryId}.dkr.ecr.${ctx.auth.region}.amazonaws.com` };
 }
 
@@ -98,7 +110,8 @@ function mutabilityOf(input: Input): { mutability?: TagMutability; exclusions?: 
   if (mutability !== undefined && !MUTABILITIES.includes(mutability)) {
     throw invalidParameter('imageTagMutability', `must be one of ${MUTABILITIES.join(', ')}`);
   }
-  const filters = input.imageTagMutabilityExclusionFilters as { filterType?: string; filter?: string }[] | undefined;
+  const filters = input.imageTagMutabilityExclusionFilters as
+    { filterType?: string; filter?: string }[] | undefined;
   const withExclusion = mutability?.endsWith('_WITH_EXCLUSION') ?? false;
   if (!withExclusion) {
     if (filters?.length) {
@@ -110,11 +123,17 @@ function mutabilityOf(input: Input): { mutability?: TagMutability; exclusions?: 
     return { mutability };
   }
   if (!filters?.length || filters.length > 5) {
-    throw invalidParameter('imageTagMutabilityExclusionFilters', `${mutability} requires between 1 and 5 filters`);
+    throw invalidParameter(
+      'imageTagMutabilityExclusionFilters',
+      `${mutability} requires between 1 and 5 filters`,
+    );
   }
   for (const f of filters) {
     if (f.filterType !== 'WILDCARD' || !f.filter || !EXCLUSION_FILTER.test(f.filter)) {
-      throw invalidParameter('imageTagMutabilityExclusionFilters', "filters are {filterType: 'WILDCARD', filter: '[0-9a-zA-Z._*-]{1,128}'}");
+      throw invalidParameter(
+        'imageTagMutabilityExclusionFilters',
+        "filters are {filterType: 'WILDCARD', filter: '[0-9a-zA-Z._*-]{1,128}'}",
+      );
     }
   }
   return { mutability, exclusions: filters.map((f) => f.filter!) };
@@ -128,7 +147,10 @@ function serializeRepository(repo: RepoRecord) {
     repositoryUri: repo.uri,
     createdAt: epochSeconds(repo.createdAt),
     imageTagMutability: repo.imageTagMutability,
-    imageTagMutabilityExclusionFilters: repo.mutabilityExclusions?.map((filter) => ({ filterType: 'WILDCARD', filter })),
+    imageTagMutabilityExclusionFilters: repo.mutabilityExclusions?.map((filter) => ({
+      filterType: 'WILDCARD',
+      filter,
+    })),
     imageScanningConfiguration: { scanOnPush: repo.scanOnPush },
     encryptionConfiguration: { encryptionType: repo.encryptionType, kmsKey: repo.kmsKey },
   };
@@ -186,7 +208,7 @@ function serializeDetail(repo: RepoRecord, d: ImageDetail) {
 /** A resolved image id of a single-image operation (StartImageScan, DescribeImageScanFindings). */
 async function requireImage(repo: RepoRecord, input: Input, ctx: EcrContext) {
   const id = (input.imageId ?? {}) as ImageId;
-  const resolved = await new RepositoryImages(repo, ctx.registryPassword).resolve(id);
+  const resolved = await ctx.images(repo).resolve(id);
   if (!resolved) throw imageNotFound(repo, id);
   return { id, digest: resolved.digest };
 }
@@ -208,7 +230,7 @@ function syntheticFindings(counts: Partial<Record<Severity, number>>) {
 }
 
 /** PutImage, shared with ECR Public (which has no tag immutability). */
-export async function putImage(repo: RepoRecord, input: Input, ctx: { registryPassword: string }) {
+export async function putImage(repo: RepoRecord, input: Input, images: RepositoryImages) {
   const text = requiredString(input, 'imageManifest');
   const tag = optionalString(input, 'imageTag');
   const bytes = Buffer.from(text, 'utf8');
@@ -227,12 +249,15 @@ export async function putImage(repo: RepoRecord, input: Input, ctx: { registryPa
     throw invalidParameter('imageManifest', 'Invalid JSON syntax');
   }
   const inManifest = typeof parsed.mediaType === 'string' ? parsed.mediaType : undefined;
-  const mediaType = optionalString(input, 'imageManifestMediaType') ?? inManifest ?? MEDIA_TYPES.dockerManifest;
+  const mediaType =
+    optionalString(input, 'imageManifestMediaType') ?? inManifest ?? MEDIA_TYPES.dockerManifest;
   if (inManifest !== undefined && inManifest !== mediaType) {
-    throw invalidParameter('imageManifestMediaType', `does not match the mediaType '${inManifest}' of the manifest`);
+    throw invalidParameter(
+      'imageManifestMediaType',
+      `does not match the mediaType '${inManifest}' of the manifest`,
+    );
   }
 
-  const images = new RepositoryImages(repo, ctx.registryPassword);
   const existing = await images.resolve(tag === undefined ? { imageDigest: digest } : { imageTag: tag });
   if (existing?.digest === digest) {
     throw new AwsError(
@@ -243,7 +268,7 @@ export async function putImage(repo: RepoRecord, input: Input, ctx: { registryPa
   if (existing && tag !== undefined && isTagImmutable(repo, tag)) {
     throw new AwsError(
       'ImageTagAlreadyExistsException',
-      `The image tag '${tag}' already exists in the '${repo.name}' repository and cannot be overwritten because the tag is immutable.`,
+      `The image tag '${tag}' already exists in the '${repo.name}' repository and cannot be overwritten because the repository is immutable.`,
     );
   }
   await images.put(bytes, mediaType, digest, tag);
@@ -259,7 +284,7 @@ export async function putImage(repo: RepoRecord, input: Input, ctx: { registryPa
 }
 
 async function describeImages(repo: RepoRecord, input: Input, ctx: EcrContext) {
-  const images = new RepositoryImages(repo, ctx.registryPassword);
+  const images = ctx.images(repo);
   const ids = imageIdsOf(input);
   const details: ImageDetail[] = [];
   if (ids) {
@@ -283,7 +308,7 @@ async function describeImages(repo: RepoRecord, input: Input, ctx: EcrContext) {
 
 async function listImages(repo: RepoRecord, input: Input, ctx: EcrContext) {
   const tagStatus = (input.filter as { tagStatus?: string } | undefined)?.tagStatus ?? 'ANY';
-  const ids = (await new RepositoryImages(repo, ctx.registryPassword).list()).flatMap(({ digest, tags }) => {
+  const ids = (await ctx.images(repo).list()).flatMap(({ digest, tags }) => {
     if (!tags.length) return tagStatus === 'TAGGED' ? [] : [{ imageDigest: digest }];
     return tagStatus === 'UNTAGGED' ? [] : tags.map((imageTag) => ({ imageDigest: digest, imageTag }));
   });
@@ -295,11 +320,12 @@ async function batchGetImage(repo: RepoRecord, input: Input, ctx: EcrContext) {
   const ids = imageIdsOf(input);
   if (!ids?.length) throw invalidParameter('imageIds', 'Member must have length greater than or equal to 1');
   const accepted = (input.acceptedMediaTypes as string[] | undefined) ?? ALL_MANIFEST_TYPES;
-  const images = new RepositoryImages(repo, ctx.registryPassword);
+  const images = ctx.images(repo);
   const found = [];
-  const failures = [];
+  const failures: { imageId: ImageId; failureCode: string; failureReason: string }[] = [];
   for (const id of ids) {
-    const fail = (failureCode: string, failureReason: string) => failures.push({ imageId: id, failureCode, failureReason });
+    const fail = (failureCode: string, failureReason: string) =>
+      failures.push({ imageId: id, failureCode, failureReason });
     if (!id.imageDigest && !id.imageTag) {
       fail('MissingDigestAndTag', 'Missing digest and tag');
       continue;
@@ -314,7 +340,10 @@ async function batchGetImage(repo: RepoRecord, input: Input, ctx: EcrContext) {
     } else if (id.imageDigest && manifest.digest !== id.imageDigest) {
       fail('ImageTagDoesNotMatchDigest', 'Image tag does not match digest');
     } else if (!accepted.includes(manifest.mediaType)) {
-      fail('ImageNotFound', `Requested image has media type ${manifest.mediaType}, which is not in acceptedMediaTypes`);
+      fail(
+        'ImageNotFound',
+        `Requested image has media type ${manifest.mediaType}, which is not in acceptedMediaTypes`,
+      );
     } else {
       found.push({
         registryId: repo.registryId,
@@ -332,7 +361,10 @@ async function startImageScan(repo: RepoRecord, input: Input, ctx: EcrContext) {
   const { id, digest } = await requireImage(repo, input, ctx);
   // Basic scanning allows one scan per image per 24 hours.
   if (getScan(repo, digest)) {
-    throw new AwsError('LimitExceededException', 'The scan quota per image has been exceeded. Wait and try again.');
+    throw new AwsError(
+      'LimitExceededException',
+      'The scan quota per image has been exceeded. Wait and try again.',
+    );
   }
   const scan = startScan(repo, digest);
   return {
@@ -374,11 +406,17 @@ function createRepo(input: Input, ctx: EcrContext) {
   const { registryId, host } = registryOf(input, ctx);
   const name = requiredString(input, 'repositoryName');
   if (name.length < 2 || name.length > 256 || !REPOSITORY_NAME.test(name)) {
-    throw invalidParameter('repositoryName', `must satisfy regular expression '${REPOSITORY_NAME.source.slice(1, -1)}'`);
+    throw invalidParameter(
+      'repositoryName',
+      `must satisfy regular expression '${REPOSITORY_NAME.source.slice(1, -1)}'`,
+    );
   }
   const account = accountByHost(host);
   if (!account) {
-    throw invalidParameter('registryId', `the local stack serves no registry ${host}: use one of topology's accounts`);
+    throw invalidParameter(
+      'registryId',
+      `the local stack serves no registry ${host}: use one of topology's accounts`,
+    );
   }
   const { mutability, exclusions } = mutabilityOf(input);
   const encryption = (input.encryptionConfiguration ?? {}) as { encryptionType?: string; kmsKey?: string };
@@ -387,7 +425,10 @@ function createRepo(input: Input, ctx: EcrContext) {
     throw invalidParameter('encryptionConfiguration.encryptionType', 'must be one of AES256, KMS, KMS_DSSE');
   }
   if (encryption.kmsKey && encryptionType === 'AES256') {
-    throw invalidParameter('encryptionConfiguration', 'kmsKey can only be specified when encryptionType is KMS');
+    throw invalidParameter(
+      'encryptionConfiguration',
+      'kmsKey can only be specified when encryptionType is KMS',
+    );
   }
   const scanning = input.imageScanningConfiguration as { scanOnPush?: boolean } | undefined;
   const repo = createRepository(host, name, {
@@ -466,10 +507,16 @@ function validateLifecyclePolicy(text: string): void {
   try {
     rules = (JSON.parse(text) as { rules?: unknown }).rules;
   } catch {
-    throw invalidParameter('lifecyclePolicyText', 'Lifecycle policy validation failure: Could not map policyString into LifecyclePolicy.');
+    throw invalidParameter(
+      'lifecyclePolicyText',
+      'Lifecycle policy validation failure: Could not map policyString into LifecyclePolicy.',
+    );
   }
   if (!Array.isArray(rules) || rules.length === 0) {
-    throw invalidParameter('lifecyclePolicyText', 'Lifecycle policy validation failure: object has missing required properties (["rules"])');
+    throw invalidParameter(
+      'lifecyclePolicyText',
+      'Lifecycle policy validation failure: object has missing required properties (["rules"])',
+    );
   }
 }
 
@@ -515,8 +562,10 @@ export async function ecrOperation(operation: string, input: Input, ctx: EcrCont
       return listImages(repositoryOf(input, ctx), input, ctx);
     case 'BatchGetImage':
       return batchGetImage(repositoryOf(input, ctx), input, ctx);
-    case 'PutImage':
-      return putImage(repositoryOf(input, ctx), input, ctx);
+    case 'PutImage': {
+      const repo = repositoryOf(input, ctx);
+      return putImage(repo, input, ctx.images(repo));
+    }
     case 'StartImageScan':
       return startImageScan(repositoryOf(input, ctx), input, ctx);
     case 'DescribeImageScanFindings':

@@ -4,8 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { type RepoRecord, onManifestPushed } from '../state.js';
-import { PUBLIC_BACKEND_PORT, accountByHost } from '../topology.js';
-import { MEDIA_TYPES, type Manifest, RegistryClient, RegistryError } from '../registry-client.js';
+import { MEDIA_TYPES, type Manifest, type RegistryClient, RegistryError } from '../registry-client.js';
 import { AwsError } from './protocol.js';
 
 export interface ImageId {
@@ -29,9 +28,11 @@ interface ManifestJson {
   manifests?: { digest: string }[];
 }
 
-const isIndex = (mediaType: string) => mediaType === MEDIA_TYPES.ociIndex || mediaType === MEDIA_TYPES.dockerList;
+const isIndex = (mediaType: string) =>
+  mediaType === MEDIA_TYPES.ociIndex || mediaType === MEDIA_TYPES.dockerList;
 
-export const sha256Digest = (bytes: Buffer): string => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+export const sha256Digest = (bytes: Buffer): string =>
+  `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 
 /** `{imageDigest:'null', imageTag:'v1'}`: how ECR prints an image id in its messages. */
 export const formatImageId = (id: ImageId): string =>
@@ -47,15 +48,12 @@ function parseManifest(body: Buffer): ManifestJson {
 
 /** Images of one repository, seen through its registry backend. */
 export class RepositoryImages {
-  private readonly registry: RegistryClient;
   private readonly name: string;
 
   constructor(
     private readonly repo: RepoRecord,
-    registryPassword: string,
+    private readonly registry: RegistryClient,
   ) {
-    const port = accountByHost(repo.host)?.backendPort ?? PUBLIC_BACKEND_PORT;
-    this.registry = new RegistryClient(port, registryPassword);
     this.name = repo.backendName;
   }
 
@@ -132,14 +130,20 @@ export class RepositoryImages {
       if (!(err instanceof RegistryError)) throw err;
       if (err.code === 'MANIFEST_BLOB_UNKNOWN' || err.code === 'MANIFEST_UNKNOWN') {
         throw isIndex(mediaType)
-          ? new AwsError('ReferencedImagesNotFoundException', 'Some of the images referenced by the manifest list do not exist.')
+          ? new AwsError(
+              'ReferencedImagesNotFoundException',
+              'Some of the images referenced by the manifest list do not exist.',
+            )
           : new AwsError(
               'LayersNotFoundException',
               'The specified layers could not be found, or the specified layer is not valid for this repository.',
             );
       }
       if (err.status >= 400 && err.status < 500) {
-        throw new AwsError('InvalidParameterException', `Invalid parameter at 'ImageManifest': ${err.message}`);
+        throw new AwsError(
+          'InvalidParameterException',
+          `Invalid parameter at 'ImageManifest': ${err.message}`,
+        );
       }
       throw new AwsError('ServerException', err.message, 500);
     }

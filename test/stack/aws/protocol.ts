@@ -95,7 +95,8 @@ export function parseJsonBody(body: Buffer): Record<string, unknown> {
   if (body.length === 0) return {};
   try {
     const parsed: unknown = JSON.parse(body.toString('utf8'));
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+      return parsed as Record<string, unknown>;
   } catch {
     // answered below like AWS answers a body it cannot read
   }
@@ -152,7 +153,9 @@ export function verifySigV4(req: IncomingMessage, body: Buffer, sig: SigV4, secr
   if (typeof amzDate !== 'string') return false;
   const headers = rawHeaderValues(req);
   const canonicalHeaders = sig.signedHeaders
-    .map((name) => `${name}:${(headers.get(name) ?? []).map((v) => v.trim().replace(/\s+/g, ' ')).join(',')}\n`)
+    .map(
+      (name) => `${name}:${(headers.get(name) ?? []).map((v) => v.trim().replace(/\s+/g, ' ')).join(',')}\n`,
+    )
     .join('');
   const canonicalPath = url.pathname
     .split('/')

@@ -74,7 +74,12 @@ async function verifyToken(token: string, jwks: JwksCache, issuer: string): Prom
   if (
     header.alg !== 'RS256' ||
     !jwk ||
-    !verify('sha256', signed, createPublicKey({ key: jwk, format: 'jwk' }), Buffer.from(parts[2]!, 'base64url'))
+    !verify(
+      'sha256',
+      signed,
+      createPublicKey({ key: jwk, format: 'jwk' }),
+      Buffer.from(parts[2]!, 'base64url'),
+    )
   ) {
     throw invalid('Signature verification failed');
   }
@@ -91,13 +96,19 @@ async function verifyToken(token: string, jwks: JwksCache, issuer: string): Prom
 
 /** IAM StringLike: `*` matches any run of characters, `?` one. */
 function stringLike(pattern: string, value: string): boolean {
-  const re = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const re = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${re}$`).test(value);
 }
 
 function validationError(problems: string[]): AwsError {
   const n = problems.length;
-  return new AwsError('ValidationError', `${n} validation error${n > 1 ? 's' : ''} detected: ${problems.join('; ')}`);
+  return new AwsError(
+    'ValidationError',
+    `${n} validation error${n > 1 ? 's' : ''} detected: ${problems.join('; ')}`,
+  );
 }
 
 async function assumeRoleWithWebIdentity(params: URLSearchParams, jwks: JwksCache, issuer: string) {
@@ -109,9 +120,12 @@ async function assumeRoleWithWebIdentity(params: URLSearchParams, jwks: JwksCach
 
   const problems: string[] = [];
   const constraint = (value: string | null, member: string, rule: string) =>
-    problems.push(`Value ${value === null ? 'null' : `'${value}'`} at '${member}' failed to satisfy constraint: ${rule}`);
+    problems.push(
+      `Value ${value === null ? 'null' : `'${value}'`} at '${member}' failed to satisfy constraint: ${rule}`,
+    );
   if (roleArn === null) constraint(null, 'roleArn', 'Member must not be null');
-  else if (roleArn.length < 20) constraint(roleArn, 'roleArn', 'Member must have length greater than or equal to 20');
+  else if (roleArn.length < 20)
+    constraint(roleArn, 'roleArn', 'Member must have length greater than or equal to 20');
   if (sessionName === null) constraint(null, 'roleSessionName', 'Member must not be null');
   else if (sessionName.length < 2 || sessionName.length > 64) {
     constraint(
@@ -120,7 +134,11 @@ async function assumeRoleWithWebIdentity(params: URLSearchParams, jwks: JwksCach
       `Member must have length ${sessionName.length < 2 ? 'greater than or equal to 2' : 'less than or equal to 64'}`,
     );
   } else if (!SESSION_NAME.test(sessionName)) {
-    constraint(sessionName, 'roleSessionName', 'Member must satisfy regular expression pattern: [\\w+=,.@-]*');
+    constraint(
+      sessionName,
+      'roleSessionName',
+      'Member must satisfy regular expression pattern: [\\w+=,.@-]*',
+    );
   }
   if (token === null) constraint(null, 'webIdentityToken', 'Member must not be null');
   if (!Number.isInteger(duration) || duration < 900) {
@@ -137,7 +155,8 @@ async function assumeRoleWithWebIdentity(params: URLSearchParams, jwks: JwksCach
     throw new AwsError('AccessDenied', 'Not authorized to perform sts:AssumeRoleWithWebIdentity', 403);
   }
   const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
-  if (!audiences.includes(role.audience)) throw new AwsError('InvalidIdentityToken', 'Incorrect token audience');
+  if (!audiences.includes(role.audience))
+    throw new AwsError('InvalidIdentityToken', 'Incorrect token audience');
   const sub = typeof claims.sub === 'string' ? claims.sub : '';
   if (!role.subjects.some((pattern) => stringLike(pattern, sub))) {
     throw new AwsError('AccessDenied', 'Not authorized to perform sts:AssumeRoleWithWebIdentity', 403);
@@ -152,12 +171,16 @@ async function assumeRoleWithWebIdentity(params: URLSearchParams, jwks: JwksCach
   const [, account, roleName] = arnMatch;
   const roleId = 'AROA' + idChars(role.arn, 17);
   const arn = `arn:aws:sts::${account}:assumed-role/${roleName}/${sessionName}`;
-  const credentials = issueCredentials({ account: account!, arn, userId: `${roleId}:${sessionName}` }, duration);
+  const credentials = issueCredentials(
+    { account: account!, arn, userId: `${roleId}:${sessionName}` },
+    duration,
+  );
   return {
     Credentials: { ...credentials },
     SubjectFromWebIdentityToken: sub,
     AssumedRoleUser: { AssumedRoleId: `${roleId}:${sessionName}`, Arn: arn },
-    Provider: issuer.replace(/^https?:\/\//, ''),
+    // AWS names the account's IAM OIDC provider for the token's issuer.
+    Provider: `arn:aws:iam::${account}:oidc-provider/${issuer.replace(/^https?:\/\//, '')}`,
     Audience: role.audience,
   };
 }
@@ -181,7 +204,10 @@ export function stsCall(
   if (!operation) return undefined;
   const run = async () => {
     if (params.get('Version') !== '2011-06-15') {
-      throw new AwsError('InvalidAction', `Could not find operation ${operation} for version ${params.get('Version')}`);
+      throw new AwsError(
+        'InvalidAction',
+        `Could not find operation ${operation} for version ${params.get('Version')}`,
+      );
     }
     switch (operation) {
       case 'AssumeRoleWithWebIdentity':

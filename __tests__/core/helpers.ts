@@ -1,0 +1,42 @@
+/** Shared fixtures for the core tests: SDK-shaped errors, JWT-shaped tokens, a retry policy that never waits. */
+import type { RetryPolicy } from '../../src/retry.js';
+import type { RunContext } from '../../src/context/types.js';
+
+/** An AWS SDK v3 service error: `name` is the error code, `$metadata.httpStatusCode` the status. */
+export function awsError(name: string, message = `${name} happened`, httpStatusCode = 400): Error {
+  return Object.assign(new Error(message), { name, $fault: 'client', $metadata: { httpStatusCode } });
+}
+
+/** An unsigned token shaped like a JWT (header.payload.signature), payload as base64url JSON. */
+export function fakeJwt(claims: Record<string, unknown>, signature = 'c2lnbmF0dXJl'): string {
+  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  return `${part({ alg: 'RS256', typ: 'JWT' })}.${part(claims)}.${signature}`;
+}
+
+/** A retry policy that retries instantly and records its log lines. */
+export function instantRetry(maxAttempts = 3): RetryPolicy & { lines: string[] } {
+  const lines: string[] = [];
+  return {
+    maxAttempts,
+    budgetMs: 60_000,
+    log: (line) => lines.push(line),
+    sleep: async () => {},
+    random: () => 0.5,
+    lines,
+  };
+}
+
+export function runContext(overrides: Partial<RunContext> = {}): RunContext {
+  return {
+    eventName: 'push',
+    ref: 'refs/heads/main',
+    sha: '860c1904a1ce19322e91ac35af1ab07466440c37',
+    repository: 'acme/app',
+    serverUrl: 'https://github.com',
+    runId: '9876543210',
+    runAttempt: '1',
+    now: new Date('2024-05-01T12:00:00Z'),
+    act: false,
+    ...overrides,
+  };
+}

@@ -1,0 +1,212 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { renderOutputs } from '../../src/report/outputs.js';
+import { emptyReport, type RunReport } from '../../src/report/run-report.js';
+import { renderSummary } from '../../src/report/summary.js';
+
+const URI = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/my-app';
+const MIRROR = '210987654321.dkr.ecr.us-east-1.amazonaws.com/my-app';
+const DIGEST = `sha256:${'d'.repeat(64)}`;
+const AMD = `sha256:${'1'.repeat(64)}`;
+const ARM = `sha256:${'2'.repeat(64)}`;
+
+function report(overrides: Partial<RunReport> = {}): RunReport {
+  return {
+    ...emptyReport(false),
+    registry: '123456789012.dkr.ecr.eu-west-1.amazonaws.com',
+    repositoryUri: URI,
+    account: '123456789012',
+    tagNames: ['860c1904a1ce19322e91ac35af1ab07466440c37', 'v1.2.3', 'latest'],
+    version: '1.2.3',
+    labels: { 'org.opencontainers.image.version': '1.2.3', 'org.opencontainers.image.revision': '860c190' },
+    annotations: { 'org.opencontainers.image.title': 'my-app' },
+    mode: 'build',
+    reuseReason: 'reuse-existing is off.',
+    digest: DIGEST,
+    imageId: `sha256:${'e'.repeat(64)}`,
+    metadata: JSON.stringify({ 'containerimage.digest': DIGEST }),
+    platformDigests: { 'linux/amd64': AMD },
+    pushed: true,
+    targets: [{ uri: URI, pushed: true, digest: DIGEST, tags: ['v1.2.3'] }],
+    platforms: ['linux/amd64'],
+    sizeBytes: 3 * 1024 * 1024,
+    timings: { credentials: 120, build: 2300 },
+    ...overrides,
+  };
+}
+
+const ACTION_OUTPUTS = Object.keys(
+  (parseYaml(readFileSync('action.yml', 'utf8')) as { outputs: Record<string, unknown> }).outputs,
+);
+
+describe('renderOutputs', () => {
+  it('sets every output action.yml declares, and nothing else', () => {
+    const outputs = renderOutputs(report(), { mode: 'build' });
+    expect(Object.keys(outputs).sort()).toEqual([...ACTION_OUTPUTS].sort());
+    for (const value of Object.values(outputs)) expect(typeof value).toBe('string');
+  });
+
+  it('an empty report still sets every output (empty where unknown)', () => {
+    const outputs = renderOutputs(emptyReport(true), undefined);
+    expect(Object.keys(outputs).sort()).toEqual([...ACTION_OUTPUTS].sort());
+    expect(outputs.image).toBe('');
+    expect(outputs.digest).toBe('');
+    expect(outputs.tags).toBe('');
+    expect(outputs.pushed).toBe('false');
+    expect(outputs['scan-findings']).toBe('');
+  });
+
+  // output → value
+  const rows: [string, string][] = [
+    ['digest', DIGEST],
+    ['image', `${URI}@${DIGEST}`],
+    ['imageid', `sha256:${'e'.repeat(64)}`],
+    ['metadata', JSON.stringify({ 'containerimage.digest': DIGEST })],
+    ['tags', `${URI}:860c1904a1ce19322e91ac35af1ab07466440c37\n${URI}:v1.2.3\n${URI}:latest`],
+    ['tag-names', '860c1904a1ce19322e91ac35af1ab07466440c37\nv1.2.3\nlatest'],
+    ['version', '1.2.3'],
+    ['labels', 'org.opencontainers.image.version=1.2.3\norg.opencontainers.image.revision=860c190'],
+    ['annotations', 'org.opencontainers.image.title=my-app'],
+    ['registry', '123456789012.dkr.ecr.eu-west-1.amazonaws.com'],
+    ['repository-uri', URI],
+    ['platform-digests', JSON.stringify({ 'linux/amd64': AMD })],
+    ['pushed', 'true'],
+    ['reused', 'false'],
+    ['aws-account-id', '123456789012'],
+    ['targets', JSON.stringify([{ uri: URI, pushed: true, digest: DIGEST, tags: ['v1.2.3'] }])],
+    ['scan-findings', ''],
+    ['plan', '{"mode":"build"}'],
+  ];
+  it.each(rows)('%s', (key, value) => {
+    expect(renderOutputs(report(), { mode: 'build' })[key]).toBe(value);
+  });
+
+  it('reuse: reused=true and image points at the existing digest', () => {
+    const outputs = renderOutputs(report({ mode: 'reuse' }), undefined);
+    expect(outputs.reused).toBe('true');
+    expect(outputs.image).toBe(`${URI}@${DIGEST}`);
+  });
+
+  it('scan findings as JSON counts', () => {
+    const outputs = renderOutputs(
+      report({ scan: { status: 'COMPLETE', counts: { HIGH: 2, LOW: 1 }, verdict: 'passed' } }),
+      undefined,
+    );
+    expect(JSON.parse(outputs['scan-findings']!)).toEqual({ HIGH: 2, LOW: 1 });
+  });
+
+  it('no digest → no image', () => {
+    expect(renderOutputs(report({ digest: undefined }), undefined).image).toBe('');
+  });
+});
+
+describe('renderSummary', () => {
+  it('a successful build: title, image, tags, size, timings', () => {
+    const md = renderSummary(report());
+    expect(md.split('\n')[0]).toBe('## ecr-build-push');
+    expect(md).toContain(`| Image | \`${URI}@${DIGEST}\` |`);
+    expect(md).toContain('| Pushed | yes |');
+    expect(md).toContain('| Mode | built |');
+    expect(md).toContain('| Size | 3.0 MiB |');
+    expect(md).toContain('- `v1.2.3`');
+    expect(md).toContain('| build | 2300 |');
+    expect(md).not.toContain('**Targets**');
+    expect(md).not.toContain('Lambda');
+  });
+
+  it('partial failure: lists the targets pushed and not pushed, and the error', () => {
+    const md = renderSummary(
+      report({
+        pushed: false,
+        error: 'docker push to 210987654321.dkr.ecr.us-east-1.amazonaws.com failed: denied',
+        targets: [
+          { uri: URI, pushed: true, digest: DIGEST, tags: ['v1.2.3'] },
+          { uri: MIRROR, pushed: false, tags: ['v1.2.3'], error: 'denied: not authorized' },
+        ],
+      }),
+    );
+    expect(md.split('\n')[0]).toBe('## ecr-build-push: failed');
+    expect(md).toContain('docker push to 210987654321.dkr.ecr.us-east-1.amazonaws.com failed: denied');
+    expect(md).toContain('| Pushed | no |');
+    expect(md).toContain('**Targets**');
+    expect(md).toContain(`| \`${URI}\` | yes | \`${DIGEST}\` |  |`);
+    expect(md).toContain(`| \`${MIRROR}\` | no |  | denied: not authorized |`);
+  });
+
+  it('one target that failed is still listed', () => {
+    const md = renderSummary(
+      report({ pushed: false, targets: [{ uri: URI, pushed: false, tags: [], error: 'boom' }] }),
+    );
+    expect(md).toContain(`| \`${URI}\` | no |  | boom |`);
+  });
+
+  it('an image index: platform digests and the Lambda warning', () => {
+    const md = renderSummary(
+      report({ isIndex: true, platformDigests: { 'linux/amd64': AMD, 'linux/arm64': ARM } }),
+    );
+    expect(md).toContain('**Platform digests**');
+    expect(md).toContain(`| linux/amd64 | \`${AMD}\` |`);
+    expect(md).toContain(`| linux/arm64 | \`${ARM}\` |`);
+    expect(md).toMatch(/image index.*Lambda rejects/);
+  });
+
+  it('the scan table with verdict and threshold', () => {
+    const md = renderSummary(
+      report({
+        scan: { status: 'COMPLETE', counts: { CRITICAL: 1, HIGH: 3 }, verdict: 'failed', threshold: 'HIGH' },
+      }),
+    );
+    expect(md).toContain('**Scan**: COMPLETE (failed, threshold HIGH)');
+    expect(md).toContain('| Severity | Findings |');
+    expect(md).toContain('| CRITICAL | 1 |');
+    expect(md).toContain('| HIGH | 3 |');
+  });
+
+  it('a dry run: title, reason, not pushed, the command and the read-only calls', () => {
+    const md = renderSummary(
+      report({
+        ...emptyReport(true),
+        repositoryUri: URI,
+        tagNames: ['v1.2.3'],
+        dryRunReason: 'Running under act, which has no OIDC',
+        command: `docker buildx build --tag ${URI}:v1.2.3 .`,
+        awsCalls: ['ecr:BatchGetImage', 'ecr:DescribeRepositories'],
+      }),
+    );
+    expect(md.split('\n')[0]).toBe('## ecr-build-push: dry run');
+    expect(md).toContain('> Running under act, which has no OIDC');
+    expect(md).toContain('| Pushed | no (dry run) |');
+    expect(md).toContain('```sh');
+    expect(md).toContain(`docker buildx build --tag ${URI}:v1.2.3 .`);
+    expect(md).toContain('**AWS calls made** (read-only): ecr:BatchGetImage, ecr:DescribeRepositories');
+  });
+
+  it('reuse: mode with the reason, unchanged and skipped tags, notes', () => {
+    const md = renderSummary(
+      report({
+        mode: 'reuse',
+        reuseReason: 'v1 already holds an image',
+        unchanged: ['860c1904a1ce19322e91ac35af1ab07466440c37'],
+        skipped: [{ tag: 'latest', reason: 'immutable tag already points at sha256:abc' }],
+        warnings: ['Repository is IMMUTABLE: tag(s) latest are meant to move'],
+        ruleNotes: [{ rule: 'type=semver,pattern={{version}}', reason: 'not a tag ref' }],
+      }),
+    );
+    expect(md).toContain('| Mode | reused existing image (v1 already holds an image) |');
+    expect(md).toContain('- `860c1904a1ce19322e91ac35af1ab07466440c37` (already there)');
+    expect(md).toContain('- `latest`: immutable tag already points at sha256:abc');
+    expect(md).toContain('- Repository is IMMUTABLE: tag(s) latest are meant to move');
+    expect(md).toContain('- type=semver,pattern={{version}}: not a tag ref');
+  });
+
+  // bytes → rendered size
+  const sizes: [number, string][] = [
+    [512, '512 B'],
+    [2048, '2.0 KiB'],
+    [5 * 1024 * 1024 + 512 * 1024, '5.5 MiB'],
+  ];
+  it.each(sizes)('size %i → %s', (bytes, text) => {
+    expect(renderSummary(report({ sizeBytes: bytes }))).toContain(`| Size | ${text} |`);
+  });
+});

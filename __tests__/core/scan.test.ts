@@ -1,0 +1,199 @@
+import { describe, expect, it } from 'vitest';
+import type { Ecr, ScanState } from '../../src/aws/ecr.js';
+import { ScanGateError } from '../../src/errors.js';
+import type { ScanInputs, Severity } from '../../src/inputs/types.js';
+import { emptyReport, type RunReport } from '../../src/report/run-report.js';
+import type { Runner } from '../../src/runner/runner.js';
+import { judgeFindings, scanGate, type ScanClock } from '../../src/steps/scan.js';
+import type { Job } from '../../src/steps/prepare.js';
+
+const DIGEST = `sha256:${'f'.repeat(64)}`;
+
+describe('judgeFindings', () => {
+  // counts, threshold → failed, over
+  const rows: [Record<string, number>, Severity | undefined, boolean, string[]][] = [
+    [{ CRITICAL: 1 }, undefined, false, []],
+    [{}, 'LOW', false, []],
+    [{ CRITICAL: 1 }, 'CRITICAL', true, ['CRITICAL']],
+    [{ HIGH: 4 }, 'CRITICAL', false, []],
+    [{ CRITICAL: 1 }, 'HIGH', true, ['CRITICAL']],
+    [{ CRITICAL: 1, HIGH: 2, MEDIUM: 3 }, 'HIGH', true, ['CRITICAL', 'HIGH']],
+    [{ MEDIUM: 3, LOW: 9 }, 'HIGH', false, []],
+    [{ MEDIUM: 3 }, 'MEDIUM', true, ['MEDIUM']],
+    [{ LOW: 1 }, 'LOW', true, ['LOW']],
+    [{ CRITICAL: 0, HIGH: 0 }, 'LOW', false, []],
+    [{ INFORMATIONAL: 12, UNDEFINED: 3 }, 'LOW', false, []],
+    [{ UNTRIAGED: 2, HIGH: 1 }, 'MEDIUM', true, ['HIGH']],
+  ];
+  it.each(rows)('%j with threshold %s → failed %s', (counts, threshold, failed, over) => {
+    expect(judgeFindings(counts, threshold)).toEqual({ failed, over });
+  });
+});
+
+/** A fake ECR that answers the polls in order (the last answer repeats) and records calls. */
+function fakeEcr(answers: (ScanState | undefined)[]) {
+  const calls: string[] = [];
+  let i = 0;
+  const ecr = {
+    startScan: async (digest: string) => {
+      calls.push(`start:${digest}`);
+    },
+    scanFindings: async (digest: string) => {
+      calls.push(`poll:${digest}`);
+      const answer = answers[Math.min(i, answers.length - 1)];
+      i++;
+      return answer;
+    },
+  };
+  return { ecr: ecr as unknown as Ecr, calls };
+}
+
+function fakeClock(): ScanClock & { t: number; sleeps: number[] } {
+  const clock = {
+    t: 1_000_000,
+    sleeps: [] as number[],
+    now: () => clock.t,
+    sleep: async (ms: number) => {
+      clock.sleeps.push(ms);
+      clock.t += ms;
+    },
+  };
+  return clock;
+}
+
+function fakeRunner() {
+  const warnings: string[] = [];
+  const runner = { warning: (m: string) => warnings.push(m) } as unknown as Runner;
+  return { runner, warnings };
+}
+
+function job(scan: Partial<ScanInputs>): Job {
+  return { inputs: { scan: { mode: 'wait', timeoutSeconds: 60, ...scan } } } as unknown as Job;
+}
+
+const IN_PROGRESS: ScanState = { status: 'IN_PROGRESS', counts: {} };
+const complete = (counts: Record<string, number>): ScanState => ({ status: 'COMPLETE', counts });
+
+async function gate(scan: Partial<ScanInputs>, answers: (ScanState | undefined)[], scanOnPush = false) {
+  const { ecr, calls } = fakeEcr(answers);
+  const clock = fakeClock();
+  const { runner, warnings } = fakeRunner();
+  const report: RunReport = emptyReport(false);
+  let error: unknown;
+  try {
+    await scanGate(job(scan), ecr, DIGEST, scanOnPush, runner, report, clock);
+  } catch (e) {
+    error = e;
+  }
+  return { error, report, warnings, calls, clock };
+}
+
+describe('scanGate', () => {
+  it('polls IN_PROGRESS then COMPLETE with backoff, and passes under the threshold', async () => {
+    const r = await gate({ failOnSeverity: 'HIGH' }, [
+      undefined,
+      IN_PROGRESS,
+      IN_PROGRESS,
+      complete({ MEDIUM: 2, LOW: 1 }),
+    ]);
+    expect(r.error).toBeUndefined();
+    expect(r.calls).toEqual([`start:${DIGEST}`, ...Array(4).fill(`poll:${DIGEST}`)]);
+    expect(r.clock.sleeps).toEqual([1000, 2000, 4000]);
+    expect(r.report.scan).toEqual({
+      status: 'COMPLETE',
+      counts: { MEDIUM: 2, LOW: 1 },
+      verdict: 'passed',
+      threshold: 'HIGH',
+    });
+    expect(r.warnings).toEqual([]);
+  });
+
+  it('scan on push: no StartImageScan', async () => {
+    const r = await gate({}, [complete({})], true);
+    expect(r.calls).toEqual([`poll:${DIGEST}`]);
+    expect(r.report.scan?.verdict).toBe('passed');
+  });
+
+  it('enhanced scanning reports ACTIVE: treated as a result', async () => {
+    const r = await gate({ failOnSeverity: 'CRITICAL' }, [{ status: 'ACTIVE', counts: { HIGH: 1 } }], true);
+    expect(r.error).toBeUndefined();
+    expect(r.report.scan?.verdict).toBe('passed');
+  });
+
+  it('fails on CRITICAL with threshold HIGH, naming the counts', async () => {
+    const r = await gate({ failOnSeverity: 'HIGH' }, [
+      IN_PROGRESS,
+      complete({ CRITICAL: 1, HIGH: 2, LOW: 5 }),
+    ]);
+    expect(r.error).toBeInstanceOf(ScanGateError);
+    const err = r.error as ScanGateError;
+    expect(err.code).toBe('ScanGateFailed');
+    expect(err.message).toContain('CRITICAL=1, HIGH=2');
+    expect(err.message).not.toContain('LOW');
+    expect(err.hint).toContain('pushed');
+    expect(r.report.scan?.verdict).toBe('failed');
+    expect(r.report.scan?.counts).toEqual({ CRITICAL: 1, HIGH: 2, LOW: 5 });
+  });
+
+  it('findings without a threshold: reported, not failed', async () => {
+    const r = await gate({}, [complete({ CRITICAL: 3 })]);
+    expect(r.error).toBeUndefined();
+    expect(r.report.scan?.verdict).toBe('passed');
+    expect(r.report.scan?.counts).toEqual({ CRITICAL: 3 });
+  });
+
+  it('times out with a threshold → ScanGateError (ScanUndecided)', async () => {
+    const r = await gate({ failOnSeverity: 'HIGH', timeoutSeconds: 10 }, [IN_PROGRESS]);
+    expect(r.error).toBeInstanceOf(ScanGateError);
+    expect((r.error as ScanGateError).code).toBe('ScanUndecided');
+    expect((r.error as ScanGateError).message).toContain('no result within 10s (status IN_PROGRESS)');
+    expect(r.report.scan?.verdict).toBe('timeout');
+    // Never sleeps past the deadline.
+    expect(r.clock.sleeps.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(10_000);
+    expect(r.clock.sleeps).toEqual([1000, 2000, 4000]);
+  });
+
+  it('times out without a threshold → a warning, no failure', async () => {
+    const r = await gate({ timeoutSeconds: 5 }, [IN_PROGRESS]);
+    expect(r.error).toBeUndefined();
+    expect(r.report.scan?.verdict).toBe('timeout');
+    expect(r.warnings).toEqual(['Image scan: no result within 5s (status IN_PROGRESS).']);
+  });
+
+  it('no scan ever appears: times out with status PENDING', async () => {
+    const r = await gate({ timeoutSeconds: 2 }, [undefined]);
+    expect(r.report.scan?.verdict).toBe('timeout');
+    expect(r.warnings[0]).toContain('status PENDING');
+  });
+
+  it('backoff is capped at 15 s', async () => {
+    const r = await gate({ timeoutSeconds: 120 }, [IN_PROGRESS]);
+    expect(r.clock.sleeps).toEqual([1000, 2000, 4000, 8000, ...Array(7).fill(15000)]);
+  });
+
+  // status → with threshold: error code; without: warning
+  const unsupported: [string][] = [['UNSUPPORTED_IMAGE'], ['FAILED']];
+  it.each(unsupported)('%s is reported: warning without a threshold', async (status) => {
+    const r = await gate({}, [
+      IN_PROGRESS,
+      { status, description: 'The operating system is not supported', counts: {} },
+    ]);
+    expect(r.error).toBeUndefined();
+    expect(r.report.scan).toMatchObject({ status, verdict: 'unsupported' });
+    expect(r.warnings).toEqual([`Image scan: status ${status}.`]);
+  });
+
+  it.each(unsupported)('%s is reported: ScanGateError with a threshold', async (status) => {
+    const r = await gate({ failOnSeverity: 'CRITICAL' }, [{ status, counts: {} }]);
+    expect(r.error).toBeInstanceOf(ScanGateError);
+    expect((r.error as ScanGateError).code).toBe('ScanUndecided');
+    expect((r.error as ScanGateError).message).toContain(`status ${status}`);
+    expect((r.error as ScanGateError).hint).toContain('UNSUPPORTED_IMAGE');
+    expect(r.report.scan?.verdict).toBe('unsupported');
+  });
+
+  it('records the scan timing', async () => {
+    const r = await gate({}, [complete({})]);
+    expect(r.report.timings).toHaveProperty('scan');
+  });
+});

@@ -1,0 +1,2 @@
+import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);
+import{h as o,m as e}from"./chunks/chunk-EDSWDGJV.js";import{a as t}from"./chunks/chunk-SXL5UBSP.js";import"./chunks/chunk-RAFD2P7F.js";import"./chunks/chunk-7CAU6FW5.js";import"./chunks/chunk-NDJNVI3F.js";t({jobDir:e("job-dir"),hosts:e("hosts"),builder:e("builder"),env:process.env}).then(r=>r.forEach(a=>o(`Cleanup: ${a}`))).catch(r=>o(`Cleanup failed: ${r.message}`));

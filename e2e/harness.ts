@@ -1,0 +1,158 @@
+/**
+ * Runs the bundled action the way the GitHub runner does: INPUT_* variables, the
+ * file-command files (GITHUB_OUTPUT, GITHUB_STATE, GITHUB_ENV, GITHUB_STEP_SUMMARY),
+ * a per-job RUNNER_TEMP, then the post step with the saved state as STATE_*.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '..');
+
+export interface StepResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface ActionRun {
+  main: StepResult;
+  post: StepResult;
+  outputs: Record<string, string>;
+  state: Record<string, string>;
+  exportedEnv: Record<string, string>;
+  summary: string;
+  /** RUNNER_TEMP of this job. */
+  runnerTemp: string;
+  /** Directory holding the file-command files. */
+  files: string;
+}
+
+export interface ActionJob {
+  inputs: Record<string, string>;
+  /** Environment on top of the runner's defaults (stack env, GITHUB_REF, ...). */
+  env?: Record<string, string | undefined>;
+  /** Event payload written to GITHUB_EVENT_PATH. */
+  event?: Record<string, unknown>;
+  /** Working directory (the checkout). */
+  cwd?: string;
+  /** Skip the post step (to inspect what main left behind). */
+  noPost?: boolean;
+}
+
+/** Parses a GITHUB_OUTPUT / GITHUB_STATE / GITHUB_ENV file: `name<<DELIM` blocks and `name=value` lines. */
+export function parseFileCommands(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
+    if (heredoc) {
+      const [, name, delim] = heredoc;
+      const body: string[] = [];
+      while (++i < lines.length && lines[i] !== delim) body.push(lines[i]!);
+      out[name!] = body.join('\n');
+    } else if (line.includes('=')) {
+      out[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1);
+    }
+  }
+  return out;
+}
+
+function runNode(script: string, env: Record<string, string | undefined>, cwd: string): Promise<StepResult> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [script], {
+      env: env as NodeJS.ProcessEnv,
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+const read = (path: string) => {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+};
+
+/** The runner's base environment: PATH and HOME from this process, GITHUB_* for a push to main. */
+export function runnerEnv(files: string, runnerTemp: string, eventPath: string): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: process.env.HOME ?? '/root',
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_EVENT_NAME: 'push',
+    GITHUB_EVENT_PATH: eventPath,
+    GITHUB_REF: 'refs/heads/main',
+    GITHUB_REF_NAME: 'main',
+    GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+    GITHUB_REPOSITORY: 'octo-org/octo-app',
+    GITHUB_REPOSITORY_OWNER: 'octo-org',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_RUN_ID: '4242',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_WORKSPACE: ROOT,
+    RUNNER_TEMP: runnerTemp,
+    GITHUB_OUTPUT: join(files, 'output'),
+    GITHUB_STATE: join(files, 'state'),
+    GITHUB_ENV: join(files, 'env'),
+    GITHUB_STEP_SUMMARY: join(files, 'summary'),
+  };
+}
+
+export async function runAction(job: ActionJob): Promise<ActionRun> {
+  const files = mkdtempSync(join(tmpdir(), 'ebp-runner-'));
+  const runnerTemp = join(files, 'runner-temp');
+  mkdirSync(runnerTemp);
+  const eventPath = join(files, 'event.json');
+  writeFileSync(
+    eventPath,
+    JSON.stringify(
+      job.event ?? {
+        repository: {
+          name: 'octo-app',
+          default_branch: 'main',
+          description: 'Octo app',
+          license: { spdx_id: 'MIT' },
+        },
+      },
+    ),
+  );
+  for (const name of ['output', 'state', 'env', 'summary']) writeFileSync(join(files, name), '');
+  const inputEnv = Object.fromEntries(
+    Object.entries(job.inputs).map(([k, v]) => [`INPUT_${k.toUpperCase().replace(/ /g, '_')}`, v]),
+  );
+  const env = { ...runnerEnv(files, runnerTemp, eventPath), ...job.env, ...inputEnv };
+  const cwd = job.cwd ?? ROOT;
+  const main = await runNode(join(ROOT, 'dist/main.js'), env, cwd);
+  const state = parseFileCommands(read(join(files, 'state')));
+  const stateEnv = Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v]));
+  const post = job.noPost
+    ? { code: 0, stdout: '', stderr: '' }
+    : await runNode(join(ROOT, 'dist/post.js'), { ...env, ...stateEnv }, cwd);
+  return {
+    main,
+    post,
+    outputs: parseFileCommands(read(join(files, 'output'))),
+    state,
+    exportedEnv: parseFileCommands(read(join(files, 'env'))),
+    summary: read(join(files, 'summary')),
+    runnerTemp,
+    files,
+  };
+}
+
+/** Every line the action printed, both steps, for assertions and secret scans. */
+export function allOutput(run: ActionRun): string {
+  return [run.main.stdout, run.main.stderr, run.post.stdout, run.post.stderr].join('\n');
+}

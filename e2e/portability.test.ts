@@ -1,0 +1,150 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { allOutput, ROOT, runAction } from './harness.js';
+import { makeContext } from './contexts.js';
+import { ACCOUNT, baseInputs, client, HOST, registryDigest, ROLE, stackEnv, uniqueRepo } from './support.js';
+
+const SHA = '0123456789abcdef0123456789abcdef01234567';
+const FIXED_LABELS = 'org.opencontainers.image.created=2026-01-01T00:00:00Z';
+
+describe('dry run', () => {
+  it('without credentials makes no network call and outputs the plan', async () => {
+    await client.reset();
+    await client.resetRegistryStats();
+    const { ACTIONS_ID_TOKEN_REQUEST_URL: _u, ACTIONS_ID_TOKEN_REQUEST_TOKEN: _t, ...noOidc } = stackEnv();
+    const run = await runAction({
+      inputs: {
+        repository: 'dry',
+        'aws-region': 'eu-west-1',
+        registry: ACCOUNT.id,
+        context: makeContext(),
+        'dry-run': 'true',
+      },
+      env: { ...noOidc, GITHUB_REF: 'refs/tags/v3.1.4' },
+    });
+    expect(run.main.code, allOutput(run)).toBe(0);
+    expect(await client.getLog()).toEqual([]);
+    expect((await client.registryStats()).requests).toBe(0);
+    expect(run.outputs['tag-names']!.split('\n')).toEqual(['3.1.4', '3.1', '3', SHA, 'latest']);
+    expect(run.outputs.version).toBe('3.1.4');
+    const plan = JSON.parse(run.outputs.plan!);
+    expect(plan).toMatchObject({ dryRun: true, mode: 'build', awsCalls: [] });
+    expect(plan.command).toContain(`--tag ${HOST}/dry:3.1.4`);
+    expect(run.summary).toContain('docker buildx build');
+    expect(run.outputs.pushed).toBe('false');
+  });
+
+  it('with credentials makes only read-only calls and says which', async () => {
+    await client.reset();
+    const repo = uniqueRepo('dry-creds');
+    const run = await runAction({
+      inputs: { ...baseInputs(repo, makeContext()), 'dry-run': 'true' },
+      env: stackEnv(),
+    });
+    expect(run.main.code, allOutput(run)).toBe(0);
+    const ops = (await client.getLog()).map((r) => `${r.service}:${r.operation}`);
+    expect(ops.filter((op) => /CreateRepository|PutImage|PutLifecyclePolicy|registry:/.test(op))).toEqual([]);
+    expect(JSON.parse(run.outputs.plan!).awsCalls).toContain('ecr:DescribeRepositories');
+    expect(run.summary).toMatch(/AWS calls made/);
+  });
+});
+
+describe('nektos/act', () => {
+  const actEnv = (extra: Record<string, string | undefined> = {}) => ({
+    ...stackEnv(),
+    ACT: 'true',
+    ACTIONS_ID_TOKEN_REQUEST_URL: undefined,
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined,
+    ...extra,
+  });
+
+  it('without OIDC or credentials finishes as a dry run with a notice, and cleans its private dir', async () => {
+    await client.reset();
+    const run = await runAction({ inputs: baseInputs(uniqueRepo('act'), makeContext()), env: actEnv() });
+    expect(run.main.code, allOutput(run)).toBe(0);
+    expect(run.main.stdout).toMatch(
+      /::notice::Running under act, which has no OIDC.*--secret AWS_ACCESS_KEY_ID/,
+    );
+    expect(JSON.parse(run.outputs.plan!).dryRun).toBe(true);
+    expect(await client.getLog()).toEqual([]);
+    const jobDir = run.state['job-dir']!;
+    expect(jobDir.startsWith(run.runnerTemp)).toBe(true);
+    expect(existsSync(jobDir)).toBe(false);
+  });
+
+  it('with credentials passed through act, runs for real', async () => {
+    const repo = uniqueRepo('act-creds');
+    const { STATIC_KEYS } = await import('../test/stack/topology.js');
+    const run = await runAction({
+      inputs: { ...baseInputs(repo, makeContext()), registry: ACCOUNT.id },
+      env: actEnv({
+        AWS_ACCESS_KEY_ID: STATIC_KEYS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: STATIC_KEYS.secretAccessKey,
+      }),
+    });
+    expect(run.main.code, allOutput(run)).toBe(0);
+    expect(run.main.stdout).toMatch(/using the AWS credentials passed in/);
+    expect(await registryDigest(repo, SHA)).toBe(run.outputs.digest);
+  });
+});
+
+describe('CLI', () => {
+  it('pushes the same image as the action and reports the same digest', async () => {
+    const context = makeContext({ marker: 'cli-vs-action' });
+    const viaAction = uniqueRepo('via-action');
+    // No repository metadata in the event: the CLI has none either, so the labels (and digest) match.
+    const action = await runAction({
+      inputs: { ...baseInputs(viaAction, context), labels: FIXED_LABELS },
+      env: stackEnv(),
+      event: {},
+    });
+    expect(action.main.code, allOutput(action)).toBe(0);
+
+    const viaCli = uniqueRepo('via-cli');
+    const cli = spawnSync(
+      process.execPath,
+      [
+        `${ROOT}/dist/cli.js`,
+        'run',
+        '--role-to-assume',
+        ROLE,
+        '--aws-region',
+        ACCOUNT.region,
+        '--repository',
+        viaCli,
+        '--context',
+        context,
+        '--create-repository',
+        'true',
+        '--labels',
+        FIXED_LABELS,
+      ],
+      {
+        encoding: 'utf8',
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          ...stackEnv(),
+          // What GitLab CI would set: the CLI derives the context from it.
+          CI_COMMIT_SHA: SHA,
+          CI_COMMIT_BRANCH: 'main',
+          CI_PROJECT_PATH: 'octo-org/octo-app',
+          CI_PIPELINE_ID: '77',
+        },
+      },
+    );
+    expect(cli.status, cli.stderr).toBe(0);
+    const outputs = JSON.parse(cli.stdout) as Record<string, string>;
+    expect(outputs.labels).toBe(action.outputs.labels);
+    expect(outputs.digest).toBe(action.outputs.digest);
+    expect(outputs['tag-names']).toBe(action.outputs['tag-names']);
+    expect(await registryDigest(viaCli, SHA)).toBe(action.outputs.digest);
+    // The CLI is its own post step: its private dir is gone.
+    expect(
+      readdirSync('/tmp').filter(
+        (d) => d.startsWith('ecr-build-push-') && existsSync(`/tmp/${d}/docker/config.json`),
+      ),
+    ).toEqual([]);
+  });
+});

@@ -1,0 +1,75 @@
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { allOutput, runAction } from './harness.js';
+import { makeContext } from './contexts.js';
+import {
+  ACCOUNT,
+  baseInputs,
+  client,
+  dockerAsUser,
+  filesUnder,
+  HOST,
+  registryDigest,
+  stackEnv,
+  uniqueRepo,
+} from './support.js';
+
+const SHA = '0123456789abcdef0123456789abcdef01234567';
+
+describe.each([
+  { ref: 'refs/heads/main', expected: [SHA] },
+  { ref: 'refs/tags/v1.2.3', expected: ['1.2.3', '1.2', '1', SHA, 'latest'] },
+])('push on $ref', ({ ref, expected }) => {
+  it('pushes every tag to the digest it reports, and the post step cleans up', async () => {
+    const repo = uniqueRepo('push');
+    const run = await runAction({
+      inputs: baseInputs(repo, makeContext()),
+      env: { ...stackEnv(), GITHUB_REF: ref },
+    });
+    expect(run.main.code, allOutput(run)).toBe(0);
+    const { outputs } = run;
+
+    expect(outputs['tag-names']!.split('\n').sort()).toEqual([...expected].sort());
+    expect(outputs.tags!.split('\n')).toEqual(
+      outputs['tag-names']!.split('\n').map((t) => `${HOST}/${repo}:${t}`),
+    );
+    expect(outputs.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(outputs.image).toBe(`${HOST}/${repo}@${outputs.digest}`);
+    expect(outputs.pushed).toBe('true');
+    expect(outputs.reused).toBe('false');
+    expect(outputs['aws-account-id']).toBe(ACCOUNT.id);
+    expect(outputs.registry).toBe(HOST);
+    expect(JSON.parse(outputs['platform-digests']!)).toEqual({ 'linux/amd64': outputs.digest });
+    expect(outputs.imageid).toMatch(/^sha256:/);
+    expect(JSON.parse(outputs.metadata!)['containerimage.digest']).toBe(outputs.digest);
+
+    for (const tag of expected) expect(await registryDigest(repo, tag), tag).toBe(outputs.digest);
+
+    for (const tag of expected) expect(run.summary).toContain(`\`${tag}\``);
+    expect(run.summary).toContain(outputs.digest);
+
+    const pulled = dockerAsUser(['pull', outputs.image!]);
+    expect(pulled.code, pulled.out).toBe(0);
+
+    // Post step: no private docker config, nothing with a credential left in RUNNER_TEMP.
+    expect(run.post.code).toBe(0);
+    expect(existsSync(run.state['job-dir']!)).toBe(false);
+    expect(filesUnder(run.runnerTemp)).toEqual([]);
+  });
+});
+
+describe('a multi-layer image', () => {
+  it('pushes tens of MB in several layers and reports the digest the registry serves', async () => {
+    const repo = uniqueRepo('layers');
+    await client.resetRegistryStats();
+    const run = await runAction({
+      inputs: baseInputs(repo, makeContext({ layersMb: [12, 12, 12] })),
+      env: stackEnv(),
+    });
+    expect(run.main.code, allOutput(run)).toBe(0);
+    expect(await registryDigest(repo, SHA)).toBe(run.outputs.digest);
+    const stats = await client.registryStats();
+    expect(stats.blobUploadBytes).toBeGreaterThan(36 * 1024 * 1024);
+    expect(Number(/Size \| ([\d.]+) MiB/.exec(run.summary)?.[1])).toBeGreaterThan(36);
+  });
+});

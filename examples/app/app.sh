@@ -1,0 +1,1 @@
+echo "$GREETING from ecr-build-push's example app"

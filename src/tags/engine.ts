@@ -1,0 +1,112 @@
+/**
+ * The tag engine: run context + rules in, tags + version + labels out. Pure: no I/O, and the
+ * time is `ctx.now`. Follows docker/metadata-action (priority order, first value is the version,
+ * `latest=auto` decided by the first rule that produced a value) and fixes its known gaps: every
+ * tag is a valid reference, `latest` never moves backwards, idle rules say why.
+ */
+import type { RunContext } from '../context/types.js';
+import { TagRuleError } from '../errors.js';
+import { defaultRules } from './defaults.js';
+import { evaluateRule } from './evaluate.js';
+import { renderTemplate, type TemplateValues } from './expressions.js';
+import { newerRelease, type VersionRef } from './latest.js';
+import { ociDefaults, withUserEntries } from './labels.js';
+import { parseFlavor, parseTagRules } from './rules.js';
+import { globalValues, runFacts } from './run.js';
+import { sanitizeTag } from './sanitize.js';
+import type { TagPlan, TagRequest, TagRule } from './types.js';
+
+export function planTags(ctx: RunContext, req: TagRequest): TagPlan {
+  const flavor = parseFlavor(req.flavor);
+  const parsed = parseTagRules(req.rules);
+  const rules = parsed.length > 0 ? parsed : defaultRules(flavor);
+  const { facts, warning } = runFacts(ctx, req.prHeadSha);
+  const globals = globalValues(facts);
+  const warnings: string[] = warning ? [warning] : [];
+  const notes: TagPlan['notes'] = [];
+
+  const tags: string[] = [];
+  let decider: { rule: TagRule; latest: boolean; version?: VersionRef } | undefined;
+  // Array.prototype.sort is stable: equal priorities keep their input order, as in metadata-action.
+  for (const rule of [...rules].sort((a, b) => b.priority - a.priority)) {
+    const enabled = isEnabled(rule, globals);
+    if (enabled !== true) {
+      notes.push({ rule: rule.text, reason: `disabled (enable=${enabled})` });
+      continue;
+    }
+    const outcome = evaluateRule(rule, facts, globals, flavor);
+    if (outcome.kind === 'skip') {
+      if (rule.line > 0 || !outcome.expected) notes.push({ rule: rule.text, reason: outcome.reason });
+      continue;
+    }
+    const { tag, changes } = sanitizeTag(outcome.value);
+    if (tag === '') {
+      notes.push({ rule: rule.text, reason: `${JSON.stringify(outcome.value)} has no valid tag characters` });
+      continue;
+    }
+    if (!tags.includes(tag)) {
+      tags.push(tag);
+      if (changes.length > 0) {
+        warnings.push(
+          `${ruleName(rule)}: tag ${JSON.stringify(outcome.value)} became ${JSON.stringify(tag)} (${changes.join('; ')})`,
+        );
+      }
+    }
+    decider ??= { rule, latest: outcome.latest, ...(outcome.version ? { version: outcome.version } : {}) };
+  }
+
+  let latest =
+    decider !== undefined && (flavor.latest === 'true' || (flavor.latest === 'auto' && decider.latest));
+  const prefix = renderTemplate(flavor.prefix, globals);
+  const suffix = renderTemplate(flavor.suffix, globals);
+  if (latest && flavor.latest === 'auto' && decider?.version && req.existingTags) {
+    const newer = newerRelease(decider.version, req.existingTags, prefix, suffix);
+    if (newer !== undefined) {
+      latest = false;
+      warnings.push(
+        `${ruleName(decider.rule)}: latest withheld: the repository already has ${newer}, newer than ${decider.version.text}; set flavor latest=true to move it anyway`,
+      );
+    }
+  }
+  const latestValue = `${flavor.prefixLatest ? prefix : ''}latest${flavor.suffixLatest ? suffix : ''}`;
+  const { tag: latestTag, changes: latestChanges } = sanitizeTag(latestValue);
+  if (latest && !tags.includes(latestTag)) {
+    tags.push(latestTag);
+    if (latestChanges.length > 0) {
+      warnings.push(
+        `flavor: tag ${JSON.stringify(latestValue)} became ${JSON.stringify(latestTag)} (${latestChanges.join('; ')})`,
+      );
+    }
+  }
+
+  const version = tags[0] ?? '';
+  const defaults = ociDefaults(ctx, version, facts.sha);
+  return {
+    tags,
+    version,
+    latest: tags.includes(latestTag),
+    labels: withUserEntries(defaults, req.labels, 'labels', globals),
+    annotations: withUserEntries(defaults, req.annotations, 'annotations', globals),
+    warnings,
+    notes,
+  };
+}
+
+/** true, or the text `enable` rendered to when it is false. */
+function isEnabled(rule: TagRule, globals: TemplateValues): true | string {
+  const rendered = renderTemplate(rule.enable, globals);
+  if (rendered !== 'true' && rendered !== 'false') {
+    throw new TagRuleError(
+      rule.line,
+      rule.text,
+      `enable=${rule.enable} rendered ${JSON.stringify(rendered)}`,
+      'expected true or false, e.g. enable={{is_default_branch}}',
+    );
+  }
+  if (rendered === 'true') return true;
+  return rendered === rule.enable ? rendered : `${rule.enable} → false`;
+}
+
+function ruleName(rule: TagRule): string {
+  return rule.line > 0 ? `tags line ${rule.line} (${rule.text})` : rule.text;
+}

@@ -1,0 +1,68 @@
+/**
+ * Typed client of the stack's control API, for the e2e suite, the demo and the benchmark.
+ */
+import type { FindingsSeed } from './control.js';
+import type { Fault, LoggedRequest } from './faults.js';
+import type { OidcOverrides } from './oidc-issuer.js';
+import type { RegistryStats } from './registry-proxy.js';
+import type { RepoRecord } from './state.js';
+import { PORTS } from './topology.js';
+
+/** A repository as the control API lists it. */
+export type RepositoryView = Omit<RepoRecord, 'pushedAt' | 'createdAt'> & { createdAt: string };
+
+export class StackClient {
+  constructor(readonly baseUrl = `http://127.0.0.1:${PORTS.aws}`) {}
+
+  private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    const res = await fetch(`${this.baseUrl}/_control/${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`control API ${method} ${path}: HTTP ${res.status} ${text}`);
+    return JSON.parse(text) as T;
+  }
+
+  /** Arms faults (replacing any armed ones); each applies to the next `count` matching requests. */
+  async setFaults(faults: Fault[]): Promise<void> {
+    await this.call('POST', 'faults', faults);
+  }
+
+  async getLog(): Promise<LoggedRequest[]> {
+    return this.call('GET', 'log');
+  }
+
+  /** Clears faults, the log, repositories, OIDC overrides, seeded findings and registry counters. */
+  async reset(): Promise<void> {
+    await this.call('POST', 'reset');
+  }
+
+  /** Overrides claims of the next tokens, e.g. `{ sub: 'repo:evil/x:ref:refs/heads/main' }` or `{ expiresIn: -60 }`. */
+  async setOidcClaims(claims: OidcOverrides): Promise<void> {
+    await this.call('POST', 'oidc', claims);
+  }
+
+  /** Findings the next scans of this repository report (status UNSUPPORTED_IMAGE or FAILED instead, if given). */
+  async seedFindings(seed: FindingsSeed): Promise<void> {
+    await this.call('POST', 'findings', seed);
+  }
+
+  async repositories(): Promise<RepositoryView[]> {
+    return this.call('GET', 'repositories');
+  }
+
+  async registryStats(): Promise<RegistryStats> {
+    return this.call('GET', 'registry-stats');
+  }
+
+  async resetRegistryStats(): Promise<void> {
+    await this.call('POST', 'registry-stats');
+  }
+
+  /** Every OIDC token and AWS secret the stack issued. */
+  async issuedSecrets(): Promise<{ idTokens: string[]; credentials: string[] }> {
+    return this.call('GET', 'secrets');
+  }
+}
