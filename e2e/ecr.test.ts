@@ -115,6 +115,8 @@ describe('ECR-aware publishing', () => {
     for (const tag of ['2.0.0', '2.0', '2', 'latest', SHA])
       expect(await registryDigest(repo, tag), tag).toBe(built.run.outputs.digest);
     expect((await ecrOps()).filter((op) => op === 'PutImage')).toHaveLength(4);
+    // A re-tag needs no docker at all: no login, so nothing for the post step to log out of.
+    expect(released.run.state.hosts).toBeUndefined();
   });
 
   it('create-repository creates the repository with the requested settings', async () => {

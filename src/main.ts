@@ -1,13 +1,14 @@
 import { resolveTarget } from './aws/registry-host.js';
 import { createJobDir, dockerEnv } from './docker/job-dir.js';
 import { buildAndPush } from './docker/buildx.js';
-import { emptyReport, type RunReport } from './report/run-report.js';
+import { dockerLogin } from './docker/login.js';
+import { emptyReport, timed, type RunReport } from './report/run-report.js';
 import type { Runner } from './runner/runner.js';
 import { exportCredentials, getAwsSession, requireRegion } from './steps/credentials.js';
 import { planAgainstRegistry, type RegistryPlan } from './steps/plan.js';
 import { nodeDeps, prepareJob, type Job, type PrepareDeps } from './steps/prepare.js';
 import { assertNoConflicts, buildSpec, commandLine, publish } from './steps/publish.js';
-import { loginAll, openExtraRegistries, openRegistry, type OpenRegistry } from './steps/registry.js';
+import { openExtraRegistries, openRegistry, type OpenRegistry } from './steps/registry.js';
 import { describeFailure, writeReport } from './steps/report.js';
 import { scanGate } from './steps/scan.js';
 
@@ -44,25 +45,25 @@ export async function main(runner: Runner, deps: PrepareDeps = nodeDeps): Promis
     const dir = createJobDir(runner.env);
     runner.saveState(STATE.jobDir, dir.root);
     const env = dockerEnv(runner.env, dir);
-    // docker login runs while the registry state is read; awaited before the push.
-    let loggedIn = Promise.resolve();
-    if (!job.dryRun) {
-      runner.saveState(STATE.hosts, registries.map((r) => r.target.host).join(','));
-      loggedIn = loginAll(registries, env, job, report);
-      loggedIn.catch(() => undefined); // not unhandled if planning fails first
-    }
 
     // 3-4. Tags against what the registry holds, and the plan
     plan = await planAgainstRegistry(job, primary, report);
     applyTags(report, plan);
     assertNoConflicts(plan.publish, primary.target.uri);
+    // docker needs the registry only to build (base images, cache) and push: a re-tag is
+    // API calls alone, and extra registries are copied over the registry API.
+    if (plan.publish.mode === 'build' && (!job.dryRun || job.inputs.buildInDryRun)) {
+      runner.saveState(STATE.hosts, primary.target.host);
+      await timed(report, 'docker-login', () =>
+        dockerLogin(primary.target.host, primary.login, env, job.retry),
+      );
+    }
     if (job.dryRun) {
-      report.command = commandLine(buildSpec(job, plan, registries, dir, false).spec);
+      report.command = commandLine(buildSpec(job, plan, primary, dir, false).spec);
       if (job.inputs.buildInDryRun)
-        await buildAndPush(buildSpec(job, plan, registries, dir, false).spec, env, job.retry);
+        await buildAndPush(buildSpec(job, plan, primary, dir, false).spec, env, job.retry);
       return report;
     }
-    await loggedIn;
 
     // 5. Build and push, or re-tag; digests
     await publish(job, plan, registries, dir, env, runner, report);
@@ -150,7 +151,7 @@ async function offlineDryRun(job: Job, runner: Runner, report: RunReport): Promi
   };
   const dir = createJobDir(runner.env);
   runner.saveState(STATE.jobDir, dir.root);
-  const { spec } = buildSpec(job, plan, [registry], dir, false);
+  const { spec } = buildSpec(job, plan, registry, dir, false);
   report.command = commandLine(spec);
   if (job.inputs.buildInDryRun) await buildAndPush(spec, dockerEnv(runner.env, dir), job.retry);
 }

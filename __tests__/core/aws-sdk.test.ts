@@ -11,12 +11,12 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   Ecr,
-  MEDIA_TYPES,
   decodeToken,
   explainEcrError,
   mediaTypeOf,
   type StoredImage,
 } from '../../src/aws/ecr.js';
+import { MEDIA_TYPES } from '../../src/aws/media-types.js';
 import { resolveTarget } from '../../src/aws/registry-host.js';
 import {
   assumeRoleWithWebIdentity,

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MEDIA_TYPES, type RepositoryState, type StoredImage } from '../../src/aws/ecr.js';
+import type { RepositoryState, StoredImage } from '../../src/aws/ecr.js';
+import { MEDIA_TYPES } from '../../src/aws/media-types.js';
 import { resolveTarget } from '../../src/aws/registry-host.js';
 import { buildxArgs } from '../../src/docker/buildx-args.js';
 import { createJobDir, type JobDir } from '../../src/docker/job-dir.js';
@@ -193,7 +194,7 @@ describe('buildSpec', () => {
     const { spec } = buildSpec(
       job(inputs({ cache: 'registry', builder: 'fleet' })),
       plan(['v1'], ['v1']),
-      [registry(URI, mutability, exclusions)],
+      registry(URI, mutability, exclusions),
       dir(),
       true,
     );
@@ -213,7 +214,7 @@ describe('buildSpec', () => {
         }),
       ),
       plan(['v1'], ['v1']),
-      [registry(URI, 'MUTABLE')],
+      registry(URI, 'MUTABLE'),
       jobDir,
       true,
     );
@@ -226,16 +227,15 @@ describe('buildSpec', () => {
     expect(statSync(path).mode & 0o777).toBe(0o600);
   });
 
-  it('primary gets the planned push tags, extra targets every tag; the fingerprint label is added', () => {
-    const mirror = '210987654321.dkr.ecr.us-east-1.amazonaws.com/my-app';
+  it('buildx tags only the primary registry with the planned push tags; the fingerprint label is added', () => {
     const { spec, builder } = buildSpec(
       job(inputs()),
       plan(['v1.2.3'], ['abc', 'v1.2.3']),
-      [registry(URI, 'MUTABLE'), registry(mirror, 'MUTABLE')],
+      registry(URI, 'MUTABLE'),
       dir(),
       true,
     );
-    expect(spec.tags).toEqual([`${URI}:v1.2.3`, `${mirror}:abc`, `${mirror}:v1.2.3`]);
+    expect(spec.tags).toEqual([`${URI}:v1.2.3`]);
     expect(spec.labels).toEqual({ 'org.opencontainers.image.version': '1.2.3', [FINGERPRINT_LABEL]: 'fp-1' });
     expect(builder).toBeUndefined();
   });
@@ -252,7 +252,7 @@ describe('buildSpec', () => {
     const { spec, builder } = buildSpec(
       job(inputs(overrides)),
       plan(['v1'], ['v1']),
-      [registry(URI, 'MUTABLE')],
+      registry(URI, 'MUTABLE'),
       dir(),
       true,
     );

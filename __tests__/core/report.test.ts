@@ -193,7 +193,7 @@ describe('renderSummary', () => {
         ruleNotes: [{ rule: 'type=semver,pattern={{version}}', reason: 'not a tag ref' }],
       }),
     );
-    expect(md).toContain('| Mode | reused existing image (v1 already holds an image) |');
+    expect(md).toContain('| Mode | reused, not rebuilt: v1 already holds an image |');
     expect(md).toContain('- `860c1904a1ce19322e91ac35af1ab07466440c37` (already there)');
     expect(md).toContain('- `latest`: immutable tag already points at sha256:abc');
     expect(md).toContain('- Repository is IMMUTABLE: tag(s) latest are meant to move');

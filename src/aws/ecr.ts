@@ -15,6 +15,7 @@ import {
   type ImageTagMutability,
 } from '@aws-sdk/client-ecr';
 import { EcrError } from '../errors.js';
+import { MEDIA_TYPES } from './media-types.js';
 import type { RepositoryInputs } from '../inputs/types.js';
 import { withRetry, type RetryPolicy } from '../retry.js';
 import type { RegistryTarget } from './registry-host.js';
@@ -284,13 +285,6 @@ export interface ScanState {
   description?: string;
   counts: Record<string, number>;
 }
-
-export const MEDIA_TYPES = [
-  'application/vnd.oci.image.index.v1+json',
-  'application/vnd.docker.distribution.manifest.list.v2+json',
-  'application/vnd.oci.image.manifest.v1+json',
-  'application/vnd.docker.distribution.manifest.v2+json',
-];
 
 /** ECR tokens are base64("AWS:<password>"). Both halves are masked before use. */
 export function decodeToken(token: string, mask: (value: string) => void, expiresAt?: Date): RegistryLogin {

@@ -1,5 +1,6 @@
 import type { Ecr, RegistryLogin, StoredImage } from './ecr.js';
-import type { RegistryTarget } from './registry-host.js';
+import { RegistryClient } from '../registry/registry-client.js';
+import { registryPath, type RegistryTarget } from './registry-host.js';
 
 type Manifest = {
   config?: { digest?: string };
@@ -9,8 +10,7 @@ type Manifest = {
 /**
  * Labels of an image stored in ECR. ECR's API has no call for an image's config, so
  * the config blob is read through the registry API with the login we already hold
- * (ECR answers blob requests with a redirect to S3, which fetch follows without the
- * Authorization header).
+ * (ECR answers blob requests with a redirect to S3, which fetch follows).
  */
 export async function readImageLabels(
   target: RegistryTarget,
@@ -28,11 +28,7 @@ export async function readImageLabels(
   }
   const configDigest = manifest.config?.digest;
   if (!configDigest) return {};
-  const auth = Buffer.from(`${login.username}:${login.password}`).toString('base64');
-  const res = await fetch(`https://${target.host}/v2/${target.repository}/blobs/${configDigest}`, {
-    headers: { Authorization: `Basic ${auth}` },
-  });
-  if (!res.ok) return {};
-  const config = (await res.json()) as { config?: { Labels?: Record<string, string> } };
+  const blob = await new RegistryClient(target.host, login).getBlob(registryPath(target), configDigest);
+  const config = JSON.parse(blob.toString('utf8')) as { config?: { Labels?: Record<string, string> } };
   return config.config?.Labels ?? {};
 }

@@ -28,6 +28,11 @@ export function parseEcrHost(host: string): ParsedHost | undefined {
   return m ? { account: m[1]!, region: m[2]! } : undefined;
 }
 
+/** The repository's path on its registry host (ECR Public puts the alias first). */
+export function registryPath(target: RegistryTarget): string {
+  return target.alias ? `${target.alias}/${target.repository}` : target.repository;
+}
+
 export function privateHost(account: string, region: string): string {
   return `${account}.dkr.ecr.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`;
 }

@@ -19,7 +19,7 @@ export function renderSummary(report: RunReport): string {
   if (report.mode)
     rows.push([
       'Mode',
-      report.mode === 'reuse' ? `reused existing image (${report.reuseReason ?? ''})` : 'built',
+      report.mode === 'reuse' ? `reused, not rebuilt: ${report.reuseReason ?? ''}` : 'built',
     ]);
   if (report.version) rows.push(['Version', `\`${report.version}\``]);
   if (report.platforms.length) rows.push(['Platforms', report.platforms.join(', ')]);
@@ -80,7 +80,8 @@ export function renderSummary(report: RunReport): string {
   ];
   if (notes.length) lines.push('**Notes**', '', ...notes.map((n) => `- ${n}`), '');
   if (report.command) lines.push('**Build command**', '', '```sh', report.command, '```', '');
-  if (report.awsCalls.length) lines.push(`**AWS calls made** (read-only): ${report.awsCalls.join(', ')}`, '');
+  if (report.dryRun && report.awsCalls.length)
+    lines.push(`**AWS calls made** (read-only): ${report.awsCalls.join(', ')}`, '');
   const timings = Object.entries(report.timings);
   if (timings.length)
     lines.push(

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { loadSdk } from '../aws/load-sdk.js';
 import { fetchIdToken } from '../aws/oidc.js';
 import { ActionError } from '../errors.js';
 import { withRetry } from '../retry.js';
@@ -7,9 +8,6 @@ import { timed } from '../report/run-report.js';
 import type { Runner } from '../runner/runner.js';
 import type { AwsSession } from '../aws/session.js';
 import type { Job } from './prepare.js';
-
-// The AWS SDK is the bulk of the bundle: loaded while the OIDC token is on its way.
-const loadSdk = () => import('../aws/session.js');
 
 /** Step 1: AWS credentials from the job's OIDC token (AssumeRoleWithWebIdentity), or the default chain. */
 export async function getAwsSession(

@@ -53,22 +53,16 @@ export async function planAgainstRegistry(
     ),
   );
 
-  const reuseExisting = job.inputs.publish.reuseExisting && job.inputs.target.registries.length === 0;
   const publish = planPublish(
     {
       tags: tags.tags,
       reuseTag: job.reuseTag,
-      reuseExisting,
+      reuseExisting: job.inputs.publish.reuseExisting,
       fingerprint: job.fingerprint,
       onImmutableConflict: job.inputs.publish.onImmutableConflict,
     },
     { repository: registry.repository, existing, fingerprints },
   );
-  if (job.inputs.publish.reuseExisting && !reuseExisting) {
-    publish.warnings.push(
-      'reuse-existing is not applied with extra `registries`: the image is built and pushed to every target.',
-    );
-  }
   return { tags, publish };
 }
 

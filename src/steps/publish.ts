@@ -1,5 +1,10 @@
 import { join } from 'node:path';
-import { MEDIA_TYPES, type StoredImage } from '../aws/ecr.js';
+import type { StoredImage } from '../aws/ecr.js';
+import { isIndexMediaType } from '../aws/media-types.js';
+import { registryPath } from '../aws/registry-host.js';
+import { copyImage } from '../registry/copy-image.js';
+import { RegistryClient } from '../registry/registry-client.js';
+import { withRetry } from '../retry.js';
 import { createBuilder } from '../docker/builder.js';
 import { buildxArgs, renderCommand, type BuildSpec } from '../docker/buildx-args.js';
 import { buildAndPush } from '../docker/buildx.js';
@@ -25,16 +30,15 @@ export function assertNoConflicts(plan: PublishPlan, uri: string): void {
   );
 }
 
-/** The buildx invocation for this run: every target's tags in one build. */
+/** The buildx invocation for this run: the primary registry's new tags (extra registries get a copy). */
 export function buildSpec(
   job: Job,
   plan: RegistryPlan,
-  registries: OpenRegistry[],
+  primary: OpenRegistry,
   dir: JobDir,
   push: boolean,
 ): { spec: BuildSpec; builder?: string } {
   const b = job.inputs.build;
-  const primary = registries[0]!;
   const cache = planCache({
     mode: b.cache,
     cacheFrom: b.cacheFrom,
@@ -65,9 +69,7 @@ export function buildSpec(
     labels: { ...plan.tags.labels, [FINGERPRINT_LABEL]: job.fingerprint },
     annotations: b.annotations,
     platforms: b.platforms,
-    tags: registries.flatMap((r) =>
-      (r === primary ? pushTags : plan.tags.tags).map((tag) => `${r.target.uri}:${tag}`),
-    ),
+    tags: pushTags.map((tag) => `${primary.target.uri}:${tag}`),
     secrets,
     cacheFrom: cache.cacheFrom,
     cacheTo: cache.cacheTo,
@@ -90,7 +92,8 @@ export function commandLine(spec: BuildSpec): string {
 
 /**
  * Step 5: build and push (one buildx invocation), or re-tag the existing image with
- * PutImage. Fills the report as it goes so a failure still says what was pushed.
+ * PutImage; then copy it to every extra registry. Fills the report as it goes so a
+ * failure still says what was pushed where.
  */
 export async function publish(
   job: Job,
@@ -101,24 +104,22 @@ export async function publish(
   runner: Runner,
   report: RunReport,
 ): Promise<void> {
-  const primary = registries[0]!;
+  const [primary, ...extras] = registries as [OpenRegistry, ...OpenRegistry[]];
   const { publish: pp } = plan;
-  report.targets = registries.map((r) => ({
-    uri: r.target.uri,
-    pushed: false,
-    tags: r === primary ? [...pp.push, ...pp.put] : plan.tags.tags,
-  }));
+  report.targets = [
+    { uri: primary.target.uri, pushed: false, tags: [...pp.unchanged, ...pp.push, ...pp.put] },
+    ...extras.map((r) => ({ uri: r.target.uri, pushed: false, tags: report.tagNames })),
+  ];
 
   if (pp.mode === 'reuse' && pp.image && primary.ecr) {
     const image = pp.image;
     runner.info(`Reusing ${primary.target.uri}@${image.digest}: ${pp.reason}`);
     for (const tag of pp.put) await timed(report, 'put-image', () => primary.ecr!.putTag(image, tag));
     report.digest = image.digest;
-    report.targets[0] = { ...report.targets[0]!, pushed: true, digest: image.digest };
     report.platformDigests = platformDigests(image, defaultPlatform(job));
-    report.isIndex = isIndex(image.mediaType);
+    report.isIndex = isIndexMediaType(image.mediaType);
   } else {
-    const { spec, builder } = buildSpec(job, plan, registries, dir, true);
+    const { spec, builder } = buildSpec(job, plan, primary, dir, true);
     report.command = commandLine(spec);
     if (builder) {
       await timed(report, 'builder', () => createBuilder(builder, job.inputs.build.buildkitEndpoint, env));
@@ -128,13 +129,12 @@ export async function publish(
     report.metadata = result.metadataText;
     report.imageId = result.metadata['containerimage.config.digest'] ?? result.imageId;
     report.digest = result.metadata['containerimage.digest'];
-    if (!report.digest)
+    if (!report.digest) {
       throw new EcrError(
         'buildx finished without reporting an image digest (metadata file has no containerimage.digest).',
       );
-    const mediaType = result.metadata['containerimage.descriptor']?.mediaType ?? '';
-    report.isIndex = isIndex(mediaType);
-    report.targets = report.targets.map((t) => ({ ...t, pushed: true, digest: report.digest }));
+    }
+    report.isIndex = isIndexMediaType(result.metadata['containerimage.descriptor']?.mediaType ?? '');
     const index =
       report.isIndex && primary.ecr
         ? await timed(report, 'ecr', () => primary.ecr!.manifest(report.digest!))
@@ -143,22 +143,64 @@ export async function publish(
       ? platformDigests(index, defaultPlatform(job))
       : { [defaultPlatform(job)]: report.digest };
   }
+  report.targets[0] = { ...report.targets[0]!, pushed: true, digest: report.digest };
+  report.pushed = extras.length === 0;
+
   if (primary.ecr) {
     const described = await timed(report, 'ecr', () => primary.ecr!.describe(report.digest!));
     report.sizeBytes = described?.sizeBytes;
-    const missing = plan.tags.tags.filter(
-      (t) => !pp.skipped.some((s) => s.tag === t) && !described?.tags.includes(t),
-    );
+    const missing = report.tagNames.filter((t) => !described?.tags.includes(t));
     if (missing.length)
       report.warnings.push(
         `After the push, ECR does not list tag(s) ${missing.join(', ')} on ${report.digest}.`,
       );
   }
-  report.pushed = report.targets.every((t) => t.pushed);
+  if (extras.length) await copyToExtras(job, primary, extras, report);
 }
 
-function isIndex(mediaType: string): boolean {
-  return mediaType === MEDIA_TYPES[0] || mediaType === MEDIA_TYPES[1];
+/** Copies the pushed image to each extra registry, byte for byte; every target reports on its own. */
+async function copyToExtras(
+  job: Job,
+  primary: OpenRegistry,
+  extras: OpenRegistry[],
+  report: RunReport,
+): Promise<void> {
+  const source = {
+    client: new RegistryClient(primary.target.host, primary.login),
+    repository: registryPath(primary.target),
+  };
+  const results = await timed(report, 'copy', () =>
+    Promise.allSettled(
+      extras.map((r) => {
+        const target = {
+          client: new RegistryClient(r.target.host, r.login),
+          repository: registryPath(r.target),
+        };
+        return withRetry(
+          `copy to ${r.target.uri}`,
+          () => copyImage(source, target, report.digest!, report.tagNames),
+          job.retry,
+        );
+      }),
+    ),
+  );
+  results.forEach((result, i) => {
+    const target = report.targets[i + 1]!;
+    if (result.status === 'fulfilled') Object.assign(target, { pushed: true, digest: report.digest });
+    else
+      target.error =
+        result.reason instanceof Error ? result.reason.message.split('\n')[0] : String(result.reason);
+  });
+  report.pushed = report.targets.every((t) => t.pushed);
+  const failed = report.targets.filter((t) => !t.pushed);
+  if (failed.length) {
+    const pushed = report.targets.filter((t) => t.pushed).map((t) => t.uri);
+    throw new EcrError(
+      `Pushed to ${pushed.join(', ')}; failed for ${failed.map((t) => `${t.uri} (${t.error})`).join('; ')}.`,
+      'The outputs `targets` and the summary list each target. Fix the failing target (permissions, repository, immutable tags) and re-run: the targets that have the image are re-tagged, not rebuilt.',
+      'PartialPush',
+    );
+  }
 }
 
 function defaultPlatform(job: Job): string {

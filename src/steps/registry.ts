@@ -1,7 +1,7 @@
-import { Ecr, explainEcrError, type RegistryLogin, type RepositoryState } from '../aws/ecr.js';
+import type { Ecr, RegistryLogin, RepositoryState } from '../aws/ecr.js';
+import { loadSdk } from '../aws/load-sdk.js';
 import { privateHost, resolveTarget, type RegistryTarget } from '../aws/registry-host.js';
 import type { AwsSession } from '../aws/session.js';
-import { dockerLogin } from '../docker/login.js';
 import type { ExtraTarget } from '../inputs/types.js';
 import { timed, type RunReport } from '../report/run-report.js';
 import type { Runner } from '../runner/runner.js';
@@ -46,6 +46,7 @@ export async function openRegistry(
     const login = await timed(report, 'ecr', () => publicLogin(session, job.retry, mask));
     return { target, login, repository: PUBLIC_REPOSITORY, exists: true };
   }
+  const { Ecr, explainEcrError } = await loadSdk();
   const ecr = new Ecr(target, session, job.retry);
   const [login, existing] = await timed(report, 'ecr', () =>
     Promise.all([ecr.login(mask), ecr.repository()]),
@@ -94,16 +95,5 @@ export async function openExtraRegistries(
       const own = spec.roleToAssume ? await getAwsSession(job, runner, report, spec.roleToAssume) : session;
       return openRegistry(job, own, runner, report, spec);
     }),
-  );
-}
-
-export async function loginAll(
-  registries: OpenRegistry[],
-  env: Record<string, string>,
-  job: Job,
-  report: RunReport,
-): Promise<void> {
-  await timed(report, 'docker-login', () =>
-    Promise.all(registries.map((r) => dockerLogin(r.target.host, r.login, env, job.retry))),
   );
 }
