@@ -2,12 +2,15 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { removeBuilder } from './docker/builder.js';
 import { dockerEnv } from './docker/job-dir.js';
+import { rotateLocalCache } from './docker/local-cache.js';
 import { dockerLogout } from './docker/login.js';
 
 export interface CleanupState {
   jobDir: string;
   hosts: string;
   builder: string;
+  /** `cache: local`: the cache directory whose fresh export replaces it. */
+  cacheDir?: string;
   env: NodeJS.ProcessEnv;
 }
 
@@ -25,6 +28,11 @@ export async function cleanup(state: CleanupState): Promise<string[]> {
   if (state.builder) {
     const problem = await removeBuilder(state.builder, env);
     if (problem) problems.push(problem);
+  }
+  try {
+    if (state.cacheDir) rotateLocalCache(state.cacheDir);
+  } catch (error) {
+    problems.push(`could not rotate the local build cache ${state.cacheDir}: ${(error as Error).message}`);
   }
   try {
     rmSync(state.jobDir, { recursive: true, force: true });

@@ -74,6 +74,7 @@ async function cli(argv: string[]): Promise<number> {
       jobDir: runner.state['job-dir'] ?? '',
       hosts: runner.state.hosts ?? '',
       builder: runner.state.builder ?? '',
+      cacheDir: runner.state['cache-dir'],
       env: process.env,
     });
     for (const p of problems) process.stderr.write(`warning: cleanup: ${p}\n`);

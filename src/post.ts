@@ -6,6 +6,7 @@ cleanup({
   jobDir: core.getState('job-dir'),
   hosts: core.getState('hosts'),
   builder: core.getState('builder'),
+  cacheDir: core.getState('cache-dir'),
   env: process.env,
 })
   .then((problems) => problems.forEach((p) => core.warning(`Cleanup: ${p}`)))

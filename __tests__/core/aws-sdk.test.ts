@@ -5,17 +5,14 @@ import {
   ECRClient,
   GetAuthorizationTokenCommand,
   PutImageCommand,
+  PutImageScanningConfigurationCommand,
+  PutImageTagMutabilityCommand,
+  PutLifecyclePolicyCommand,
 } from '@aws-sdk/client-ecr';
 import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import {
-  Ecr,
-  decodeToken,
-  explainEcrError,
-  mediaTypeOf,
-  type StoredImage,
-} from '../../src/aws/ecr.js';
+import { Ecr, decodeToken, explainEcrError, mediaTypeOf, type StoredImage } from '../../src/aws/ecr.js';
 import { MEDIA_TYPES } from '../../src/aws/media-types.js';
 import { resolveTarget } from '../../src/aws/registry-host.js';
 import {
@@ -503,6 +500,43 @@ describe('aws/ecr', () => {
       ecrMock.on(PutImageCommand).rejectsOnce(awsError('ThrottlingException', 'Rate exceeded')).resolves({});
       await ecr().putTag(IMAGE, 'v1');
       expect(ecrMock.commandCalls(PutImageCommand)).toHaveLength(2);
+    });
+  });
+
+  describe('Ecr.updateRepository applies only what the user set', () => {
+    const current = { tagMutability: 'IMMUTABLE', mutabilityExclusions: [], scanOnPush: true };
+    const settings = {
+      create: false,
+      tagMutability: 'MUTABLE' as const,
+      mutabilityExclusions: [],
+      scanOnPush: false,
+      encryption: 'AES256' as const,
+      repositoryTags: [],
+      lifecyclePolicy: '{"rules":[]}',
+      updateSettings: true,
+    };
+    const cases: [string, string[], { mutability: number; scanning: number; state: object }][] = [
+      ['only a lifecycle policy', [], { mutability: 0, scanning: 0, state: current }],
+      [
+        'mutability given',
+        ['image-tag-mutability'],
+        { mutability: 1, scanning: 0, state: { ...current, tagMutability: 'MUTABLE' } },
+      ],
+      [
+        'scan-on-push given',
+        ['scan-on-push'],
+        { mutability: 0, scanning: 1, state: { ...current, scanOnPush: false } },
+      ],
+    ];
+    it.each(cases)('%s', async (_name, given, expected) => {
+      ecrMock.on(PutImageTagMutabilityCommand).resolves({});
+      ecrMock.on(PutImageScanningConfigurationCommand).resolves({});
+      ecrMock.on(PutLifecyclePolicyCommand).resolves({});
+      const state = await ecr().updateRepository(current, settings, (input) => given.includes(input));
+      expect(ecrMock.commandCalls(PutImageTagMutabilityCommand)).toHaveLength(expected.mutability);
+      expect(ecrMock.commandCalls(PutImageScanningConfigurationCommand)).toHaveLength(expected.scanning);
+      expect(ecrMock.commandCalls(PutLifecyclePolicyCommand)).toHaveLength(1);
+      expect(state).toEqual(expected.state);
     });
   });
 

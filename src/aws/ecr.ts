@@ -94,31 +94,44 @@ export class Ecr {
     return toState(out.repository ?? {});
   }
 
-  /** `update-repository-settings: true`: bring an existing repository to the requested settings. */
-  async updateRepository(settings: RepositoryInputs): Promise<RepositoryState> {
-    await this.call('PutImageTagMutability', () =>
-      this.client.send(
-        new PutImageTagMutabilityCommand({
-          ...this.ids,
-          imageTagMutability: settings.tagMutability,
-          imageTagMutabilityExclusionFilters: exclusionFilters(settings),
-        }),
-      ),
-    );
-    await this.call('PutImageScanningConfiguration', () =>
-      this.client.send(
-        new PutImageScanningConfigurationCommand({
-          ...this.ids,
-          imageScanningConfiguration: { scanOnPush: settings.scanOnPush },
-        }),
-      ),
-    );
+  /**
+   * `update-repository-settings: true`: applies the settings the user set explicitly
+   * (`given`), so an input left at its default never flips an IMMUTABLE repository.
+   */
+  async updateRepository(
+    current: RepositoryState,
+    settings: RepositoryInputs,
+    given: (input: string) => boolean,
+  ): Promise<RepositoryState> {
+    const next = { ...current };
+    if (given('image-tag-mutability') || given('image-tag-mutability-exclusions')) {
+      await this.call('PutImageTagMutability', () =>
+        this.client.send(
+          new PutImageTagMutabilityCommand({
+            ...this.ids,
+            imageTagMutability: settings.tagMutability,
+            imageTagMutabilityExclusionFilters: exclusionFilters(settings),
+          }),
+        ),
+      );
+      Object.assign(next, {
+        tagMutability: settings.tagMutability,
+        mutabilityExclusions: settings.mutabilityExclusions,
+      });
+    }
+    if (given('scan-on-push')) {
+      await this.call('PutImageScanningConfiguration', () =>
+        this.client.send(
+          new PutImageScanningConfigurationCommand({
+            ...this.ids,
+            imageScanningConfiguration: { scanOnPush: settings.scanOnPush },
+          }),
+        ),
+      );
+      next.scanOnPush = settings.scanOnPush;
+    }
     if (settings.lifecyclePolicy) await this.putLifecyclePolicy(settings.lifecyclePolicy);
-    return {
-      tagMutability: settings.tagMutability,
-      mutabilityExclusions: settings.mutabilityExclusions,
-      scanOnPush: settings.scanOnPush,
-    };
+    return next;
   }
 
   private async putLifecyclePolicy(text: string): Promise<void> {

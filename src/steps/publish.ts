@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { StoredImage } from '../aws/ecr.js';
 import { isIndexMediaType } from '../aws/media-types.js';
 import { registryPath } from '../aws/registry-host.js';
@@ -9,6 +8,7 @@ import { createBuilder } from '../docker/builder.js';
 import { buildxArgs, renderCommand, type BuildSpec } from '../docker/buildx-args.js';
 import { buildAndPush } from '../docker/buildx.js';
 import { planCache } from '../docker/cache.js';
+import { localCacheDir } from '../docker/local-cache.js';
 import { writeSecretFile, type JobDir } from '../docker/job-dir.js';
 import { EcrError } from '../errors.js';
 import { FINGERPRINT_LABEL } from '../plan/fingerprint.js';
@@ -37,7 +37,7 @@ export function buildSpec(
   primary: OpenRegistry,
   dir: JobDir,
   push: boolean,
-): { spec: BuildSpec; builder?: string } {
+): { spec: BuildSpec; builder?: string; localCache?: string } {
   const b = job.inputs.build;
   const cache = planCache({
     mode: b.cache,
@@ -47,7 +47,7 @@ export function buildSpec(
     immutable: isImmutableTag('buildcache', primary.repository),
     builder: b.builder,
     remoteEndpoint: Boolean(b.buildkitEndpoint),
-    localDir: join(dir.root, 'buildkit-cache'),
+    localDir: b.cache === 'local' ? localCacheDir(process.env, b.context, b.file) : '',
     inlineFromTag: plan.tags.tags.includes('latest')
       ? 'latest'
       : plan.tags.tags.find((t) => t !== job.reuseTag),
@@ -83,7 +83,7 @@ export function buildSpec(
     metadataFile: dir.metadataFile,
     iidFile: dir.iidFile,
   };
-  return { spec, builder: needsBuilder ? builder : undefined };
+  return { spec, builder: needsBuilder ? builder : undefined, localCache: cache.localDir };
 }
 
 export function commandLine(spec: BuildSpec): string {
@@ -119,8 +119,9 @@ export async function publish(
     report.platformDigests = platformDigests(image, defaultPlatform(job));
     report.isIndex = isIndexMediaType(image.mediaType);
   } else {
-    const { spec, builder } = buildSpec(job, plan, primary, dir, true);
+    const { spec, builder, localCache } = buildSpec(job, plan, primary, dir, true);
     report.command = commandLine(spec);
+    if (localCache) runner.saveState('cache-dir', localCache);
     if (builder) {
       await timed(report, 'builder', () => createBuilder(builder, job.inputs.build.buildkitEndpoint, env));
       runner.saveState('builder', builder);

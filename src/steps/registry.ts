@@ -78,7 +78,9 @@ export async function openRegistry(
       );
     }
   } else if (settings.updateSettings && !job.dryRun) {
-    repository = await timed(report, 'ecr', () => ecr.updateRepository(settings));
+    const current = repository;
+    const given = (input: string) => runner.input(input).trim() !== '';
+    repository = await timed(report, 'ecr', () => ecr.updateRepository(current, settings, given));
   }
   return { target, ecr, login, repository, exists: !job.dryRun || existing !== undefined };
 }

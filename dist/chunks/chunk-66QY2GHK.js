@@ -1,2 +1,0 @@
-import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);
-import{b as t,g as s,i as c}from"./chunk-LOSNMAOF.js";import{rmSync as u}from"node:fs";import{join as m}from"node:path";async function g(r){let o=[];if(!r.jobDir)return o;let i=t(r.env,{dockerConfig:m(r.jobDir,"docker")}),n=r.hosts.split(",").filter(Boolean);if(n.length&&o.push(...await s(n,i)),r.builder){let e=await c(r.builder,i);e&&o.push(e)}try{u(r.jobDir,{recursive:!0,force:!0})}catch(e){o.push(`could not remove ${r.jobDir}: ${e.message}`)}return o}export{g as a};
