@@ -193,6 +193,25 @@ describe('ECR-aware publishing', () => {
       expect(run.summary).toMatch(/\| CRITICAL \| 1 \|/);
     });
 
+    it('reports an image the scanner does not support instead of passing it silently', async () => {
+      const repo = uniqueRepo('scan-unsupported');
+      await client.seedFindings({ repository: repo, counts: {}, status: 'UNSUPPORTED_IMAGE' });
+      const { run } = await ship({
+        inputs: {
+          ...baseInputs(repo, makeContext()),
+          scan: 'wait',
+          'fail-on-severity': 'CRITICAL',
+          'scan-timeout': '60',
+        },
+      });
+      expect(run.main.code).toBe(1);
+      expect(allOutput(run)).toMatch(
+        /Scan gate could not decide for sha256:[0-9a-f]{64}: status UNSUPPORTED_IMAGE/,
+      );
+      expect(run.outputs.pushed).toBe('true');
+      expect(run.summary).toMatch(/Scan\*\*: UNSUPPORTED_IMAGE \(unsupported/);
+    });
+
     it('passes a clean image', async () => {
       const repo = uniqueRepo('scan-good');
       const { run } = await ship({

@@ -94,6 +94,48 @@ describe('nektos/act', () => {
 });
 
 describe('CLI', () => {
+  it('plan: a dry run from git context with no network call, outputs as JSON on stdout', async () => {
+    await client.reset();
+    const cli = spawnSync(
+      process.execPath,
+      [
+        `${ROOT}/dist/cli.js`,
+        'plan',
+        '--repository',
+        'svc',
+        '--aws-region',
+        'eu-west-1',
+        '--context',
+        makeContext(),
+        '--tags',
+        'type=semver,pattern={{version}}\ntype=sha',
+      ],
+      {
+        encoding: 'utf8',
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          CI_COMMIT_SHA: SHA,
+          CI_COMMIT_TAG: 'v4.5.6',
+          CI_PROJECT_PATH: 'grp/svc',
+        },
+      },
+    );
+    expect(cli.status, cli.stderr).toBe(0);
+    const outputs = JSON.parse(cli.stdout) as Record<string, string>;
+    expect(outputs['tag-names']).toBe('4.5.6\nsha-0123456\nlatest');
+    expect(JSON.parse(outputs.plan!).dryRun).toBe(true);
+    expect(await client.getLog()).toEqual([]);
+  });
+
+  it('rejects an unknown flag with the usage', () => {
+    const cli = spawnSync(process.execPath, [`${ROOT}/dist/cli.js`, 'run', '--repo', 'x'], {
+      encoding: 'utf8',
+    });
+    expect(cli.status).not.toBe(0);
+    expect(cli.stderr).toMatch(/--repo/);
+  });
+
   it('pushes the same image as the action and reports the same digest', async () => {
     const context = makeContext({ marker: 'cli-vs-action' });
     const viaAction = uniqueRepo('via-action');

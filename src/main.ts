@@ -2,6 +2,7 @@ import { resolveTarget } from './aws/registry-host.js';
 import { createJobDir, dockerEnv } from './docker/job-dir.js';
 import { buildAndPush } from './docker/buildx.js';
 import { dockerLogin } from './docker/login.js';
+import { buildEverything } from './plan/publish-plan.js';
 import { emptyReport, timed, type RunReport } from './report/run-report.js';
 import type { Runner } from './runner/runner.js';
 import { exportCredentials, getAwsSession, requireRegion } from './steps/credentials.js';
@@ -136,19 +137,7 @@ async function offlineDryRun(job: Job, runner: Runner, report: RunReport): Promi
   report.warnings.push(
     'No AWS credentials: no AWS call was made; existing tags, reuse and repository settings were not checked.',
   );
-  const plan = {
-    tags: job.tags,
-    publish: {
-      mode: 'build' as const,
-      push: job.tags.tags,
-      put: [],
-      unchanged: [],
-      skipped: [],
-      conflicts: [],
-      warnings: [],
-      reason: 'dry run without credentials',
-    },
-  };
+  const plan = { tags: job.tags, publish: buildEverything(job.tags.tags, 'dry run without credentials') };
   const dir = createJobDir(runner.env);
   runner.saveState(STATE.jobDir, dir.root);
   const { spec } = buildSpec(job, plan, registry, dir, false);

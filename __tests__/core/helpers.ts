@@ -1,6 +1,7 @@
 /** Shared fixtures for the core tests: SDK-shaped errors, JWT-shaped tokens, a retry policy that never waits. */
 import type { RetryPolicy } from '../../src/retry.js';
 import type { RunContext } from '../../src/context/types.js';
+import type { BuildInputs } from '../../src/inputs/types.js';
 
 /** An AWS SDK v3 service error: `name` is the error code, `$metadata.httpStatusCode` the status. */
 export function awsError(name: string, message = `${name} happened`, httpStatusCode = 400): Error {
@@ -37,6 +38,29 @@ export function runContext(overrides: Partial<RunContext> = {}): RunContext {
     runAttempt: '1',
     now: new Date('2024-05-01T12:00:00Z'),
     act: false,
+    ...overrides,
+  };
+}
+
+/** Build inputs as parseInputs returns them with every default, plus overrides. */
+export function buildInputs(overrides: Partial<BuildInputs> = {}): BuildInputs {
+  return {
+    context: '.',
+    buildArgs: [],
+    secrets: [],
+    secretFiles: [],
+    labels: [],
+    annotations: [],
+    platforms: ['linux/amd64'],
+    push: true,
+    load: false,
+    noCache: false,
+    pull: false,
+    provenance: false,
+    sbom: false,
+    cache: 'none',
+    cacheFrom: [],
+    cacheTo: [],
     ...overrides,
   };
 }

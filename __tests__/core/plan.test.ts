@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { buildInputs } from './helpers.js';
 import type { RepositoryState, StoredImage } from '../../src/aws/ecr.js';
 import { ActionError } from '../../src/errors.js';
 import type { TagMutability, BuildInputs } from '../../src/inputs/types.js';
@@ -362,9 +363,8 @@ describe('plan/publish-plan', () => {
 });
 
 describe('plan/fingerprint', () => {
-  function build(overrides: Partial<BuildInputs> = {}): BuildInputs {
-    return {
-      context: '.',
+  const build = (overrides: Partial<BuildInputs> = {}) =>
+    buildInputs({
       file: 'Dockerfile',
       target: 'runtime',
       buildArgs: [
@@ -374,20 +374,9 @@ describe('plan/fingerprint', () => {
       secrets: [{ key: 'npm', value: 'secret-value' }],
       secretFiles: [{ key: 'gh', value: 'secrets/gh.txt' }],
       labels: [{ key: 'team', value: 'core' }],
-      annotations: [],
       platforms: ['linux/amd64', 'linux/arm64'],
-      push: true,
-      load: false,
-      noCache: false,
-      pull: false,
-      provenance: false,
-      sbom: false,
-      cache: 'none',
-      cacheFrom: [],
-      cacheTo: [],
       ...overrides,
-    };
-  }
+    });
 
   const BASE = buildFingerprint(build());
 

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { buildInputs } from './helpers.js';
 import type { RepositoryState, StoredImage } from '../../src/aws/ecr.js';
 import { MEDIA_TYPES } from '../../src/aws/media-types.js';
 import { resolveTarget } from '../../src/aws/registry-host.js';
@@ -118,27 +119,7 @@ describe('buildSpec', () => {
   const temp = mkdtempSync(join(tmpdir(), 'core-publish-'));
   afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
-  function inputs(overrides: Partial<BuildInputs> = {}): BuildInputs {
-    return {
-      context: '.',
-      buildArgs: [],
-      secrets: [],
-      secretFiles: [],
-      labels: [],
-      annotations: [],
-      platforms: ['linux/amd64'],
-      push: true,
-      load: false,
-      noCache: false,
-      pull: false,
-      provenance: false,
-      sbom: false,
-      cache: 'none',
-      cacheFrom: [],
-      cacheTo: [],
-      ...overrides,
-    };
-  }
+  const inputs = buildInputs;
   const job = (build: BuildInputs) =>
     ({ inputs: { build }, ctx: { runId: '42' }, fingerprint: 'fp-1' }) as unknown as Job;
   const registry = (

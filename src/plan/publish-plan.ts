@@ -34,6 +34,20 @@ export interface PublishPlan {
   reason: string;
 }
 
+/** A plan that builds and pushes every tag: when the registry cannot be read (or needs not be). */
+export function buildEverything(tags: string[], reason: string): PublishPlan {
+  return {
+    mode: 'build',
+    push: tags,
+    put: [],
+    unchanged: [],
+    skipped: [],
+    conflicts: [],
+    warnings: [],
+    reason,
+  };
+}
+
 /** Is this tag immutable in this repository, exclusion filters considered? */
 export function isImmutableTag(tag: string, repo: RepositoryState): boolean {
   const matches = repo.mutabilityExclusions.some((filter) => wildcard(filter).test(tag));

@@ -1,6 +1,6 @@
 import { readImageLabels } from '../aws/image-labels.js';
 import { FINGERPRINT_LABEL } from '../plan/fingerprint.js';
-import { planPublish, type PublishPlan } from '../plan/publish-plan.js';
+import { buildEverything, planPublish, type PublishPlan } from '../plan/publish-plan.js';
 import { timed, type RunReport } from '../report/run-report.js';
 import { planTags } from '../tags/engine.js';
 import { parseFlavor } from '../tags/rules.js';
@@ -27,8 +27,9 @@ export async function planAgainstRegistry(
   const { ecr } = registry;
   let tags = job.tags;
   if (!ecr)
-    return { tags, publish: buildEverything(tags, 'ECR Public: images are always built and pushed.') };
-  if (!registry.exists) return { tags, publish: buildEverything(tags, 'the repository does not exist yet.') };
+    return { tags, publish: buildEverything(tags.tags, 'ECR Public: images are always built and pushed.') };
+  if (!registry.exists)
+    return { tags, publish: buildEverything(tags.tags, 'the repository does not exist yet.') };
 
   const existing = await timed(report, 'ecr', () => ecr.imagesByTag(tags.tags));
   report.awsCalls.push('ecr:BatchGetImage');
@@ -64,17 +65,4 @@ export async function planAgainstRegistry(
     { repository: registry.repository, existing, fingerprints },
   );
   return { tags, publish };
-}
-
-function buildEverything(tags: TagPlan, reason: string): PublishPlan {
-  return {
-    mode: 'build',
-    push: tags.tags,
-    put: [],
-    unchanged: [],
-    skipped: [],
-    conflicts: [],
-    warnings: [],
-    reason,
-  };
 }
