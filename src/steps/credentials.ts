@@ -17,18 +17,26 @@ export async function getAwsSession(
   roleArn?: string,
 ): Promise<AwsSession> {
   const region = requireRegion(job);
-  const sdk = loadSdk();
   const plan = job.credentials;
   if (plan.source === 'web-identity' || roleArn) {
     const audience = job.inputs.auth.audience;
     const tokenFile = plan.source === 'web-identity' ? plan.tokenFile : undefined;
-    const idToken = () =>
+    const fetchToken = () =>
       timed(report, 'oidc', () =>
         tokenFile
           ? readFile(tokenFile, 'utf8').then((t) => t.trim())
           : withRetry('OIDC token request', () => fetchIdToken(runner.env, audience), job.retry),
       );
-    const { assumeRoleWithWebIdentity } = await sdk;
+    // The first token is requested before the SDK (most of the bundle) is loaded, so the
+    // two overlap; later STS attempts fetch a fresh token each.
+    let first: Promise<string> | undefined = fetchToken();
+    first.catch(() => undefined); // awaited by the first attempt; not unhandled meanwhile
+    const idToken = () => {
+      const token = first ?? fetchToken();
+      first = undefined;
+      return token;
+    };
+    const { assumeRoleWithWebIdentity } = await loadSdk();
     return timed(report, 'sts', () =>
       assumeRoleWithWebIdentity({
         roleArn: roleArn ?? (plan.source === 'web-identity' ? plan.roleArn : ''),
@@ -45,7 +53,7 @@ export async function getAwsSession(
     );
   }
   if (plan.source === 'default-chain' && plan.note) runner.notice(plan.note);
-  const { defaultChainSession } = await sdk;
+  const { defaultChainSession } = await loadSdk();
   return timed(report, 'sts', () => defaultChainSession(region, job.retry));
 }
 
