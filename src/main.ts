@@ -8,7 +8,13 @@ import type { Runner } from './runner/runner.js';
 import { exportCredentials, getAwsSession, requireRegion } from './steps/credentials.js';
 import { planAgainstRegistry, type RegistryPlan } from './steps/plan.js';
 import { nodeDeps, prepareJob, type Job, type PrepareDeps } from './steps/prepare.js';
-import { assertNoConflicts, buildSpec, commandLine, publish } from './steps/publish.js';
+import {
+  assertNoConflicts,
+  buildSpec,
+  commandLine,
+  publishByBuild,
+  publishByRetag,
+} from './steps/publish.js';
 import { openExtraRegistries, openRegistry, type OpenRegistry } from './steps/registry.js';
 import { describeFailure, writeReport } from './steps/report.js';
 import { scanGate } from './steps/scan.js';
@@ -43,16 +49,23 @@ export async function main(runner: Runner, deps: PrepareDeps = nodeDeps): Promis
     const primary = await openRegistry(job, session, runner, report);
     const registries = [primary, ...(await openExtraRegistries(job, session, runner, report))];
     describeTarget(report, primary);
-    const dir = createJobDir(runner.env);
-    runner.saveState(STATE.jobDir, dir.root);
-    const env = dockerEnv(runner.env, dir);
 
     // 3-4. Tags against what the registry holds, and the plan
     plan = await planAgainstRegistry(job, primary, report);
     applyTags(report, plan);
     assertNoConflicts(plan.publish, primary.target.uri);
-    // docker needs the registry only to build (base images, cache) and push: a re-tag is
-    // API calls alone, and extra registries are copied over the registry API.
+
+    // 5. Re-tag: API calls alone (no docker, no files, nothing for the post step to undo)
+    if (plan.publish.mode === 'reuse' && !job.dryRun) {
+      await publishByRetag(job, plan, registries, runner, report);
+      await scanIfAsked(job, primary, runner, report);
+      return report;
+    }
+
+    // 5. Build: a private docker config (extra registries are copied over the registry API)
+    const dir = createJobDir(runner.env);
+    runner.saveState(STATE.jobDir, dir.root);
+    const env = dockerEnv(runner.env, dir);
     if (plan.publish.mode === 'build' && (!job.dryRun || job.inputs.buildInDryRun)) {
       runner.saveState(STATE.hosts, primary.target.host);
       await timed(report, 'docker-login', () =>
@@ -66,17 +79,25 @@ export async function main(runner: Runner, deps: PrepareDeps = nodeDeps): Promis
       return report;
     }
 
-    // 5. Build and push, or re-tag; digests
-    await publish(job, plan, registries, dir, env, runner, report);
-    if (job.inputs.scan.mode === 'wait' && primary.ecr && report.digest) {
-      await scanGate(job, primary.ecr, report.digest, primary.repository.scanOnPush, runner, report);
-    }
+    await publishByBuild(job, plan, registries, dir, env, runner, report);
+    await scanIfAsked(job, primary, runner, report);
     return report;
   } catch (error) {
     report.error = describeFailure(error);
     throw error;
   } finally {
     await writeReport(runner, report, plan);
+  }
+}
+
+async function scanIfAsked(
+  job: Job,
+  primary: OpenRegistry,
+  runner: Runner,
+  report: RunReport,
+): Promise<void> {
+  if (job.inputs.scan.mode === 'wait' && primary.ecr && report.digest) {
+    await scanGate(job, primary.ecr, report.digest, primary.repository.scanOnPush, runner, report);
   }
 }
 

@@ -14,7 +14,7 @@ import { FINGERPRINT_LABEL } from '../../src/plan/fingerprint.js';
 import type { PublishPlan } from '../../src/plan/publish-plan.js';
 import type { RegistryPlan } from '../../src/steps/plan.js';
 import type { Job } from '../../src/steps/prepare.js';
-import { assertNoConflicts, buildSpec, platformDigests } from '../../src/steps/publish.js';
+import { assertNoConflicts, manifestSize, buildSpec, platformDigests } from '../../src/steps/publish.js';
 import type { OpenRegistry } from '../../src/steps/registry.js';
 
 const URI = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/my-app';
@@ -244,5 +244,15 @@ describe('buildSpec', () => {
       expect(builder).toBeUndefined();
       expect(spec.builder).toBe(overrides.builder);
     }
+  });
+});
+
+describe('manifestSize', () => {
+  it.each([
+    ['config and layers add up', { config: { size: 100 }, layers: [{ size: 1000 }, { size: 24 }] }, 1124],
+    ['no layers', { config: { size: 7 }, layers: [] }, 7],
+    ['an index has no single size', { manifests: [{ digest: 'sha256:x' }] }, undefined],
+  ])('%s', (_name, manifest, size) => {
+    expect(manifestSize(JSON.stringify(manifest))).toBe(size);
   });
 });

@@ -31,10 +31,13 @@ export async function planAgainstRegistry(
   if (!registry.exists)
     return { tags, publish: buildEverything(tags.tags, 'the repository does not exist yet.') };
 
-  const existing = await timed(report, 'ecr', () => ecr.imagesByTag(tags.tags));
+  // Every tag is needed only when latest=auto would add `latest` (it must not move backwards).
+  const checkLatest = tags.latest && parseFlavor(job.inputs.tags.flavor).latest === 'auto';
+  const [existing, existingTags] = await timed(report, 'ecr', () =>
+    Promise.all([ecr.imagesByTag(tags.tags), checkLatest ? ecr.allTags() : undefined]),
+  );
   report.awsCalls.push('ecr:BatchGetImage');
-  if (tags.latest && parseFlavor(job.inputs.tags.flavor).latest === 'auto') {
-    const existingTags = await timed(report, 'ecr', () => ecr.allTags());
+  if (existingTags) {
     report.awsCalls.push('ecr:ListImages');
     tags = planTags(job.ctx, { ...job.tagRequest, existingTags });
     if (job.reuseTag && !tags.tags.includes(job.reuseTag)) tags.tags.push(job.reuseTag);

@@ -91,11 +91,34 @@ export function commandLine(spec: BuildSpec): string {
 }
 
 /**
- * Step 5: build and push (one buildx invocation), or re-tag the existing image with
- * PutImage; then copy it to every extra registry. Fills the report as it goes so a
- * failure still says what was pushed where.
+ * Step 5, re-tag: the image for this source and configuration exists, so the missing
+ * tags are added with PutImage (in parallel). No docker, no files, no layer moves.
  */
-export async function publish(
+export async function publishByRetag(
+  job: Job,
+  plan: RegistryPlan,
+  registries: OpenRegistry[],
+  runner: Runner,
+  report: RunReport,
+): Promise<void> {
+  const [primary] = registries as [OpenRegistry];
+  const { publish: pp } = plan;
+  const image = pp.image!;
+  startTargets(registries, plan, report);
+  runner.info(`Reusing ${primary.target.uri}@${image.digest}: ${pp.reason}`);
+  await timed(report, 'put-image', () => Promise.all(pp.put.map((tag) => primary.ecr!.putTag(image, tag))));
+  report.digest = image.digest;
+  report.sizeBytes = manifestSize(image.manifest);
+  report.platformDigests = platformDigests(image, defaultPlatform(job));
+  report.isIndex = isIndexMediaType(image.mediaType);
+  await finishTargets(job, registries, report);
+}
+
+/**
+ * Step 5, build: one buildx invocation builds and pushes the primary registry's new
+ * tags; ECR then confirms the tags and gives the size.
+ */
+export async function publishByBuild(
   job: Job,
   plan: RegistryPlan,
   registries: OpenRegistry[],
@@ -104,49 +127,32 @@ export async function publish(
   runner: Runner,
   report: RunReport,
 ): Promise<void> {
-  const [primary, ...extras] = registries as [OpenRegistry, ...OpenRegistry[]];
-  const { publish: pp } = plan;
-  report.targets = [
-    { uri: primary.target.uri, pushed: false, tags: [...pp.unchanged, ...pp.push, ...pp.put] },
-    ...extras.map((r) => ({ uri: r.target.uri, pushed: false, tags: report.tagNames })),
-  ];
-
-  if (pp.mode === 'reuse' && pp.image && primary.ecr) {
-    const image = pp.image;
-    runner.info(`Reusing ${primary.target.uri}@${image.digest}: ${pp.reason}`);
-    for (const tag of pp.put) await timed(report, 'put-image', () => primary.ecr!.putTag(image, tag));
-    report.digest = image.digest;
-    report.platformDigests = platformDigests(image, defaultPlatform(job));
-    report.isIndex = isIndexMediaType(image.mediaType);
-  } else {
-    const { spec, builder, localCache } = buildSpec(job, plan, primary, dir, true);
-    report.command = commandLine(spec);
-    if (localCache) runner.saveState('cache-dir', localCache);
-    if (builder) {
-      await timed(report, 'builder', () => createBuilder(builder, job.inputs.build.buildkitEndpoint, env));
-      runner.saveState('builder', builder);
-    }
-    const result = await timed(report, 'build', () => buildAndPush(spec, env, job.retry));
-    report.metadata = result.metadataText;
-    report.imageId = result.metadata['containerimage.config.digest'] ?? result.imageId;
-    report.digest = result.metadata['containerimage.digest'];
-    if (!report.digest) {
-      throw new EcrError(
-        'buildx finished without reporting an image digest (metadata file has no containerimage.digest).',
-      );
-    }
-    report.isIndex = isIndexMediaType(result.metadata['containerimage.descriptor']?.mediaType ?? '');
-    const index =
-      report.isIndex && primary.ecr
-        ? await timed(report, 'ecr', () => primary.ecr!.manifest(report.digest!))
-        : undefined;
-    report.platformDigests = index
-      ? platformDigests(index, defaultPlatform(job))
-      : { [defaultPlatform(job)]: report.digest };
+  const [primary] = registries as [OpenRegistry];
+  startTargets(registries, plan, report);
+  const { spec, builder, localCache } = buildSpec(job, plan, primary, dir, true);
+  report.command = commandLine(spec);
+  if (localCache) runner.saveState('cache-dir', localCache);
+  if (builder) {
+    await timed(report, 'builder', () => createBuilder(builder, job.inputs.build.buildkitEndpoint, env));
+    runner.saveState('builder', builder);
   }
-  report.targets[0] = { ...report.targets[0]!, pushed: true, digest: report.digest };
-  report.pushed = extras.length === 0;
-
+  const result = await timed(report, 'build', () => buildAndPush(spec, env, job.retry));
+  report.metadata = result.metadataText;
+  report.imageId = result.metadata['containerimage.config.digest'] ?? result.imageId;
+  report.digest = result.metadata['containerimage.digest'];
+  if (!report.digest) {
+    throw new EcrError(
+      'buildx finished without reporting an image digest (metadata file has no containerimage.digest).',
+    );
+  }
+  report.isIndex = isIndexMediaType(result.metadata['containerimage.descriptor']?.mediaType ?? '');
+  const index =
+    report.isIndex && primary.ecr
+      ? await timed(report, 'ecr', () => primary.ecr!.manifest(report.digest!))
+      : undefined;
+  report.platformDigests = index
+    ? platformDigests(index, defaultPlatform(job))
+    : { [defaultPlatform(job)]: report.digest };
   if (primary.ecr) {
     const described = await timed(report, 'ecr', () => primary.ecr!.describe(report.digest!));
     report.sizeBytes = described?.sizeBytes;
@@ -156,6 +162,23 @@ export async function publish(
         `After the push, ECR does not list tag(s) ${missing.join(', ')} on ${report.digest}.`,
       );
   }
+  await finishTargets(job, registries, report);
+}
+
+function startTargets(registries: OpenRegistry[], plan: RegistryPlan, report: RunReport): void {
+  const { publish: pp } = plan;
+  report.targets = registries.map((r, i) => ({
+    uri: r.target.uri,
+    pushed: false,
+    tags: i === 0 ? [...pp.unchanged, ...pp.push, ...pp.put] : report.tagNames,
+  }));
+}
+
+/** The primary registry has the image: record it, then copy it to the extra registries. */
+async function finishTargets(job: Job, registries: OpenRegistry[], report: RunReport): Promise<void> {
+  const [primary, ...extras] = registries as [OpenRegistry, ...OpenRegistry[]];
+  report.targets[0] = { ...report.targets[0]!, pushed: true, digest: report.digest };
+  report.pushed = extras.length === 0;
   if (extras.length) await copyToExtras(job, primary, extras, report);
 }
 
@@ -213,6 +236,13 @@ function defaultPlatform(job: Job): string {
     >
   )[process.arch];
   return `linux/${arch ?? process.arch}`;
+}
+
+/** Compressed size of a single-platform image (config + layers), as ECR reports it; undefined for an index. */
+export function manifestSize(manifest: string): number | undefined {
+  const parsed = JSON.parse(manifest) as { config?: { size?: number }; layers?: { size?: number }[] };
+  if (!parsed.layers) return undefined;
+  return [parsed.config, ...parsed.layers].reduce((sum, blob) => sum + (blob?.size ?? 0), 0);
 }
 
 /** platform -> manifest digest from an index (attestation entries left out), or the one manifest. */
