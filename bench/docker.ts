@@ -45,6 +45,8 @@ export interface FloorJob {
 
 export interface FloorSample {
   wallMs: number;
+  /** ms of each command: login, build (buildx build --push), logout. */
+  steps: { login: number; build: number; logout: number };
   digest?: string;
 }
 
@@ -61,6 +63,7 @@ export async function runFloor(job: FloorJob): Promise<FloorSample> {
   try {
     const started = performance.now();
     await exec('docker', ['login', '--username', 'AWS', '--password-stdin', HOST], { env, input: password });
+    const loggedIn = performance.now();
     await exec(
       'docker',
       [
@@ -75,10 +78,12 @@ export async function runFloor(job: FloorJob): Promise<FloorSample> {
       ],
       { env },
     );
+    const built = performance.now();
     await exec('docker', ['logout', HOST], { env });
     const wallMs = performance.now() - started;
+    const steps = { login: loggedIn - started, build: built - loggedIn, logout: started + wallMs - built };
     const metadata = JSON.parse(readFileSync(metadataFile, 'utf8')) as Record<string, unknown>;
-    return { wallMs, digest: metadata['containerimage.digest'] as string | undefined };
+    return { wallMs, steps, digest: metadata['containerimage.digest'] as string | undefined };
   } finally {
     rmSync(config, { recursive: true, force: true });
   }
