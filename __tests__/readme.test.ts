@@ -16,11 +16,24 @@ const scripts = (
 ).scripts;
 
 /** The text of a `## Title` section, up to the next `## `. */
+/** A `## title` section up to the next `## ` heading; lines inside code fences are not headings. */
 function section(title: string): string {
-  const start = readme.indexOf(`\n## ${title}\n`);
+  const lines = readme.split('\n');
+  const start = lines.indexOf(`## ${title}`);
   expect(start, `README has a "## ${title}" section`).toBeGreaterThanOrEqual(0);
-  const end = readme.indexOf('\n## ', start + 1);
-  return readme.slice(start, end < 0 ? undefined : end);
+  // A fence closes only with a marker of its own length (```` may hold ``` blocks).
+  let fence = '';
+  let end = lines.length;
+  for (let i = start + 1; i < lines.length; i++) {
+    const marker = /^(`{3,})/.exec(lines[i]!)?.[1];
+    if (marker && !fence) fence = marker;
+    else if (marker && marker === fence && lines[i]!.trim() === fence) fence = '';
+    else if (!fence && lines[i]!.startsWith('## ')) {
+      end = i;
+      break;
+    }
+  }
+  return lines.slice(start, end).join('\n');
 }
 
 /** First-column names of the markdown table rows in a text: `| \`name\` | ...`. */
