@@ -1,5 +1,8 @@
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { allOutput, runAction, type ActionJob } from './harness.js';
+import { allOutput, ROOT, runAction, type ActionJob } from './harness.js';
 import { makeContext } from './contexts.js';
 import { baseInputs, client, HOST, registryDigest, stackEnv, uniqueRepo } from './support.js';
 
@@ -117,6 +120,26 @@ describe('ECR-aware publishing', () => {
     expect((await ecrOps()).filter((op) => op === 'PutImage')).toHaveLength(4);
     // A re-tag needs no docker at all: no login, so nothing for the post step to log out of.
     expect(released.run.state.hosts).toBeUndefined();
+  });
+
+  it('reuse-key: tree reuses the image of an unchanged build context across commits', async () => {
+    // The context must be committed at HEAD: the example app of this repository.
+    mkdirSync(join(ROOT, 'examples/app/bin'), { recursive: true });
+    copyFileSync('/bin/busybox', join(ROOT, 'examples/app/bin/busybox'));
+    const tree = execFileSync('git', ['rev-parse', 'HEAD:examples/app'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    }).trim();
+    const repo = uniqueRepo('tree');
+    const inputs = { ...baseInputs(repo, 'examples/app'), 'reuse-key': 'tree' };
+    const first = await ship({ inputs, env: { GITHUB_SHA: 'a'.repeat(40) } });
+    expect(first.run.main.code, allOutput(first.run)).toBe(0);
+    expect(first.run.outputs['tag-names']!.split('\n')).toContain(`tree-${tree}`);
+    const next = await ship({ inputs, env: { GITHUB_SHA: 'b'.repeat(40) } });
+    expect(next.run.main.code, allOutput(next.run)).toBe(0);
+    expect(next.run.outputs.reused).toBe('true');
+    expect(next.stats.blobUploadBytes).toBe(0);
+    expect(await registryDigest(repo, 'b'.repeat(40))).toBe(first.run.outputs.digest);
   });
 
   it('create-repository creates the repository with the requested settings', async () => {

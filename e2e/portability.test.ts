@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { allOutput, ROOT, runAction } from './harness.js';
 import { makeContext } from './contexts.js';
@@ -47,6 +49,25 @@ describe('dry run', () => {
     expect(ops.filter((op) => /CreateRepository|PutImage|PutLifecyclePolicy|registry:/.test(op))).toEqual([]);
     expect(JSON.parse(run.outputs.plan!).awsCalls).toContain('ecr:DescribeRepositories');
     expect(run.summary).toMatch(/AWS calls made/);
+  });
+
+  it('build-in-dry-run builds (and loads) the image without pushing anything', async () => {
+    await client.resetRegistryStats();
+    const repo = uniqueRepo('dry-build');
+    const run = await runAction({
+      inputs: {
+        ...baseInputs(repo, makeContext()),
+        'dry-run': 'true',
+        'build-in-dry-run': 'true',
+        load: 'true',
+      },
+      env: stackEnv(),
+    });
+    expect(run.main.code, allOutput(run)).toBe(0);
+    expect(run.outputs.pushed).toBe('false');
+    expect((await client.registryStats()).byKind['blob-upload'] ?? 0).toBe(0);
+    const inspect = spawnSync('docker', ['image', 'inspect', `${HOST}/${repo}:${SHA}`], { encoding: 'utf8' });
+    expect(inspect.status, inspect.stderr).toBe(0);
   });
 });
 
@@ -126,6 +147,50 @@ describe('CLI', () => {
     expect(outputs['tag-names']).toBe('4.5.6\nsha-0123456\nlatest');
     expect(JSON.parse(outputs.plan!).dryRun).toBe(true);
     expect(await client.getLog()).toEqual([]);
+  });
+
+  it('run: web identity from AWS_WEB_IDENTITY_TOKEN_FILE (GitLab id_tokens), pushes like the action', async () => {
+    const { ACTIONS_ID_TOKEN_REQUEST_URL: url, ACTIONS_ID_TOKEN_REQUEST_TOKEN: bearer, ...env } = stackEnv();
+    const res = await fetch(`${url}&audience=sts.amazonaws.com`, {
+      headers: { Authorization: `Bearer ${bearer}` },
+    });
+    const tokenFile = join(mkdtempSync(join(tmpdir(), 'ebp-wi-')), 'token');
+    writeFileSync(tokenFile, ((await res.json()) as { value: string }).value);
+    const repo = uniqueRepo('cli-wi');
+    const cli = spawnSync(
+      process.execPath,
+      [
+        `${ROOT}/dist/cli.js`,
+        'run',
+        '--role-to-assume',
+        ROLE,
+        '--aws-region',
+        ACCOUNT.region,
+        '--repository',
+        repo,
+        '--context',
+        makeContext(),
+        '--create-repository',
+        'true',
+      ],
+      {
+        encoding: 'utf8',
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          ...env,
+          AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile,
+          CI_COMMIT_SHA: SHA,
+          CI_COMMIT_BRANCH: 'main',
+          CI_PROJECT_PATH: 'grp/svc',
+        },
+      },
+    );
+    expect(cli.status, cli.stderr).toBe(0);
+    const outputs = JSON.parse(cli.stdout) as Record<string, string>;
+    expect(outputs['aws-account-id']).toBe(ACCOUNT.id);
+    expect(await registryDigest(repo, SHA)).toBe(outputs.digest);
+    expect(cli.stderr).not.toContain(readFileSync(tokenFile, 'utf8'));
   });
 
   it('rejects an unknown flag with the usage', () => {

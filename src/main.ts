@@ -15,7 +15,12 @@ import {
   publishByBuild,
   publishByRetag,
 } from './steps/publish.js';
-import { openExtraRegistries, openRegistry, type OpenRegistry } from './steps/registry.js';
+import {
+  ensureCacheRepository,
+  openExtraRegistries,
+  openRegistry,
+  type OpenRegistry,
+} from './steps/registry.js';
 import { describeFailure, writeReport } from './steps/report.js';
 import { scanGate } from './steps/scan.js';
 
@@ -66,6 +71,8 @@ export async function main(runner: Runner, deps: PrepareDeps = nodeDeps): Promis
     const dir = createJobDir(runner.env);
     runner.saveState(STATE.jobDir, dir.root);
     const env = dockerEnv(runner.env, dir);
+    if (plan.publish.mode === 'build' && !job.dryRun)
+      await ensureCacheRepository(job, primary, runner, report);
     if (plan.publish.mode === 'build' && (!job.dryRun || job.inputs.buildInDryRun)) {
       runner.saveState(STATE.hosts, primary.target.host);
       await timed(report, 'docker-login', () =>

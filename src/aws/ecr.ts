@@ -27,10 +27,16 @@ export class Ecr {
 
   constructor(
     private readonly target: RegistryTarget,
-    session: AwsSession,
+    private readonly session: AwsSession,
     private readonly retry: RetryPolicy,
   ) {
     this.client = new ECRClient({ region: target.region, ...SDK_DEFAULTS, credentials: session.credentials });
+  }
+
+  /** The same registry and credentials, another repository (the `REPO-cache` repository). */
+  forRepository(repository: string): Ecr {
+    const uri = this.target.uri.slice(0, -this.target.repository.length) + repository;
+    return new Ecr({ ...this.target, repository, uri }, this.session, this.retry);
   }
 
   private get ids() {

@@ -1,4 +1,6 @@
 import type { Ecr, RegistryLogin, RepositoryState } from '../aws/ecr.js';
+import { EcrError } from '../errors.js';
+import { isImmutableTag } from '../plan/publish-plan.js';
 import { loadSdk } from '../aws/load-sdk.js';
 import { privateHost, resolveTarget, type RegistryTarget } from '../aws/registry-host.js';
 import type { AwsSession } from '../aws/session.js';
@@ -98,4 +100,45 @@ export async function openExtraRegistries(
       return openRegistry(job, own, runner, report, spec);
     }),
   );
+}
+
+/**
+ * `cache: registry` on an IMMUTABLE repository: the cache tag must move, so it lives in
+ * a mutable `REPO-cache` repository, created when `create-repository` is on.
+ */
+export async function ensureCacheRepository(
+  job: Job,
+  primary: OpenRegistry,
+  runner: Runner,
+  report: RunReport,
+): Promise<void> {
+  if (
+    job.inputs.build.cache !== 'registry' ||
+    !primary.ecr ||
+    !isImmutableTag('buildcache', primary.repository)
+  )
+    return;
+  const name = `${job.repository}-cache`;
+  const cache = primary.ecr.forRepository(name);
+  try {
+    if (await timed(report, 'ecr', () => cache.repository())) return;
+    if (!job.inputs.repository.create) {
+      throw new EcrError(
+        `The repository is immutable, so the registry cache needs the mutable repository '${name}', which does not exist.`,
+        `Set \`create-repository: true\` (the action then creates it), or create it: aws ecr create-repository --repository-name ${name} --region ${primary.target.region}`,
+        'CacheRepositoryMissing',
+      );
+    }
+    const settings = {
+      ...job.inputs.repository,
+      tagMutability: 'MUTABLE' as const,
+      mutabilityExclusions: [],
+      scanOnPush: false,
+      lifecyclePolicy: undefined,
+    };
+    await timed(report, 'ecr', () => cache.createRepository(settings));
+    runner.info(`Created cache repository ${primary.target.uri}-cache (MUTABLE) for the registry cache.`);
+  } finally {
+    cache.destroy();
+  }
 }
