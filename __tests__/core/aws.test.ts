@@ -333,6 +333,12 @@ describe('aws/credential-plan', () => {
     });
   });
 
+  it('an explicit dry run without OIDC plans offline instead of failing', () => {
+    const plan = planCredentials(auth(), runContext(), {}, true);
+    expect(plan.source).toBe('none');
+    expect(plan.source === 'none' && plan.reason).toMatch(/Dry run without an OIDC token.*id-token: write/);
+  });
+
   describe('missing OIDC error', () => {
     it('on GitHub: names permissions id-token: write and fork pull requests', () => {
       let thrown: unknown;

@@ -24,7 +24,12 @@ const AWS_ENV_CREDENTIALS = [
   'AWS_CONTAINER_CREDENTIALS_FULL_URI',
 ];
 
-export function planCredentials(auth: AuthInputs, ctx: RunContext, env: NodeJS.ProcessEnv): CredentialPlan {
+export function planCredentials(
+  auth: AuthInputs,
+  ctx: RunContext,
+  env: NodeJS.ProcessEnv,
+  dryRun = false,
+): CredentialPlan {
   if (!auth.roleToAssume) return { source: 'default-chain' };
   const tokenFile = hasOidc(env) ? undefined : env.AWS_WEB_IDENTITY_TOKEN_FILE;
   if (hasOidc(env) || tokenFile) {
@@ -50,6 +55,13 @@ export function planCredentials(auth: AuthInputs, ctx: RunContext, env: NodeJS.P
         'Running under act, which has no OIDC, and no AWS credentials were passed: switching to a dry run. ' +
         'To push for real under act, pass credentials: `act --secret AWS_ACCESS_KEY_ID=... --secret AWS_SECRET_ACCESS_KEY=... --secret AWS_SESSION_TOKEN=...` ' +
         '(or `--env AWS_PROFILE=...` with your ~/.aws mounted).',
+    };
+  }
+  // A dry run asked for explicitly plans without credentials rather than failing on them.
+  if (dryRun) {
+    return {
+      source: 'none',
+      reason: `Dry run without an OIDC token (role-to-assume ${auth.roleToAssume} needs \`permissions: id-token: write\` in a real run): no AWS call is made.`,
     };
   }
   throw missingOidcError(env);

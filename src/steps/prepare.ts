@@ -64,7 +64,7 @@ export function prepareJob(runner: Runner, deps: PrepareDeps): Job {
     annotations: inputs.build.annotations,
   };
   const tags = planTags(ctx, tagRequest);
-  const credentials = planCredentials(inputs.auth, ctx, env);
+  const credentials = planCredentials(inputs.auth, ctx, env, inputs.dryRun);
   const reuseTag = chooseReuseTag(inputs, ctx, tags, deps);
   if (reuseTag && !tags.tags.includes(reuseTag)) tags.tags.push(reuseTag);
   return {
