@@ -11,12 +11,13 @@ const SHA = '0123456789abcdef0123456789abcdef01234567';
 const FIXED_LABELS = 'org.opencontainers.image.created=2026-01-01T00:00:00Z';
 
 describe('dry run', () => {
-  it('without credentials makes no network call and outputs the plan', async () => {
+  it('with role-to-assume but no OIDC and no credentials: no network call, and the plan', async () => {
     await client.reset();
     await client.resetRegistryStats();
     const { ACTIONS_ID_TOKEN_REQUEST_URL: _u, ACTIONS_ID_TOKEN_REQUEST_TOKEN: _t, ...noOidc } = stackEnv();
     const run = await runAction({
       inputs: {
+        'role-to-assume': ROLE,
         repository: 'dry',
         'aws-region': 'eu-west-1',
         registry: ACCOUNT.id,
