@@ -3,7 +3,7 @@
  * file-command files (GITHUB_OUTPUT, GITHUB_STATE, GITHUB_ENV, GITHUB_STEP_SUMMARY),
  * a per-job RUNNER_TEMP, then the post step with the saved state as STATE_*.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -155,4 +155,36 @@ export async function runAction(job: ActionJob): Promise<ActionRun> {
 /** Every line the action printed, both steps, for assertions and secret scans. */
 export function allOutput(run: ActionRun): string {
   return [run.main.stdout, run.main.stderr, run.post.stdout, run.post.stderr].join('\n');
+}
+
+export interface CliRun {
+  status: number;
+  stdout: string;
+  stderr: string;
+  /** The JSON document on stdout (empty when stdout is not JSON). */
+  outputs: Record<string, string>;
+}
+
+/** Runs the bundled CLI (`dist/cli.js COMMAND --flag value ...`) with only the given environment. */
+export function runCli(
+  command: string,
+  flags: Record<string, string>,
+  env: Record<string, string | undefined>,
+): CliRun {
+  const args = [
+    join(ROOT, 'dist/cli.js'),
+    command,
+    ...Object.entries(flags).flatMap(([k, v]) => [`--${k}`, v]),
+  ];
+  const r = spawnSync(process.execPath, args, {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } as NodeJS.ProcessEnv,
+  });
+  let outputs: Record<string, string> = {};
+  try {
+    outputs = JSON.parse(r.stdout) as Record<string, string>;
+  } catch {
+    // not JSON: the test looks at stdout itself
+  }
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, outputs };
 }

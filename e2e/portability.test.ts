@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { allOutput, ROOT, runAction } from './harness.js';
+import { allOutput, runAction, runCli } from './harness.js';
 import { makeContext } from './contexts.js';
 import { ACCOUNT, baseInputs, client, HOST, registryDigest, ROLE, stackEnv, uniqueRepo } from './support.js';
 
@@ -116,37 +116,29 @@ describe('nektos/act', () => {
 });
 
 describe('CLI', () => {
+  // What GitLab CI sets: the CLI derives the run context from it.
+  const gitlab = {
+    CI_COMMIT_SHA: SHA,
+    CI_COMMIT_BRANCH: 'main',
+    CI_PROJECT_PATH: 'octo-org/octo-app',
+    CI_PIPELINE_ID: '77',
+  };
+
   it('plan: a dry run from git context with no network call, outputs as JSON on stdout', async () => {
     await client.reset();
-    const cli = spawnSync(
-      process.execPath,
-      [
-        `${ROOT}/dist/cli.js`,
-        'plan',
-        '--repository',
-        'svc',
-        '--aws-region',
-        'eu-west-1',
-        '--context',
-        makeContext(),
-        '--tags',
-        'type=semver,pattern={{version}}\ntype=sha',
-      ],
+    const cli = runCli(
+      'plan',
       {
-        encoding: 'utf8',
-        env: {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
-          CI_COMMIT_SHA: SHA,
-          CI_COMMIT_TAG: 'v4.5.6',
-          CI_PROJECT_PATH: 'grp/svc',
-        },
+        repository: 'svc',
+        'aws-region': 'eu-west-1',
+        context: makeContext(),
+        tags: 'type=semver,pattern={{version}}\ntype=sha',
       },
+      { CI_COMMIT_SHA: SHA, CI_COMMIT_TAG: 'v4.5.6', CI_PROJECT_PATH: 'grp/svc' },
     );
     expect(cli.status, cli.stderr).toBe(0);
-    const outputs = JSON.parse(cli.stdout) as Record<string, string>;
-    expect(outputs['tag-names']).toBe('4.5.6\nsha-0123456\nlatest');
-    expect(JSON.parse(outputs.plan!).dryRun).toBe(true);
+    expect(cli.outputs['tag-names']).toBe('4.5.6\nsha-0123456\nlatest');
+    expect(JSON.parse(cli.outputs.plan!).dryRun).toBe(true);
     expect(await client.getLog()).toEqual([]);
   });
 
@@ -155,49 +147,29 @@ describe('CLI', () => {
     const res = await fetch(`${url}&audience=sts.amazonaws.com`, {
       headers: { Authorization: `Bearer ${bearer}` },
     });
+    const token = ((await res.json()) as { value: string }).value;
     const tokenFile = join(mkdtempSync(join(tmpdir(), 'ebp-wi-')), 'token');
-    writeFileSync(tokenFile, ((await res.json()) as { value: string }).value);
+    writeFileSync(tokenFile, token);
     const repo = uniqueRepo('cli-wi');
-    const cli = spawnSync(
-      process.execPath,
-      [
-        `${ROOT}/dist/cli.js`,
-        'run',
-        '--role-to-assume',
-        ROLE,
-        '--aws-region',
-        ACCOUNT.region,
-        '--repository',
-        repo,
-        '--context',
-        makeContext(),
-        '--create-repository',
-        'true',
-      ],
+    const cli = runCli(
+      'run',
       {
-        encoding: 'utf8',
-        env: {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
-          ...env,
-          AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile,
-          CI_COMMIT_SHA: SHA,
-          CI_COMMIT_BRANCH: 'main',
-          CI_PROJECT_PATH: 'grp/svc',
-        },
+        'role-to-assume': ROLE,
+        'aws-region': ACCOUNT.region,
+        repository: repo,
+        context: makeContext(),
+        'create-repository': 'true',
       },
+      { ...env, ...gitlab, AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile },
     );
     expect(cli.status, cli.stderr).toBe(0);
-    const outputs = JSON.parse(cli.stdout) as Record<string, string>;
-    expect(outputs['aws-account-id']).toBe(ACCOUNT.id);
-    expect(await registryDigest(repo, SHA)).toBe(outputs.digest);
-    expect(cli.stderr).not.toContain(readFileSync(tokenFile, 'utf8'));
+    expect(cli.outputs['aws-account-id']).toBe(ACCOUNT.id);
+    expect(await registryDigest(repo, SHA)).toBe(cli.outputs.digest);
+    expect(cli.stderr).not.toContain(token);
   });
 
   it('rejects an unknown flag with the usage', () => {
-    const cli = spawnSync(process.execPath, [`${ROOT}/dist/cli.js`, 'run', '--repo', 'x'], {
-      encoding: 'utf8',
-    });
+    const cli = runCli('run', { repo: 'x' }, {});
     expect(cli.status).not.toBe(0);
     expect(cli.stderr).toMatch(/--repo/);
   });
@@ -214,43 +186,15 @@ describe('CLI', () => {
     expect(action.main.code, allOutput(action)).toBe(0);
 
     const viaCli = uniqueRepo('via-cli');
-    const cli = spawnSync(
-      process.execPath,
-      [
-        `${ROOT}/dist/cli.js`,
-        'run',
-        '--role-to-assume',
-        ROLE,
-        '--aws-region',
-        ACCOUNT.region,
-        '--repository',
-        viaCli,
-        '--context',
-        context,
-        '--create-repository',
-        'true',
-        '--labels',
-        FIXED_LABELS,
-      ],
-      {
-        encoding: 'utf8',
-        env: {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
-          ...stackEnv(),
-          // What GitLab CI would set: the CLI derives the context from it.
-          CI_COMMIT_SHA: SHA,
-          CI_COMMIT_BRANCH: 'main',
-          CI_PROJECT_PATH: 'octo-org/octo-app',
-          CI_PIPELINE_ID: '77',
-        },
-      },
+    const cli = runCli(
+      'run',
+      { ...baseInputs(viaCli, context), labels: FIXED_LABELS },
+      { ...stackEnv(), ...gitlab },
     );
     expect(cli.status, cli.stderr).toBe(0);
-    const outputs = JSON.parse(cli.stdout) as Record<string, string>;
-    expect(outputs.labels).toBe(action.outputs.labels);
-    expect(outputs.digest).toBe(action.outputs.digest);
-    expect(outputs['tag-names']).toBe(action.outputs['tag-names']);
+    expect(cli.outputs.labels).toBe(action.outputs.labels);
+    expect(cli.outputs.digest).toBe(action.outputs.digest);
+    expect(cli.outputs['tag-names']).toBe(action.outputs['tag-names']);
     expect(await registryDigest(viaCli, SHA)).toBe(action.outputs.digest);
     // The CLI is its own post step: its private dir is gone.
     expect(
