@@ -55,16 +55,6 @@ describe('classifyError', () => {
     ['socket hang up', new Error('socket hang up'), true],
     ['fetch failed with cause', new TypeError('fetch failed', { cause: nodeError('ECONNRESET') }), true],
     ['ENOTFOUND', nodeError('ENOTFOUND', 'getaddrinfo ENOTFOUND nowhere.invalid'), false],
-    [
-      'OIDC 500',
-      new Error('Error message: Failed to get ID Token. \n Error Code : 500\n Error Message: boom'),
-      true,
-    ],
-    [
-      'OIDC 403',
-      new Error('Error message: Failed to get ID Token. \n Error Code : 403\n Error Message: no'),
-      false,
-    ],
     // docker CLI output
     ['registry 503', dockerFailure('received unexpected HTTP status: 503 Service Unavailable'), true],
     ['registry 502', dockerFailure('error: 502 Bad Gateway'), true],

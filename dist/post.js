@@ -1,2 +1,2 @@
 import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);
-if(process.env["STATE_job-dir"]){let e=await import("./chunks/core-4YU63D57.js"),{cleanup:r}=await import("./chunks/cleanup-AV2Q2FTX.js");try{let t=await r({jobDir:e.getState("job-dir"),hosts:e.getState("hosts"),builder:e.getState("builder"),cacheDir:e.getState("cache-dir"),env:process.env});for(let a of t)e.warning(`Cleanup: ${a}`)}catch(t){e.warning(`Cleanup failed: ${t.message}`)}}
+if(process.env["STATE_job-dir"])try{let o=await import("./chunks/core-4YU63D57.js"),{cleanup:r}=await import("./chunks/cleanup-WZLNGVZ5.js");for(let a of await r(e=>o.getState(e),process.env))o.warning(`Cleanup: ${a}`)}catch(o){console.log(`::warning::Cleanup failed: ${o.message}`)}

@@ -20,7 +20,9 @@ const SURVIVED: { name: string; faults: Fault[]; retried: RegExp }[] = [
   {
     name: 'OIDC endpoint 500 twice',
     faults: [{ target: 'oidc:token', count: 2, kind: 'status', status: 500 }],
-    retried: /OIDC token request failed \(attempt 1\/4\)/,
+    // The STS attempt retries, with a fresh token each time.
+    retried:
+      /sts:AssumeRoleWithWebIdentity failed \(attempt 2\/4\): AuthError: The OIDC token request failed with HTTP 500/,
   },
   {
     name: 'STS throttled three times',

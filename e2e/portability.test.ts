@@ -72,6 +72,25 @@ describe('dry run', () => {
   });
 });
 
+describe('push: false', () => {
+  it('builds and loads the image, and writes nothing to the registry', async () => {
+    await client.resetRegistryStats();
+    await client.reset();
+    const repo = uniqueRepo('no-push');
+    const run = await runAction({
+      inputs: { ...baseInputs(repo, makeContext()), push: 'false', load: 'true' },
+      env: stackEnv(),
+    });
+    expect(run.main.code, allOutput(run)).toBe(0);
+    expect(run.outputs.pushed).toBe('false');
+    expect(run.outputs.imageid).toMatch(/^sha256:/);
+    const stats = await client.registryStats();
+    expect((stats.byKind['blob-upload'] ?? 0) + (stats.byKind['manifest-put'] ?? 0)).toBe(0);
+    expect((await client.getLog()).filter((r) => r.operation === 'PutImage')).toEqual([]);
+    expect(spawnSync('docker', ['image', 'inspect', `${HOST}/${repo}:${SHA}`]).status).toBe(0);
+  });
+});
+
 describe('nektos/act', () => {
   const actEnv = (extra: Record<string, string | undefined> = {}) => ({
     ...stackEnv(),

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
+import { loadSdk } from './aws/load-sdk.js';
+import { resolveTarget } from './aws/registry-host.js';
 import { cleanup } from './cleanup.js';
 import { ciEnvironment, type GitReader } from './context/ci-env.js';
 import { INPUT_NAMES } from './inputs/parse.js';
@@ -8,9 +10,8 @@ import { main } from './main.js';
 import { dockerLogin } from './docker/login.js';
 import { emptyReport } from './report/run-report.js';
 import { cliRunner, type CliRunner } from './runner/cli-runner.js';
-import { getAwsSession } from './steps/credentials.js';
+import { getAwsSession, requireRegion } from './steps/credentials.js';
 import { nodeDeps, prepareJob } from './steps/prepare.js';
-import { openRegistry } from './steps/registry.js';
 import { describeFailure } from './steps/report.js';
 
 const USAGE = `Usage: ecr-build-push <plan|run|login> [--INPUT VALUE ...]
@@ -51,8 +52,16 @@ async function cli(argv: string[]): Promise<number> {
     return command === '--help' || command === '-h' ? 0 : 2;
   }
   const options = Object.fromEntries(INPUT_NAMES.map((name) => [name, { type: 'string' as const }]));
-  const { values } = parseArgs({ args: rest, options, strict: true, allowPositionals: false });
-  const flags = values as Record<string, string>;
+  let flags: Record<string, string>;
+  try {
+    flags = parseArgs({ args: rest, options, strict: true, allowPositionals: false }).values as Record<
+      string,
+      string
+    >;
+  } catch (error) {
+    process.stderr.write(`error: ${(error as Error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
   if (command === 'plan') flags['dry-run'] = 'true';
   const runner = cliRunner(flags, ciEnvironment(process.env, git), (line) =>
     process.stderr.write(`${line}\n`),
@@ -65,34 +74,40 @@ async function cli(argv: string[]): Promise<number> {
     else await main(runner);
     return 0;
   } catch (error) {
-    process.stderr.write(`error: ${describeFailure(error)}\n`);
+    runner.error(describeFailure(error));
     return 1;
   } finally {
     toStdout(`${JSON.stringify(runner.outputs, null, 2)}\n`);
     // The CLI is its own post step.
-    const problems = await cleanup({
-      jobDir: runner.state['job-dir'] ?? '',
-      hosts: runner.state.hosts ?? '',
-      builder: runner.state.builder ?? '',
-      cacheDir: runner.state['cache-dir'],
-      env: process.env,
-    });
-    for (const p of problems) process.stderr.write(`warning: cleanup: ${p}\n`);
+    const problems = await cleanup((name) => runner.state[name] ?? '', process.env);
+    for (const p of problems) runner.warning(`cleanup: ${p}`);
   }
 }
 
-/** `login`: credentials and `docker login` into the user's own docker config, for scripts that push themselves. */
+/**
+ * `login`: credentials, one authorization token, and `docker login` into the user's own
+ * docker config, for scripts that push themselves. Read-only: it creates nothing.
+ */
 async function login(runner: CliRunner): Promise<void> {
   const job = prepareJob(runner, nodeDeps);
-  const report = emptyReport(false);
-  const session = await getAwsSession(job, runner, report);
-  const registry = await openRegistry(job, session, runner, report);
+  const session = await getAwsSession(job, runner, emptyReport(false));
+  const target = resolveTarget(
+    job.inputs.target.registry,
+    job.repository,
+    requireRegion(job),
+    session.account,
+  );
+  const mask = (value: string) => runner.mask(value);
+  const registryLogin =
+    target.kind === 'public'
+      ? await (await import('./aws/ecr-public.js')).publicLogin(session, job.retry, mask)
+      : await new (await loadSdk()).Ecr(target, session, job.retry).login(mask);
   const env = Object.fromEntries(
     Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined),
   );
-  await dockerLogin(registry.target.host, registry.login, env, job.retry);
-  runner.setOutput('registry', registry.target.host);
-  runner.setOutput('repository-uri', registry.target.uri);
+  await dockerLogin(target.host, registryLogin, env, job.retry);
+  runner.setOutput('registry', target.host);
+  runner.setOutput('repository-uri', target.uri);
   runner.setOutput('aws-account-id', session.account);
 }
 

@@ -10,8 +10,10 @@ export class ActionError extends Error {
     readonly code: string = 'ActionError',
   ) {
     super(message);
-    this.name = new.target.name;
   }
+
+  // Explicit, not new.target.name: the bundle is minified, and class names with it.
+  override name = 'ActionError';
 
   /** Message and hint as one text, the form users see in the log. */
   describe(): string {
@@ -21,6 +23,8 @@ export class ActionError extends Error {
 
 /** One input is wrong: names the input, the value received and what is expected. */
 export class InputError extends ActionError {
+  override name = 'InputError';
+
   constructor(
     readonly input: string,
     readonly value: string,
@@ -37,6 +41,8 @@ export class InputError extends ActionError {
 
 /** Several inputs are wrong: all are reported at once so one run fixes them all. */
 export class ValidationError extends ActionError {
+  override name = 'ValidationError';
+
   constructor(readonly problems: ActionError[]) {
     super(
       problems.length === 1
@@ -50,6 +56,8 @@ export class ValidationError extends ActionError {
 
 /** A tag rule (input `tags` or `flavor`) cannot be parsed. */
 export class TagRuleError extends ActionError {
+  override name = 'TagRuleError';
+
   constructor(
     readonly line: number,
     readonly rule: string,
@@ -62,6 +70,8 @@ export class TagRuleError extends ActionError {
 
 /** Getting AWS credentials failed (OIDC token or STS). */
 export class AuthError extends ActionError {
+  override name = 'AuthError';
+
   constructor(message: string, hint?: string, code = 'AuthError') {
     super(message, hint, code);
   }
@@ -69,6 +79,8 @@ export class AuthError extends ActionError {
 
 /** An ECR call failed or ECR state forbids the plan (missing repository, immutable tag conflict). */
 export class EcrError extends ActionError {
+  override name = 'EcrError';
+
   constructor(message: string, hint?: string, code = 'EcrError') {
     super(message, hint, code);
   }
@@ -76,6 +88,8 @@ export class EcrError extends ActionError {
 
 /** docker or buildx failed or is missing. */
 export class DockerError extends ActionError {
+  override name = 'DockerError';
+
   constructor(message: string, hint?: string, code = 'DockerError') {
     super(message, hint, code);
   }
@@ -83,6 +97,8 @@ export class DockerError extends ActionError {
 
 /** The scan gate found findings at or above the threshold, or could not decide. */
 export class ScanGateError extends ActionError {
+  override name = 'ScanGateError';
+
   constructor(message: string, hint?: string, code = 'ScanGateError') {
     super(message, hint, code);
   }

@@ -1,20 +1,15 @@
+import { hasAmbientCredentials } from './aws/credential-plan.js';
 import { resolveTarget } from './aws/registry-host.js';
-import { createJobDir, dockerEnv } from './docker/job-dir.js';
-import { buildAndPush } from './docker/buildx.js';
+import { STATE } from './cleanup.js';
 import { dockerLogin } from './docker/login.js';
 import { buildEverything } from './plan/publish-plan.js';
 import { emptyReport, timed, type RunReport } from './report/run-report.js';
 import type { Runner } from './runner/runner.js';
+import { prepareBuild, runBuild } from './steps/build.js';
 import { exportCredentials, getAwsSession, requireRegion } from './steps/credentials.js';
 import { planAgainstRegistry, type RegistryPlan } from './steps/plan.js';
 import { nodeDeps, prepareJob, type Job, type PrepareDeps } from './steps/prepare.js';
-import {
-  assertNoConflicts,
-  buildSpec,
-  commandLine,
-  publishByBuild,
-  publishByRetag,
-} from './steps/publish.js';
+import { assertNoConflicts, publishByBuild, publishByRetag } from './steps/publish.js';
 import {
   ensureCacheRepository,
   openExtraRegistries,
@@ -24,13 +19,11 @@ import {
 import { describeFailure, writeReport } from './steps/report.js';
 import { scanGate } from './steps/scan.js';
 
-/** State the post step reads to clean up. */
-export const STATE = { jobDir: 'job-dir', hosts: 'hosts', builder: 'builder' } as const;
-
 /**
  * The whole job: inputs → AWS credentials → ECR login → tags and plan → build and
- * push (or re-tag) → outputs and summary. Returns the report; throws an ActionError
- * (outputs and summary are written either way).
+ * push (or re-tag) → outputs and summary. Returns the report; rethrows the failure
+ * (an ActionError for everything the action reports on purpose) after writing the
+ * outputs and summary either way.
  */
 export async function main(runner: Runner, deps: PrepareDeps = nodeDeps): Promise<RunReport> {
   const report = emptyReport(false);
@@ -40,7 +33,7 @@ export async function main(runner: Runner, deps: PrepareDeps = nodeDeps): Promis
     startReport(report, job);
     if (job.dryRunReason) runner.notice(job.dryRunReason);
     if (job.dryRun && !canCallAws(job, runner.env)) {
-      await offlineDryRun(job, runner, report);
+      plan = await offlineDryRun(job, runner, report);
       return report;
     }
 
@@ -57,36 +50,40 @@ export async function main(runner: Runner, deps: PrepareDeps = nodeDeps): Promis
 
     // 3-4. Tags against what the registry holds, and the plan
     plan = await planAgainstRegistry(job, primary, report);
-    applyTags(report, plan);
+    applyPlan(report, plan);
     assertNoConflicts(plan.publish, primary.target.uri);
+    const pushing = job.inputs.build.push && !job.dryRun;
 
-    // 5. Re-tag: API calls alone (no docker, no files, nothing for the post step to undo)
-    if (plan.publish.mode === 'reuse' && !job.dryRun) {
-      await publishByRetag(job, plan, registries, runner, report);
-      await scanIfAsked(job, primary, runner, report);
+    // 5a. Re-tag: API calls alone (no docker, no files, nothing for the post step to undo)
+    if (plan.publish.mode === 'reuse' && (pushing || job.dryRun)) {
+      if (pushing) {
+        await publishByRetag(job, plan, registries, runner, report);
+        await scanIfAsked(job, primary, runner, report);
+      }
       return report;
     }
 
-    // 5. Build: a private docker config (extra registries are copied over the registry API)
-    const dir = createJobDir(runner.env);
-    runner.saveState(STATE.jobDir, dir.root);
-    const env = dockerEnv(runner.env, dir);
-    if (plan.publish.mode === 'build' && !job.dryRun)
-      await ensureCacheRepository(job, primary, runner, report);
-    if (plan.publish.mode === 'build' && (!job.dryRun || job.inputs.buildInDryRun)) {
-      runner.saveState(STATE.hosts, primary.target.host);
-      await timed(report, 'docker-login', () =>
-        dockerLogin(primary.target.host, primary.login, env, job.retry),
-      );
-    }
-    if (job.dryRun) {
-      report.command = commandLine(buildSpec(job, plan, primary, dir, false).spec);
-      if (job.inputs.buildInDryRun)
-        await buildAndPush(buildSpec(job, plan, primary, dir, false).spec, env, job.retry);
+    // 5b. Build (and push the new tags; extra registries get a copy over the registry API)
+    const build = prepareBuild(
+      job,
+      plan,
+      primary,
+      pushing ? plan.publish.push : report.tagNames,
+      pushing,
+      runner,
+      report,
+    );
+    if (job.dryRun && !job.inputs.buildInDryRun) return report;
+    if (pushing) await ensureCacheRepository(job, primary, runner, report);
+    runner.saveState(STATE.hosts, primary.target.host);
+    await timed(report, 'docker-login', () =>
+      dockerLogin(primary.target.host, primary.login, build.env, job.retry),
+    );
+    if (!pushing) {
+      await runBuild(job, build, runner, report);
       return report;
     }
-
-    await publishByBuild(job, plan, registries, dir, env, runner, report);
+    await publishByBuild(job, registries, build, runner, report);
     await scanIfAsked(job, primary, runner, report);
     return report;
   } catch (error) {
@@ -112,10 +109,11 @@ function startReport(report: RunReport, job: Job): void {
   report.dryRun = job.dryRun;
   report.dryRunReason = job.dryRunReason;
   report.platforms = job.inputs.build.platforms;
-  applyTags(report, { tags: job.tags });
+  applyPlan(report, { tags: job.tags });
 }
 
-function applyTags(report: RunReport, plan: Pick<RegistryPlan, 'tags'> & Partial<RegistryPlan>): void {
+/** The tags (and, once the registry was read, the publish plan) as the report shows them. */
+function applyPlan(report: RunReport, plan: Pick<RegistryPlan, 'tags'> & Partial<RegistryPlan>): void {
   report.tagNames = plan.tags.tags.filter((t) => !plan.publish?.skipped.some((s) => s.tag === t));
   report.version = plan.tags.version;
   report.labels = plan.tags.labels;
@@ -136,23 +134,14 @@ function describeTarget(report: RunReport, registry: OpenRegistry): void {
   report.repositoryUri = registry.target.uri;
 }
 
-const CHAIN_VARIABLES = [
-  'AWS_ACCESS_KEY_ID',
-  'AWS_PROFILE',
-  'AWS_WEB_IDENTITY_TOKEN_FILE',
-  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
-  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
-];
-
 /** A dry run calls AWS (read-only) only when credentials are at hand. */
 function canCallAws(job: Job, env: NodeJS.ProcessEnv): boolean {
   if (job.credentials.source === 'none') return false;
-  if (job.credentials.source === 'web-identity') return true;
-  return CHAIN_VARIABLES.some((name) => env[name]);
+  return job.credentials.source === 'web-identity' || hasAmbientCredentials(env);
 }
 
 /** No credentials: everything but the network. The registry host is a placeholder unless `registry` names it. */
-async function offlineDryRun(job: Job, runner: Runner, report: RunReport): Promise<void> {
+async function offlineDryRun(job: Job, runner: Runner, report: RunReport): Promise<RegistryPlan> {
   const region = job.inputs.auth.region ?? 'REGION';
   const target = resolveTarget(job.inputs.target.registry, job.repository, region, 'ACCOUNT_ID');
   const registry: OpenRegistry = {
@@ -163,12 +152,10 @@ async function offlineDryRun(job: Job, runner: Runner, report: RunReport): Promi
   };
   describeTarget(report, registry);
   report.warnings.push(
-    'No AWS credentials: no AWS call was made; existing tags, reuse and repository settings were not checked.',
+    'No AWS credentials in the environment: no AWS call was made; existing tags, reuse and repository settings were not checked.',
   );
   const plan = { tags: job.tags, publish: buildEverything(job.tags.tags, 'dry run without credentials') };
-  const dir = createJobDir(runner.env);
-  runner.saveState(STATE.jobDir, dir.root);
-  const { spec } = buildSpec(job, plan, registry, dir, false);
-  report.command = commandLine(spec);
-  if (job.inputs.buildInDryRun) await buildAndPush(spec, dockerEnv(runner.env, dir), job.retry);
+  const build = prepareBuild(job, plan, registry, report.tagNames, false, runner, report);
+  if (job.inputs.buildInDryRun) await runBuild(job, build, runner, report);
+  return plan;
 }

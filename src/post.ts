@@ -1,19 +1,13 @@
-// Entry point of the action's post step (dist/post.js): runs even when main failed.
-// Nothing to clean (a re-tag creates no files and runs no docker): skip loading the rest.
+// Entry point of the action's post step (dist/post.js): runs even when main failed, and
+// never fails the job for a cleanup hiccup. Nothing to clean (a re-tag creates no files
+// and runs no docker): it exits before loading anything.
 if (process.env['STATE_job-dir']) {
-  const core = await import('@actions/core');
-  const { cleanup } = await import('./cleanup.js');
   try {
-    const problems = await cleanup({
-      jobDir: core.getState('job-dir'),
-      hosts: core.getState('hosts'),
-      builder: core.getState('builder'),
-      cacheDir: core.getState('cache-dir'),
-      env: process.env,
-    });
-    for (const p of problems) core.warning(`Cleanup: ${p}`);
+    const core = await import('@actions/core');
+    const { cleanup } = await import('./cleanup.js');
+    for (const problem of await cleanup((name) => core.getState(name), process.env))
+      core.warning(`Cleanup: ${problem}`);
   } catch (error) {
-    // Never fail the job for a cleanup hiccup.
-    core.warning(`Cleanup failed: ${(error as Error).message}`);
+    console.log(`::warning::Cleanup failed: ${(error as Error).message}`);
   }
 }

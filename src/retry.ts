@@ -89,8 +89,6 @@ const RETRYABLE_TEXT = [
   // A registry dropping the connection mid-upload: `Patch "https://...": EOF` (not a heredoc's EOF).
   /: (?:unexpected )?EOF\s*$/m,
   /\b(?:ECONNRESET|ETIMEDOUT|ECONNREFUSED|EPIPE|EAI_AGAIN|UND_ERR_[A-Z_]+)\b/,
-  // @actions/core's OIDC client folds the HTTP status into its message.
-  /Error Code : (?:5\d\d|408|429)\b/,
 ];
 
 type ErrorShape = {
@@ -174,7 +172,8 @@ function classify(err: unknown, depth: number): Classification {
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * Runs `fn(attempt)` (1-based, so callers can fetch a fresh OIDC token per attempt) until it succeeds,
+ * Runs `fn(attempt)` (`attempt` is 1-based; a caller that needs something fresh per attempt, such as a
+ * new OIDC token for STS, simply fetches it inside `fn`) until it succeeds,
  * fails with a non-retryable error, reaches `maxAttempts`, or the next wait would overrun the budget.
  * The last error is rethrown unchanged.
  */

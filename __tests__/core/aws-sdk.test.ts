@@ -1,5 +1,7 @@
 import {
   BatchGetImageCommand,
+  CreateRepositoryCommand,
+  DescribeImageScanFindingsCommand,
   DescribeImagesCommand,
   DescribeRepositoriesCommand,
   ECRClient,
@@ -8,6 +10,7 @@ import {
   PutImageScanningConfigurationCommand,
   PutImageTagMutabilityCommand,
   PutLifecyclePolicyCommand,
+  StartImageScanCommand,
 } from '@aws-sdk/client-ecr';
 import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -486,20 +489,197 @@ describe('aws/ecr', () => {
       expect(ecrMock.commandCalls(PutImageCommand)).toHaveLength(1);
     });
 
-    it('ImageTagAlreadyExistsException (immutable) → ImmutableTagConflict, not retried', async () => {
+    it('ImageTagAlreadyExistsException (immutable) on another digest → ImmutableTagConflict, not retried', async () => {
       ecrMock
         .on(PutImageCommand)
         .rejects(awsError('ImageTagAlreadyExistsException', "The image tag 'v1' already exists"));
+      ecrMock.on(BatchGetImageCommand).resolves({
+        images: [{ imageId: { imageTag: 'v1', imageDigest: D2 }, imageManifest: OCI_MANIFEST }],
+      });
       const err = await rejection(ecr().putTag(IMAGE, 'v1'));
       expect(err.code).toBe('ImmutableTagConflict');
       expect(err.hint).toContain('on-immutable-conflict: skip');
       expect(ecrMock.commandCalls(PutImageCommand)).toHaveLength(1);
+      // The tag was looked up once, by tag, before the conflict was reported.
+      expect(ecrMock.commandCalls(BatchGetImageCommand)[0]!.args[0].input.imageIds).toEqual([
+        { imageTag: 'v1' },
+      ]);
+    });
+
+    it('ImageTagAlreadyExistsException when the tag already names this digest is success', async () => {
+      // A PutImage whose answer was lost, retried on an IMMUTABLE repository.
+      ecrMock
+        .on(PutImageCommand)
+        .rejectsOnce(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))
+        .rejects(awsError('ImageTagAlreadyExistsException', "The image tag 'v1' already exists"));
+      ecrMock.on(BatchGetImageCommand).resolves({
+        images: [{ imageId: { imageTag: 'v1', imageDigest: D1 }, imageManifest: OCI_MANIFEST }],
+      });
+      await expect(ecr().putTag(IMAGE, 'v1')).resolves.toBeUndefined();
+      expect(ecrMock.commandCalls(PutImageCommand)).toHaveLength(2);
+      expect(ecrMock.commandCalls(BatchGetImageCommand)).toHaveLength(1);
+    });
+
+    it('ImageTagAlreadyExistsException and the tag cannot be read → the conflict, not the lookup error', async () => {
+      ecrMock
+        .on(PutImageCommand)
+        .rejects(awsError('ImageTagAlreadyExistsException', "The image tag 'v1' already exists"));
+      ecrMock.on(BatchGetImageCommand).rejects(awsError('AccessDeniedException', 'no BatchGetImage'));
+      const err = await rejection(ecr().putTag(IMAGE, 'v1'));
+      expect(err.code).toBe('ImmutableTagConflict');
     });
 
     it('throttling is retried', async () => {
       ecrMock.on(PutImageCommand).rejectsOnce(awsError('ThrottlingException', 'Rate exceeded')).resolves({});
       await ecr().putTag(IMAGE, 'v1');
       expect(ecrMock.commandCalls(PutImageCommand)).toHaveLength(2);
+    });
+  });
+
+  describe('Ecr.createRepository', () => {
+    const settings = {
+      create: true,
+      tagMutability: 'IMMUTABLE' as const,
+      mutabilityExclusions: [],
+      scanOnPush: true,
+      encryption: 'AES256' as const,
+      repositoryTags: [{ key: 'team', value: 'platform' }],
+      lifecyclePolicy: '{"rules":[]}',
+      updateSettings: false,
+    };
+
+    it('creates with the settings, then applies the lifecycle policy', async () => {
+      ecrMock.on(CreateRepositoryCommand).resolves({
+        repository: { imageTagMutability: 'IMMUTABLE', imageScanningConfiguration: { scanOnPush: true } },
+      });
+      ecrMock.on(PutLifecyclePolicyCommand).resolves({});
+      const state = await ecr().createRepository(settings);
+      expect(state).toEqual({ tagMutability: 'IMMUTABLE', mutabilityExclusions: [], scanOnPush: true });
+      const input = ecrMock.commandCalls(CreateRepositoryCommand)[0]!.args[0].input;
+      expect(input).toMatchObject({
+        registryId: '123456789012',
+        repositoryName: 'my-app',
+        imageTagMutability: 'IMMUTABLE',
+        imageScanningConfiguration: { scanOnPush: true },
+        tags: [{ Key: 'team', Value: 'platform' }],
+      });
+      expect(ecrMock.commandCalls(DescribeRepositoriesCommand)).toHaveLength(0);
+      expect(ecrMock.commandCalls(PutLifecyclePolicyCommand)).toHaveLength(1);
+    });
+
+    it('RepositoryAlreadyExistsException (a parallel job won the race) → the existing repository, policy still applied', async () => {
+      ecrMock
+        .on(CreateRepositoryCommand)
+        .rejects(
+          awsError('RepositoryAlreadyExistsException', "The repository with name 'my-app' already exists"),
+        );
+      ecrMock.on(DescribeRepositoriesCommand).resolves({
+        repositories: [{ repositoryName: 'my-app', imageTagMutability: 'MUTABLE' }],
+      });
+      ecrMock.on(PutLifecyclePolicyCommand).resolves({});
+      const state = await ecr().createRepository(settings);
+      // The repository's own settings, not the ones asked for.
+      expect(state).toEqual({ tagMutability: 'MUTABLE', mutabilityExclusions: [], scanOnPush: false });
+      expect(ecrMock.commandCalls(CreateRepositoryCommand)).toHaveLength(1);
+      expect(ecrMock.commandCalls(DescribeRepositoriesCommand)).toHaveLength(1);
+      expect(ecrMock.commandCalls(PutLifecyclePolicyCommand)[0]!.args[0].input.lifecyclePolicyText).toBe(
+        '{"rules":[]}',
+      );
+    });
+
+    it('a retried CreateRepository whose first answer was lost succeeds', async () => {
+      ecrMock
+        .on(CreateRepositoryCommand)
+        .rejectsOnce(awsError('InternalServerException', 'oops', 500))
+        .rejects(awsError('RepositoryAlreadyExistsException', 'already exists'));
+      ecrMock.on(DescribeRepositoriesCommand).resolves({
+        repositories: [{ repositoryName: 'my-app', imageTagMutability: 'IMMUTABLE' }],
+      });
+      const state = await ecr().createRepository({ ...settings, lifecyclePolicy: undefined });
+      expect(state.tagMutability).toBe('IMMUTABLE');
+      expect(ecrMock.commandCalls(CreateRepositoryCommand)).toHaveLength(2);
+      expect(ecrMock.commandCalls(PutLifecyclePolicyCommand)).toHaveLength(0);
+    });
+
+    it('already exists, then gone when described → EcrError', async () => {
+      ecrMock.on(CreateRepositoryCommand).rejects(awsError('RepositoryAlreadyExistsException'));
+      ecrMock.on(DescribeRepositoriesCommand).rejects(awsError('RepositoryNotFoundException'));
+      const err = await rejection(ecr().createRepository(settings));
+      expect(err).toBeInstanceOf(EcrError);
+      expect(err.code).toBe('RepositoryVanished');
+    });
+
+    it('AccessDenied names ecr:CreateRepository', async () => {
+      ecrMock.on(CreateRepositoryCommand).rejects(awsError('AccessDeniedException', 'not authorized'));
+      const err = await rejection(ecr().createRepository(settings));
+      expect(err.code).toBe('EcrAccessDenied');
+      expect(err.hint).toContain('`ecr:CreateRepository`');
+    });
+  });
+
+  describe('Ecr.startScan', () => {
+    it('starts a scan of the digest', async () => {
+      ecrMock.on(StartImageScanCommand).resolves({});
+      await ecr().startScan(D1);
+      expect(ecrMock.commandCalls(StartImageScanCommand)[0]!.args[0].input).toEqual({
+        registryId: '123456789012',
+        repositoryName: 'my-app',
+        imageId: { imageDigest: D1 },
+      });
+    });
+
+    it('LimitExceededException (one scan per image per day): a scan exists, resolves', async () => {
+      ecrMock
+        .on(StartImageScanCommand)
+        .rejects(awsError('LimitExceededException', 'The scan quota per image has been exceeded.'));
+      await expect(ecr().startScan(D1)).resolves.toBeUndefined();
+      expect(ecrMock.commandCalls(StartImageScanCommand)).toHaveLength(1);
+    });
+
+    it('is not retried: StartImageScan is not idempotent', async () => {
+      ecrMock.on(StartImageScanCommand).rejects(awsError('ThrottlingException', 'Rate exceeded'));
+      const retry = instantRetry(5);
+      const err = await rejection(ecr(retry).startScan(D1));
+      expect(err.name).toBe('ThrottlingException');
+      expect(ecrMock.commandCalls(StartImageScanCommand)).toHaveLength(1);
+      expect(retry.lines).toEqual([]);
+    });
+
+    it('AccessDenied names ecr:StartImageScan', async () => {
+      ecrMock.on(StartImageScanCommand).rejects(awsError('AccessDeniedException', 'not authorized'));
+      const err = await rejection(ecr().startScan(D1));
+      expect(err.code).toBe('EcrAccessDenied');
+      expect(err.hint).toContain('`ecr:StartImageScan`');
+    });
+  });
+
+  describe('Ecr.scanFindings', () => {
+    it('status and severity counts', async () => {
+      ecrMock.on(DescribeImageScanFindingsCommand).resolves({
+        imageScanStatus: { status: 'COMPLETE', description: 'done' },
+        imageScanFindings: { findingSeverityCounts: { HIGH: 2, LOW: 1 } },
+      });
+      expect(await ecr().scanFindings(D1)).toEqual({
+        status: 'COMPLETE',
+        description: 'done',
+        counts: { HIGH: 2, LOW: 1 },
+      });
+    });
+
+    it('ScanNotFoundException → undefined, not retried', async () => {
+      ecrMock.on(DescribeImageScanFindingsCommand).rejects(awsError('ScanNotFoundException', 'no scan'));
+      expect(await ecr().scanFindings(D1)).toBeUndefined();
+      expect(ecrMock.commandCalls(DescribeImageScanFindingsCommand)).toHaveLength(1);
+    });
+
+    it('throttling is retried; other errors are explained', async () => {
+      ecrMock
+        .on(DescribeImageScanFindingsCommand)
+        .rejectsOnce(awsError('ThrottlingException', 'Rate exceeded'))
+        .rejects(awsError('AccessDeniedException', 'not authorized'));
+      const err = await rejection(ecr().scanFindings(D1));
+      expect(err.code).toBe('EcrAccessDenied');
+      expect(ecrMock.commandCalls(DescribeImageScanFindingsCommand)).toHaveLength(2);
     });
   });
 

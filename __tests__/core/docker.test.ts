@@ -596,19 +596,19 @@ describe('docker/job-dir and cleanup', () => {
       const env = runnerEnv('cleanup');
       const dir = createJobDir(env);
       writeSecretFile(dir, 'npm', 'secret');
-      const problems = await cleanup({ jobDir: dir.root, hosts: '', builder: '', env });
+      const problems = await cleanup((name) => (name === 'job-dir' ? dir.root : ''), env);
       expect(problems).toEqual([]);
       expect(existsSync(dir.root)).toBe(false);
       expect(existsSync(env.RUNNER_TEMP!)).toBe(true);
     });
 
     it('no job dir saved (main failed early): nothing to do', async () => {
-      expect(await cleanup({ jobDir: '', hosts: '', builder: '', env: {} })).toEqual([]);
+      expect(await cleanup(() => '', {})).toEqual([]);
     });
 
     it('an already removed directory is not a problem', async () => {
       const gone = join(temp, 'never-created');
-      expect(await cleanup({ jobDir: gone, hosts: ',', builder: '', env: {} })).toEqual([]);
+      expect(await cleanup((name) => ({ 'job-dir': gone, hosts: ',' })[name] ?? '', {})).toEqual([]);
     });
   });
 });

@@ -86,7 +86,7 @@ describe('plan/publish-plan', () => {
   // IMMUTABLE
   ['IMMUTABLE, nothing exists', { repo: 'IMMUTABLE', tags: [SHA, T], existing: {}, reuse: true, conflict: 'fail', mode: 'build', push: [SHA, T] }],
   ['IMMUTABLE, commit built, new tag, reuse on → PutImage', { repo: 'IMMUTABLE', tags: [SHA, T], existing: { [SHA]: 'ours' }, reuse: true, conflict: 'fail', mode: 'reuse', put: [T], unchanged: [SHA], image: 'ours' }],
-  ['IMMUTABLE, commit built, new tag, reuse off → commit tag not pushed again', { repo: 'IMMUTABLE', tags: [SHA, T], existing: { [SHA]: 'ours' }, reuse: false, conflict: 'fail', mode: 'build', push: [T], unchanged: [SHA] }],
+  ['IMMUTABLE, commit built, new tag, reuse off → commit tag stays on the earlier build, reported skipped', { repo: 'IMMUTABLE', tags: [SHA, T], existing: { [SHA]: 'ours' }, reuse: false, conflict: 'fail', mode: 'build', push: [T], skipped: [SHA] }],
   ['IMMUTABLE, re-run, reuse on → no-op (#1042)', { repo: 'IMMUTABLE', tags: [SHA, T], existing: { [SHA]: 'ours', [T]: 'ours' }, reuse: true, conflict: 'fail', mode: 'reuse', unchanged: [SHA, T], image: 'ours' }],
   ['IMMUTABLE, re-run, reuse off → no-op (#1042)', { repo: 'IMMUTABLE', tags: [SHA, T], existing: { [SHA]: 'ours', [T]: 'ours' }, reuse: false, conflict: 'fail', mode: 'reuse', unchanged: [SHA, T], image: 'ours' }],
   ['IMMUTABLE, tag elsewhere, fail → conflict', { repo: 'IMMUTABLE', tags: [SHA, T], existing: { [SHA]: 'ours', [T]: 'other' }, reuse: true, conflict: 'fail', mode: 'reuse', unchanged: [SHA], conflicts: [T], image: 'ours' }],
@@ -412,17 +412,24 @@ describe('plan/fingerprint', () => {
       ['sbom', { sbom: true }, false],
       ['secret id added', { secrets: [...build().secrets, { key: 'pip', value: 'x' }] }, false],
       ['secret value changed', { secrets: [{ key: 'npm', value: 'rotated-secret' }] }, true],
-      ['label changed', { labels: [{ key: 'team', value: 'platform' }] }, true],
+      ['label changed', { labels: [{ key: 'team', value: 'platform' }] }, false],
       [
         'label added',
         { labels: [...build().labels, { key: 'org.opencontainers.image.created', value: '2024-05-01' }] },
         true,
       ],
-      ['annotation added', { annotations: [{ key: 'org.opencontainers.image.title', value: 'x' }] }, true],
+      ['annotation added', { annotations: [{ key: 'org.opencontainers.image.title', value: 'x' }] }, false],
       ['push/load', { push: false, load: true }, true],
       ['no-cache and pull', { noCache: true, pull: true }, true],
       ['cache settings', { cache: 'registry', cacheFrom: ['type=gha'], cacheTo: ['type=gha'] }, true],
     ];
+    it('the Dockerfile bytes count, wherever the file lives', () => {
+      expect(buildFingerprint(build(), 'FROM scratch')).not.toBe(
+        buildFingerprint(build(), 'FROM scratch\nCOPY . /'),
+      );
+      expect(buildFingerprint(build(), 'FROM scratch')).toBe(buildFingerprint(build(), 'FROM scratch'));
+    });
+
     it.each(rows)('%s → same: %s', (_name, change, same) => {
       const fp = buildFingerprint(build(change));
       if (same) expect(fp).toBe(BASE);

@@ -7,14 +7,16 @@ import type { RepositoryState, StoredImage } from '../../src/aws/ecr.js';
 import { MEDIA_TYPES } from '../../src/aws/media-types.js';
 import { resolveTarget } from '../../src/aws/registry-host.js';
 import { buildxArgs } from '../../src/docker/buildx-args.js';
-import { createJobDir, type JobDir } from '../../src/docker/job-dir.js';
 import { EcrError } from '../../src/errors.js';
 import type { BuildInputs, TagMutability } from '../../src/inputs/types.js';
 import { FINGERPRINT_LABEL } from '../../src/plan/fingerprint.js';
 import type { PublishPlan } from '../../src/plan/publish-plan.js';
 import type { RegistryPlan } from '../../src/steps/plan.js';
 import type { Job } from '../../src/steps/prepare.js';
-import { assertNoConflicts, manifestSize, buildSpec, platformDigests } from '../../src/steps/publish.js';
+import { assertNoConflicts, manifestSize, platformDigests } from '../../src/steps/publish.js';
+import { prepareBuild } from '../../src/steps/build.js';
+import { emptyReport } from '../../src/report/run-report.js';
+import type { Runner } from '../../src/runner/runner.js';
 import type { OpenRegistry } from '../../src/steps/registry.js';
 
 const URI = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/my-app';
@@ -115,7 +117,7 @@ describe('assertNoConflicts', () => {
   });
 });
 
-describe('buildSpec', () => {
+describe('prepareBuild', () => {
   const temp = mkdtempSync(join(tmpdir(), 'core-publish-'));
   afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
@@ -150,7 +152,12 @@ describe('buildSpec', () => {
         reason: '',
       },
     }) as unknown as RegistryPlan;
-  const dir = (): JobDir => createJobDir({ RUNNER_TEMP: temp, DOCKER_CONFIG: join(temp, 'no-user-docker') });
+  const runner = {
+    env: { RUNNER_TEMP: temp, DOCKER_CONFIG: join(temp, 'no-user-docker') },
+    saveState: () => undefined,
+  } as unknown as Runner;
+  const buildSpec = (j: Job, p: RegistryPlan, r: OpenRegistry) =>
+    prepareBuild(j, p, r, p.publish.push, true, runner, emptyReport(false));
 
   // repository mutability → where `cache: registry` keeps its moving `buildcache` tag
   const rows: [string, TagMutability, string[], string][] = [
@@ -176,8 +183,6 @@ describe('buildSpec', () => {
       job(inputs({ cache: 'registry', builder: 'fleet' })),
       plan(['v1'], ['v1']),
       registry(URI, mutability, exclusions),
-      dir(),
-      true,
     );
     expect(spec.cacheTo).toEqual([
       `type=registry,ref=${ref},mode=max,image-manifest=true,oci-mediatypes=true`,
@@ -186,8 +191,7 @@ describe('buildSpec', () => {
   });
 
   it('secret values go to 0600 files; argv only names the file', () => {
-    const jobDir = dir();
-    const { spec } = buildSpec(
+    const { spec, dir: jobDir } = buildSpec(
       job(
         inputs({
           secrets: [{ key: 'npm', value: 'npm_TOPSECRETVALUE' }],
@@ -196,8 +200,6 @@ describe('buildSpec', () => {
       ),
       plan(['v1'], ['v1']),
       registry(URI, 'MUTABLE'),
-      jobDir,
-      true,
     );
     const args = buildxArgs(spec);
     expect(args.join(' ')).not.toContain('npm_TOPSECRETVALUE');
@@ -213,8 +215,6 @@ describe('buildSpec', () => {
       job(inputs()),
       plan(['v1.2.3'], ['abc', 'v1.2.3']),
       registry(URI, 'MUTABLE'),
-      dir(),
-      true,
     );
     expect(spec.tags).toEqual([`${URI}:v1.2.3`]);
     expect(spec.labels).toEqual({ 'org.opencontainers.image.version': '1.2.3', [FINGERPRINT_LABEL]: 'fp-1' });
@@ -234,8 +234,6 @@ describe('buildSpec', () => {
       job(inputs(overrides)),
       plan(['v1'], ['v1']),
       registry(URI, 'MUTABLE'),
-      dir(),
-      true,
     );
     if (creates) {
       expect(builder).toMatch(/^ecr-build-push-42-\d+$/);

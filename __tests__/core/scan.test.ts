@@ -97,8 +97,9 @@ describe('scanGate', () => {
       complete({ MEDIUM: 2, LOW: 1 }),
     ]);
     expect(r.error).toBeUndefined();
-    expect(r.calls).toEqual([`start:${DIGEST}`, ...Array(4).fill(`poll:${DIGEST}`)]);
-    expect(r.clock.sleeps).toEqual([1000, 2000, 4000]);
+    // Asked first (no scan yet), started, then polled until COMPLETE.
+    expect(r.calls).toEqual([`poll:${DIGEST}`, `start:${DIGEST}`, ...Array(3).fill(`poll:${DIGEST}`)]);
+    expect(r.clock.sleeps).toEqual([1000, 2000]);
     expect(r.report.scan).toEqual({
       status: 'COMPLETE',
       counts: { MEDIUM: 2, LOW: 1 },
@@ -106,6 +107,12 @@ describe('scanGate', () => {
       threshold: 'HIGH',
     });
     expect(r.warnings).toEqual([]);
+  });
+
+  it('an image scanned before (a reused image): no StartImageScan, which ECR allows once a day', async () => {
+    const r = await gate({ failOnSeverity: 'HIGH' }, [complete({ LOW: 1 })]);
+    expect(r.calls).toEqual([`poll:${DIGEST}`]);
+    expect(r.report.scan?.verdict).toBe('passed');
   });
 
   it('scan on push: no StartImageScan', async () => {

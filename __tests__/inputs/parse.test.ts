@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseEcrHost, resolveTarget } from '../../src/aws/registry-host.js';
 import { InputError, TagRuleError, ValidationError, type ActionError } from '../../src/errors.js';
 import type { Inputs } from '../../src/inputs/types.js';
 import { parse, POLICY } from './fixtures.js';
@@ -578,9 +579,33 @@ describe('good inputs', () => {
     ],
     ['123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn', '123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn'],
     ['123456789012.dkr-ecr.eu-west-1.on.aws', '123456789012.dkr-ecr.eu-west-1.on.aws'],
+    ['123456789012.dkr-ecr-fips.us-east-1.on.aws', '123456789012.dkr-ecr-fips.us-east-1.on.aws'],
+    ['123456789012.dkr.ecr.us-iso-east-1.c2s.ic.gov', '123456789012.dkr.ecr.us-iso-east-1.c2s.ic.gov'],
     ['public.ecr.aws/my-alias', 'public.ecr.aws/my-alias'],
   ])('accepts registry %s', (registry, expected) => {
     expect(parse({ registry }).target.registry).toBe(expected);
+  });
+
+  // The input parser and resolveTarget share parseEcrHost: a host accepted here resolves to the
+  // same account and region, and a host shape parseEcrHost rejects is rejected here too.
+  it.each([
+    ['123456789012.dkr.ecr.eu-central-1.amazonaws.com', true],
+    ['123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com', true],
+    ['123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn', true],
+    ['123456789012.dkr-ecr.eu-west-1.on.aws', true],
+    ['123456789012.dkr.ecr.us-isob-east-1.sc2s.sgov.gov', true],
+    ['123456789012.dkr.ecr.eu-west-1.on.aws', false],
+    ['123456789012.dkr-ecr.eu-west-1.amazonaws.com', false],
+    ['123456789012.dkr.ecr.eu-west.amazonaws.com', false],
+  ])('registry %s agrees with parseEcrHost (accepted: %s)', (registry, accepted) => {
+    expect(parseEcrHost(registry) !== undefined).toBe(accepted);
+    if (accepted) {
+      const parsed = parseEcrHost(registry)!;
+      const target = resolveTarget(parse({ registry }).target.registry, 'app', 'us-east-1', '999999999999');
+      expect({ account: target.account, region: target.region }).toEqual(parsed);
+    } else {
+      expect(problemsOf({ registry }).map(inputOf)).toEqual(['registry']);
+    }
   });
 
   it('parses registries in every form', () => {

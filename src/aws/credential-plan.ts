@@ -22,7 +22,17 @@ const AWS_ENV_CREDENTIALS = [
   'AWS_PROFILE',
   'AWS_WEB_IDENTITY_TOKEN_FILE',
   'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
 ];
+
+/**
+ * Whether the environment names AWS credentials for the SDK's default chain. (An
+ * instance role or ~/.aws/credentials is only found by asking, which a dry run
+ * without credentials must not do.)
+ */
+export function hasAmbientCredentials(env: NodeJS.ProcessEnv): boolean {
+  return AWS_ENV_CREDENTIALS.some((name) => env[name]);
+}
 
 export function planCredentials(
   auth: AuthInputs,
@@ -43,7 +53,7 @@ export function planCredentials(
     };
   }
   if (ctx.act) {
-    if (AWS_ENV_CREDENTIALS.some((name) => env[name])) {
+    if (hasAmbientCredentials(env)) {
       return {
         source: 'default-chain',
         note: `Running under act without OIDC: using the AWS credentials passed in; role-to-assume (${auth.roleToAssume}) is not assumed.`,

@@ -21,7 +21,10 @@ import { withRetry, type RetryPolicy } from '../retry.js';
 import type { RegistryTarget } from './registry-host.js';
 import { SDK_DEFAULTS, type AwsSession } from './session.js';
 
-/** ECR calls for one registry (account + region). Every call goes through the retry policy. */
+/**
+ * ECR calls for one registry (account + region). Every call goes through `call()`: the retry
+ * policy (except the one call that is not idempotent, StartImageScan) and explained errors.
+ */
 export class Ecr {
   private readonly client: ECRClient;
 
@@ -43,10 +46,24 @@ export class Ecr {
     return { registryId: this.target.account, repositoryName: this.target.repository };
   }
 
-  private call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
-    return withRetry(`ecr:${operation}`, fn, this.retry).catch((error: unknown) => {
+  /**
+   * The one path every ECR call takes: the retry policy (unless `once`), then AWS errors explained.
+   * `absentOn` names the one error that is an answer, not a failure ("no such repository",
+   * "no scan yet", "already done"): the call then resolves `undefined`.
+   */
+  private call<T>(operation: string, fn: () => Promise<T>): Promise<T>;
+  private call<T>(operation: string, fn: () => Promise<T>, options: CallOptions): Promise<T | undefined>;
+  private async call<T>(
+    operation: string,
+    fn: () => Promise<T>,
+    options: CallOptions = {},
+  ): Promise<T | undefined> {
+    try {
+      return options.once ? await fn() : await withRetry(`ecr:${operation}`, fn, this.retry);
+    } catch (error) {
+      if (options.absentOn !== undefined && (error as Error).name === options.absentOn) return undefined;
       throw explainEcrError(error, operation, this.target);
-    });
+    }
   }
 
   /** One GetAuthorizationToken; the password is masked before anything else sees it. */
@@ -63,41 +80,51 @@ export class Ecr {
 
   /** The repository's settings, or undefined when it does not exist. */
   async repository(): Promise<RepositoryState | undefined> {
-    try {
-      const out = await withRetry(
-        'ecr:DescribeRepositories',
-        () =>
-          this.client.send(
-            new DescribeRepositoriesCommand({
-              registryId: this.target.account,
-              repositoryNames: [this.target.repository],
-            }),
-          ),
-        this.retry,
-      );
-      const repo = out.repositories?.[0];
-      return repo && toState(repo);
-    } catch (error) {
-      if ((error as Error).name === 'RepositoryNotFoundException') return undefined;
-      throw explainEcrError(error, 'DescribeRepositories', this.target);
-    }
+    const out = await this.call(
+      'DescribeRepositories',
+      () =>
+        this.client.send(
+          new DescribeRepositoriesCommand({
+            registryId: this.target.account,
+            repositoryNames: [this.target.repository],
+          }),
+        ),
+      { absentOn: 'RepositoryNotFoundException' },
+    );
+    const repo = out?.repositories?.[0];
+    return repo && toState(repo);
   }
 
+  /**
+   * Creates the repository. Already there (a retried call whose first answer was lost, or
+   * two matrix jobs creating it at once) is success: the state returned is the repository's own.
+   */
   async createRepository(settings: RepositoryInputs): Promise<RepositoryState> {
-    const out = await this.call('CreateRepository', () =>
-      this.client.send(
-        new CreateRepositoryCommand({
-          ...this.ids,
-          imageTagMutability: settings.tagMutability,
-          imageTagMutabilityExclusionFilters: exclusionFilters(settings),
-          imageScanningConfiguration: { scanOnPush: settings.scanOnPush },
-          encryptionConfiguration: { encryptionType: settings.encryption, kmsKey: settings.kmsKey },
-          tags: settings.repositoryTags.map(({ key, value }) => ({ Key: key, Value: value })),
-        }),
-      ),
+    const out = await this.call(
+      'CreateRepository',
+      () =>
+        this.client.send(
+          new CreateRepositoryCommand({
+            ...this.ids,
+            imageTagMutability: settings.tagMutability,
+            imageTagMutabilityExclusionFilters: exclusionFilters(settings),
+            imageScanningConfiguration: { scanOnPush: settings.scanOnPush },
+            encryptionConfiguration: { encryptionType: settings.encryption, kmsKey: settings.kmsKey },
+            tags: settings.repositoryTags.map(({ key, value }) => ({ Key: key, Value: value })),
+          }),
+        ),
+      { absentOn: 'RepositoryAlreadyExistsException' },
     );
+    const state = out ? toState(out.repository ?? {}) : await this.repository();
+    if (!state) {
+      throw new EcrError(
+        `Repository '${this.target.repository}' in registry ${this.target.host} was reported to exist, then not found.`,
+        'Something deleted it while this job ran; run the job again.',
+        'RepositoryVanished',
+      );
+    }
     if (settings.lifecyclePolicy) await this.putLifecyclePolicy(settings.lifecyclePolicy);
-    return toState(out.repository ?? {});
+    return state;
   }
 
   /**
@@ -213,11 +240,15 @@ export class Ecr {
     return tags;
   }
 
-  /** Adds a tag to an existing image without moving a layer: PutImage with the stored manifest. */
+  /**
+   * Adds a tag to an existing image without moving a layer: PutImage with the stored manifest.
+   * The tag already naming this digest is success, also in an IMMUTABLE repository (where a
+   * retried PutImage whose first answer was lost is refused with ImageTagAlreadyExistsException).
+   */
   async putTag(image: StoredImage, tag: string): Promise<void> {
     try {
-      await withRetry(
-        'ecr:PutImage',
+      await this.call(
+        'PutImage',
         () =>
           this.client.send(
             new PutImageCommand({
@@ -228,12 +259,14 @@ export class Ecr {
               imageTag: tag,
             }),
           ),
-        this.retry,
+        { absentOn: 'ImageAlreadyExistsException' },
       );
     } catch (error) {
-      // The tag already names this very image: the goal is reached.
-      if ((error as Error).name === 'ImageAlreadyExistsException') return;
-      throw explainEcrError(error, 'PutImage', this.target);
+      if (error instanceof EcrError && error.code === 'ImmutableTagConflict') {
+        const current = await this.imagesByTag([tag]).catch(() => undefined);
+        if (current?.get(tag)?.digest === image.digest) return;
+      }
+      throw error;
     }
   }
 
@@ -248,37 +281,46 @@ export class Ecr {
     return d && { tags: d.imageTags ?? [], sizeBytes: d.imageSizeInBytes, pushedAt: d.imagePushedAt };
   }
 
+  /**
+   * Starts a basic scan. Sent once: StartImageScan is not idempotent, and basic scanning allows
+   * one scan per image per day, so LimitExceededException means a scan of this image exists.
+   */
   async startScan(digest: string): Promise<void> {
-    await this.call('StartImageScan', () =>
-      this.client.send(new StartImageScanCommand({ ...this.ids, imageId: { imageDigest: digest } })),
+    await this.call(
+      'StartImageScan',
+      () => this.client.send(new StartImageScanCommand({ ...this.ids, imageId: { imageDigest: digest } })),
+      { once: true, absentOn: 'LimitExceededException' },
     );
   }
 
   /** One poll of the scan: status and severity counts; undefined when no scan exists yet. */
   async scanFindings(digest: string): Promise<ScanState | undefined> {
-    try {
-      const out = await withRetry(
-        'ecr:DescribeImageScanFindings',
-        () =>
-          this.client.send(
-            new DescribeImageScanFindingsCommand({ ...this.ids, imageId: { imageDigest: digest } }),
-          ),
-        this.retry,
-      );
-      return {
-        status: out.imageScanStatus?.status ?? 'UNKNOWN',
-        description: out.imageScanStatus?.description,
-        counts: (out.imageScanFindings?.findingSeverityCounts ?? {}) as Record<string, number>,
-      };
-    } catch (error) {
-      if ((error as Error).name === 'ScanNotFoundException') return undefined;
-      throw explainEcrError(error, 'DescribeImageScanFindings', this.target);
-    }
+    const out = await this.call(
+      'DescribeImageScanFindings',
+      () =>
+        this.client.send(
+          new DescribeImageScanFindingsCommand({ ...this.ids, imageId: { imageDigest: digest } }),
+        ),
+      { absentOn: 'ScanNotFoundException' },
+    );
+    if (!out) return undefined;
+    return {
+      status: out.imageScanStatus?.status ?? 'UNKNOWN',
+      description: out.imageScanStatus?.description,
+      counts: (out.imageScanFindings?.findingSeverityCounts ?? {}) as Record<string, number>,
+    };
   }
 
   destroy(): void {
     this.client.destroy();
   }
+}
+
+interface CallOptions {
+  /** The error name that means "not there" or "already done": the call resolves `undefined`. */
+  absentOn?: string;
+  /** Send once, without retries: for calls that are not idempotent. */
+  once?: boolean;
 }
 
 export interface RegistryLogin {

@@ -19,13 +19,31 @@ export interface ParsedHost {
   region: string;
 }
 
-const PRIVATE_HOST =
-  /^(\d{12})\.dkr[.-]ecr(?:-fips)?\.([a-z]{2}(?:-[a-z]+)+-\d)\.(?:amazonaws\.com(?:\.cn)?|on\.aws|sc2s\.sgov\.gov|c2s\.ic\.gov)$/;
+/** An AWS region name: eu-west-1, us-gov-west-1, ap-southeast-2. */
+export const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
 
-/** Account and region of a private ECR host (standard, FIPS, China, dual-stack); undefined if not one. */
-export function parseEcrHost(host: string): ParsedHost | undefined {
+/**
+ * The one pattern for private ECR hosts, used by the input parser and by resolveTarget alike:
+ * ACCOUNT.dkr.ecr[-fips].REGION.amazonaws.com[.cn] (and the ISO partitions' domains), or the
+ * dual-stack ACCOUNT.dkr-ecr[-fips].REGION.on.aws. The region label is captured loosely here
+ * and checked with REGION, so callers can say "X is not a region".
+ */
+const PRIVATE_HOST =
+  /^(\d{12})\.(?:dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.(?:amazonaws\.com(?:\.cn)?|sc2s\.sgov\.gov|c2s\.ic\.gov)|dkr-ecr(?:-fips)?\.([a-z0-9-]+)\.on\.aws)$/;
+
+/**
+ * Account and region label of anything shaped like a private ECR host, whether or not the
+ * label is a real region name (for error hints); undefined if not ECR-shaped.
+ */
+export function matchEcrHost(host: string): ParsedHost | undefined {
   const m = PRIVATE_HOST.exec(host.toLowerCase());
-  return m ? { account: m[1]!, region: m[2]! } : undefined;
+  return m ? { account: m[1]!, region: (m[2] ?? m[3])! } : undefined;
+}
+
+/** Account and region of a private ECR host (standard, FIPS, China, ISO, dual-stack); undefined if not one. */
+export function parseEcrHost(host: string): ParsedHost | undefined {
+  const parsed = matchEcrHost(host);
+  return parsed && REGION.test(parsed.region) ? parsed : undefined;
 }
 
 /** The repository's path on its registry host (ECR Public puts the alias first). */

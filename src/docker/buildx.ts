@@ -25,8 +25,10 @@ export interface BuildResult {
 }
 
 /**
- * One `docker buildx build` for every tag. A push that fails on the network is
- * retried by running the same build again: BuildKit's cache makes that a push only.
+ * One `docker buildx build` for every tag. Only a failed push is retried (running the
+ * same build again: BuildKit's cache makes that a push only); a failed build is not,
+ * whatever its log mentions. The build's own duration is not retry cost: attempts
+ * bound the retries, the budget limits only the waits between them.
  */
 export async function buildAndPush(
   spec: BuildSpec,
@@ -35,14 +37,24 @@ export async function buildAndPush(
 ): Promise<BuildResult> {
   const started = Date.now();
   const args = buildxArgs(spec);
+  let waited = 0;
   await withRetry(
     spec.push ? 'docker buildx build --push' : 'docker buildx build',
     async () => {
       const result = await docker(args, { env });
-      if (result.exitCode !== 0)
-        throw dockerFailure('docker buildx build', result, buildHint(`${result.stderr}\n${result.stdout}`));
+      if (result.exitCode === 0) return;
+      const output = `${result.stderr}\n${result.stdout}`;
+      const failure = dockerFailure('docker buildx build', result, buildHint(output));
+      throw spec.push && PUSH_PHASE.test(output) ? failure : Object.assign(failure, { retryable: false });
     },
-    retry,
+    {
+      ...retry,
+      sleep: async (ms) => {
+        waited += ms;
+        await (retry.sleep ?? ((t: number) => new Promise<void>((r) => setTimeout(r, t))))(ms);
+      },
+      now: () => started + waited,
+    },
   );
   const metadataText = readIfExists(spec.metadataFile) ?? '{}';
   return {
@@ -60,6 +72,10 @@ function readIfExists(path: string): string | undefined {
     return undefined;
   }
 }
+
+/** BuildKit's words for a failure while sending the result to the registry. */
+const PUSH_PHASE =
+  /failed to push|failed to copy|error exporting|failed commit on ref|pushing layers|exporting to image/i;
 
 /** The hint for the failures users hit most. */
 export function buildHint(output: string): string | undefined {

@@ -1,15 +1,11 @@
 /** Parsers for the AWS-shaped inputs: role ARNs, regions, registries and repository names. */
-import { privateHost } from '../aws/registry-host.js';
+import { REGION, matchEcrHost, parseEcrHost, privateHost } from '../aws/registry-host.js';
 import type { ExtraTarget } from './types.js';
 import { invalid, type Field, type Parser } from './validate.js';
 
-const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
 const ROLE_ARN = /^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
 const NAME_CHARS = /^[\w+=,.@-]+$/;
 const ACCOUNT = /^\d{12}$/;
-// Private (optionally FIPS, optionally China) and dual-stack hosts; the region is checked separately.
-const PRIVATE_HOST = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
-const DUAL_STACK_HOST = /^(\d{12})\.dkr-ecr(?:-fips)?\.([a-z0-9-]+)\.on\.aws$/;
 const PUBLIC = /^public\.ecr\.aws\/[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 const REPOSITORY = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 
@@ -65,16 +61,15 @@ export const sessionName: Parser<string> = (raw, field) => {
 
 type Registry = Omit<ExtraTarget, 'roleToAssume'>;
 
-/** A registry: account id, private/FIPS/dual-stack host, or public.ecr.aws/ALIAS (region us-east-1, ECR Public's). */
+/** A registry: account id, private/FIPS/China/ISO/dual-stack host, or public.ecr.aws/ALIAS (region us-east-1, ECR Public's). */
 function parseRegistry(raw: string, field: Field, expected: string): Registry {
   if (ACCOUNT.test(raw)) return { spec: raw, account: raw };
   const lower = raw.toLowerCase();
-  const host = PRIVATE_HOST.exec(lower) ?? DUAL_STACK_HOST.exec(lower);
-  if (host) {
-    const [, account, regionName = ''] = host;
-    if (!REGION.test(regionName)) return invalid(field, raw, expected, `"${regionName}" is not a region.`);
-    return { spec: raw, account, region: regionName, host: lower };
-  }
+  // The same host pattern resolveTarget uses, so what passes here resolves to the same registry.
+  const host = parseEcrHost(lower);
+  if (host) return { spec: raw, account: host.account, region: host.region, host: lower };
+  const shaped = matchEcrHost(lower);
+  if (shaped) return invalid(field, raw, expected, `"${shaped.region}" is not a region.`);
   if (PUBLIC.test(raw)) return { spec: raw, region: 'us-east-1', host: raw };
   return invalid(field, raw, expected, registryHint(raw));
 }

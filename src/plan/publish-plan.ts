@@ -131,6 +131,18 @@ export function planPublish(req: PublishRequest, state: RegistryState): PublishP
     }
   }
 
+  // A rebuild gets a new digest: immutable tags left on the earlier build of this source
+  // do not name it, so they are reported as skipped, not as tags of this image.
+  if (plan.mode === 'build') {
+    plan.skipped.push(
+      ...plan.unchanged.map((tag) => ({
+        tag,
+        reason: `immutable; holds an earlier build of this source (${ours!.digest})`,
+      })),
+    );
+    plan.unchanged = [];
+  }
+
   if (state.repository.tagMutability !== 'MUTABLE') {
     const moving = req.tags.filter(
       (tag) => isImmutableTag(tag, state.repository) && isMovingTag(tag, req.reuseTag),

@@ -10,12 +10,14 @@ export interface CopyResult {
   /** Blobs uploaded (missing at the target). */
   blobsCopied: number;
   bytesCopied: number;
+  /** Tags that already named this digest at the target: not put again (an IMMUTABLE repository refuses that). */
+  tagsAlreadyThere: string[];
 }
 
 /**
  * Copies an image byte for byte (so the digest is the same everywhere): every blob
  * the target lacks, child manifests of an index by digest, then the manifest under
- * each tag.
+ * each tag that does not already name this digest at the target.
  */
 export async function copyImage(
   source: { client: RegistryClient; repository: string },
@@ -23,11 +25,33 @@ export async function copyImage(
   digest: string,
   tags: string[],
 ): Promise<CopyResult> {
-  const result: CopyResult = { blobsCopied: 0, bytesCopied: 0 };
+  const result: CopyResult = { blobsCopied: 0, bytesCopied: 0, tagsAlreadyThere: [] };
   const manifest = await copyManifestTree(source, target, digest, result);
-  for (const tag of tags)
+  for (const tag of tags) {
+    if ((await taggedDigest(target, tag)) === digest) {
+      result.tagsAlreadyThere.push(tag);
+      continue;
+    }
     await target.client.putManifest(target.repository, tag, manifest.body, manifest.mediaType);
+  }
   return result;
+}
+
+/**
+ * The digest `tag` names at the target. A refused look-up (a push-only role may lack the
+ * read permission HEAD needs) counts as unknown: the tag is put, as before this check existed.
+ */
+async function taggedDigest(
+  target: { client: RegistryClient; repository: string },
+  tag: string,
+): Promise<string | undefined> {
+  try {
+    return await target.client.headManifest(target.repository, tag);
+  } catch (error) {
+    const status = (error as { status?: unknown }).status;
+    if (status === 401 || status === 403) return undefined;
+    throw error;
+  }
 }
 
 async function copyManifestTree(

@@ -44,7 +44,7 @@ export interface RunReport {
   /** The tags name an image index (attestations or several platforms): Lambda rejects those. */
   isIndex?: boolean;
   scan?: ScanReport;
-  /** docker buildx command line, secrets redacted (dry runs and the summary). */
+  /** docker buildx command line (dry runs and the summary); secrets are files, never on it. */
   command?: string;
   /** Read-only AWS calls a dry run made. */
   awsCalls: string[];

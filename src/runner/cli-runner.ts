@@ -7,6 +7,8 @@ import type { Runner } from './runner.js';
 export interface CliRunner extends Runner {
   outputs: Record<string, string>;
   state: Record<string, string>;
+  /** The failure, on stderr, with masked values redacted like every other line. */
+  error(message: string): void;
 }
 
 export function cliRunner(
@@ -33,10 +35,14 @@ export function cliRunner(
     saveState: (name, value) => {
       runner.state[name] = value;
     },
-    exportVariable: () => undefined,
+    exportVariable: (name) => {
+      if (name === 'AWS_ACCESS_KEY_ID')
+        runner.warning('export-credentials has no effect in the CLI: nothing is exported.');
+    },
     info: log(''),
     notice: log('notice: '),
     warning: log('warning: '),
+    error: log('error: '),
     debug: env.ECR_BUILD_PUSH_DEBUG ? log('debug: ') : () => undefined,
     group: (title, fn) => {
       write(redact(title));

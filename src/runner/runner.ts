@@ -1,7 +1,7 @@
 /**
  * The seam between the action's logic and where it runs. The GitHub Actions
  * runner (actions-runner.ts) and the CLI (cli-runner.ts) implement it; the
- * orchestration in run.ts only ever talks to this interface.
+ * orchestration in main.ts only ever talks to this interface.
  */
 export interface Runner {
   /** Raw value of an input ('' when unset). */

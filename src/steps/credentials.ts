@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { loadSdk } from '../aws/load-sdk.js';
+import { defaultSessionName } from '../aws/credential-plan.js';
 import { fetchIdToken } from '../aws/oidc.js';
 import { ActionError } from '../errors.js';
-import { withRetry } from '../retry.js';
 import type { RunReport } from '../report/run-report.js';
 import { timed } from '../report/run-report.js';
 import type { Runner } from '../runner/runner.js';
@@ -18,17 +18,28 @@ export async function getAwsSession(
 ): Promise<AwsSession> {
   const region = requireRegion(job);
   const plan = job.credentials;
-  if (plan.source === 'web-identity' || roleArn) {
-    const audience = job.inputs.auth.audience;
-    const tokenFile = plan.source === 'web-identity' ? plan.tokenFile : undefined;
+  // An extra registry's own role: the same token source, a role of its own.
+  const webIdentity =
+    plan.source === 'web-identity'
+      ? { ...plan, roleArn: roleArn ?? plan.roleArn }
+      : roleArn
+        ? {
+            roleArn,
+            sessionName: job.inputs.auth.roleSessionName ?? defaultSessionName(job.ctx),
+            durationSeconds: job.inputs.auth.roleDurationSeconds,
+            audience: job.inputs.auth.audience,
+            tokenFile: undefined,
+          }
+        : undefined;
+  if (webIdentity) {
+    const { tokenFile, audience } = webIdentity;
+    // No retry here: the STS loop retries, with a fresh token each attempt.
     const fetchToken = () =>
       timed(report, 'oidc', () =>
-        tokenFile
-          ? readFile(tokenFile, 'utf8').then((t) => t.trim())
-          : withRetry('OIDC token request', () => fetchIdToken(runner.env, audience), job.retry),
+        tokenFile ? readFile(tokenFile, 'utf8').then((t) => t.trim()) : fetchIdToken(runner.env, audience),
       );
     // The first token is requested before the SDK (most of the bundle) is loaded, so the
-    // two overlap; later STS attempts fetch a fresh token each.
+    // two overlap.
     let first: Promise<string> | undefined = fetchToken();
     first.catch(() => undefined); // awaited by the first attempt; not unhandled meanwhile
     const idToken = () => {
@@ -39,12 +50,9 @@ export async function getAwsSession(
     const { assumeRoleWithWebIdentity } = await loadSdk();
     return timed(report, 'sts', () =>
       assumeRoleWithWebIdentity({
-        roleArn: roleArn ?? (plan.source === 'web-identity' ? plan.roleArn : ''),
-        sessionName:
-          plan.source === 'web-identity'
-            ? plan.sessionName
-            : (job.inputs.auth.roleSessionName ?? 'ecr-build-push'),
-        durationSeconds: job.inputs.auth.roleDurationSeconds,
+        roleArn: webIdentity.roleArn,
+        sessionName: webIdentity.sessionName,
+        durationSeconds: webIdentity.durationSeconds,
         region,
         idToken,
         mask: (value) => runner.mask(value),
@@ -72,7 +80,12 @@ export function requireRegion(job: Job): string {
 /** `export-credentials: true`: later steps get the session as AWS_* variables (masked already). */
 export function exportCredentials(session: AwsSession, region: string, runner: Runner): void {
   const c = session.credentials;
-  if (!c) return;
+  if (!c) {
+    runner.warning(
+      'export-credentials: the credentials come from the default chain, which later steps use as they are; nothing exported.',
+    );
+    return;
+  }
   runner.exportVariable('AWS_ACCESS_KEY_ID', c.accessKeyId);
   runner.exportVariable('AWS_SECRET_ACCESS_KEY', c.secretAccessKey);
   if (c.sessionToken) runner.exportVariable('AWS_SESSION_TOKEN', c.sessionToken);

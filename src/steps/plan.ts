@@ -50,7 +50,12 @@ export async function planAgainstRegistry(
     Promise.all(
       [...distinct.values()].map(async (image) => {
         const labels = await readImageLabels(registry.target, image, registry.login, ecr).catch(
-          () => ({}) as Record<string, string>,
+          (error: unknown) => {
+            report.warnings.push(
+              `Could not read the labels of ${image.digest} (${(error as Error).message}); it is treated as another build.`,
+            );
+            return {} as Record<string, string>;
+          },
         );
         fingerprints.set(image.digest, labels[FINGERPRINT_LABEL]);
       }),

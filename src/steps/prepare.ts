@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { planCredentials, type CredentialPlan } from '../aws/credential-plan.js';
 import { readRunContext } from '../context/github-context.js';
 import type { RunContext } from '../context/types.js';
@@ -45,8 +46,9 @@ export const nodeDeps: PrepareDeps = {
     isDirectory: (path) => existsSync(path) && statSync(path).isDirectory(),
     readFile: (path) => readFileSync(path, 'utf8'),
   },
+  // `./` makes the path relative to the working directory, not the repository root.
   treeHash: (dir) =>
-    execFileSync('git', ['rev-parse', `HEAD:${dir === '.' ? '' : dir}`], { encoding: 'utf8' }).trim(),
+    execFileSync('git', ['rev-parse', `HEAD:./${dir === '.' ? '' : dir}`], { encoding: 'utf8' }).trim(),
 };
 
 /** Validates every input, resolves the context and the tags, and decides where credentials come from. */
@@ -67,6 +69,13 @@ export function prepareJob(runner: Runner, deps: PrepareDeps): Job {
   const credentials = planCredentials(inputs.auth, ctx, env, inputs.dryRun);
   const reuseTag = chooseReuseTag(inputs, ctx, tags, deps);
   if (reuseTag && !tags.tags.includes(reuseTag)) tags.tags.push(reuseTag);
+  if (tags.tags.length === 0) {
+    throw new ActionError(
+      `No tags planned for ${ctx.ref || 'this run'}: every rule in \`tags\` is disabled or produced nothing.`,
+      `Why each rule produced nothing: ${tags.notes.map((n) => `${n.rule}: ${n.reason}`).join('; ') || 'no rule applies to this event'}. Add a rule that always applies, e.g. \`type=sha,format=long\`.`,
+      'NoTags',
+    );
+  }
   return {
     inputs,
     ctx,
@@ -76,7 +85,7 @@ export function prepareJob(runner: Runner, deps: PrepareDeps): Job {
     credentials,
     dryRun: inputs.dryRun || credentials.source === 'none',
     dryRunReason: credentials.source === 'none' ? credentials.reason : undefined,
-    fingerprint: buildFingerprint(inputs.build),
+    fingerprint: buildFingerprint(inputs.build, dockerfileText(inputs, deps.fs)),
     reuseTag,
     retry: {
       maxAttempts: inputs.retry.maxAttempts,
@@ -84,6 +93,12 @@ export function prepareJob(runner: Runner, deps: PrepareDeps): Job {
       log: (line) => runner.warning(line),
     },
   };
+}
+
+/** The Dockerfile's bytes for the fingerprint ('' for remote contexts or a missing file). */
+function dockerfileText(inputs: Inputs, fs: InputFs): string {
+  const path = inputs.build.file ?? join(inputs.build.context, 'Dockerfile');
+  return readOptional(fs, path) ?? '';
 }
 
 function readOptional(fs: InputFs, path: string): string | undefined {

@@ -1,20 +1,14 @@
-import type { StoredImage } from '../aws/ecr.js';
 import { isIndexMediaType } from '../aws/media-types.js';
 import { registryPath } from '../aws/registry-host.js';
+import type { StoredImage } from '../aws/ecr.js';
+import { EcrError } from '../errors.js';
+import type { PublishPlan } from '../plan/publish-plan.js';
 import { copyImage } from '../registry/copy-image.js';
 import { RegistryClient } from '../registry/registry-client.js';
 import { withRetry } from '../retry.js';
-import { createBuilder } from '../docker/builder.js';
-import { buildxArgs, renderCommand, type BuildSpec } from '../docker/buildx-args.js';
-import { buildAndPush } from '../docker/buildx.js';
-import { planCache } from '../docker/cache.js';
-import { localCacheDir } from '../docker/local-cache.js';
-import { writeSecretFile, type JobDir } from '../docker/job-dir.js';
-import { EcrError } from '../errors.js';
-import { FINGERPRINT_LABEL } from '../plan/fingerprint.js';
-import { isImmutableTag, type PublishPlan } from '../plan/publish-plan.js';
 import { timed, type RunReport } from '../report/run-report.js';
 import type { Runner } from '../runner/runner.js';
+import { runBuild, type PreparedBuild } from './build.js';
 import type { RegistryPlan } from './plan.js';
 import type { Job } from './prepare.js';
 import type { OpenRegistry } from './registry.js';
@@ -28,66 +22,6 @@ export function assertNoConflicts(plan: PublishPlan, uri: string): void {
     'Nothing was built or pushed. Use `on-immutable-conflict: skip` to push the other tags and leave these, drop these tags from `tags`, or use IMMUTABLE_WITH_EXCLUSION for moving tags such as latest.',
     'ImmutableTagConflict',
   );
-}
-
-/** The buildx invocation for this run: the primary registry's new tags (extra registries get a copy). */
-export function buildSpec(
-  job: Job,
-  plan: RegistryPlan,
-  primary: OpenRegistry,
-  dir: JobDir,
-  push: boolean,
-): { spec: BuildSpec; builder?: string; localCache?: string } {
-  const b = job.inputs.build;
-  const cache = planCache({
-    mode: b.cache,
-    cacheFrom: b.cacheFrom,
-    cacheTo: b.cacheTo,
-    uri: primary.target.uri,
-    immutable: isImmutableTag('buildcache', primary.repository),
-    builder: b.builder,
-    remoteEndpoint: Boolean(b.buildkitEndpoint),
-    localDir: b.cache === 'local' ? localCacheDir(process.env, b.context, b.file) : '',
-    inlineFromTag: plan.tags.tags.includes('latest')
-      ? 'latest'
-      : plan.tags.tags.find((t) => t !== job.reuseTag),
-  });
-  const needsBuilder =
-    b.buildkitEndpoint !== undefined ||
-    (!b.builder && (cache.needsContainerBuilder || b.platforms.length > 1));
-  const builder = b.builder ?? (needsBuilder ? `ecr-build-push-${job.ctx.runId}-${process.pid}` : undefined);
-  const secrets = [
-    ...b.secrets.map(({ key, value }) => ({ id: key, path: writeSecretFile(dir, key, value) })),
-    ...b.secretFiles.map(({ key, value }) => ({ id: key, path: value })),
-  ];
-  const pushTags = plan.publish.push;
-  const spec: BuildSpec = {
-    context: b.context,
-    file: b.file,
-    target: b.target,
-    buildArgs: b.buildArgs,
-    labels: { ...plan.tags.labels, [FINGERPRINT_LABEL]: job.fingerprint },
-    annotations: b.annotations,
-    platforms: b.platforms,
-    tags: pushTags.map((tag) => `${primary.target.uri}:${tag}`),
-    secrets,
-    cacheFrom: cache.cacheFrom,
-    cacheTo: cache.cacheTo,
-    provenance: b.provenance,
-    sbom: b.sbom,
-    noCache: b.noCache,
-    pull: b.pull,
-    push,
-    load: b.load,
-    builder,
-    metadataFile: dir.metadataFile,
-    iidFile: dir.iidFile,
-  };
-  return { spec, builder: needsBuilder ? builder : undefined, localCache: cache.localDir };
-}
-
-export function commandLine(spec: BuildSpec): string {
-  return renderCommand(buildxArgs(spec));
 }
 
 /**
@@ -104,7 +38,7 @@ export async function publishByRetag(
   const [primary] = registries as [OpenRegistry];
   const { publish: pp } = plan;
   const image = pp.image!;
-  startTargets(registries, plan, report);
+  startTargets(registries, report);
   runner.info(`Reusing ${primary.target.uri}@${image.digest}: ${pp.reason}`);
   await timed(report, 'put-image', () => Promise.all(pp.put.map((tag) => primary.ecr!.putTag(image, tag))));
   report.digest = image.digest;
@@ -120,25 +54,14 @@ export async function publishByRetag(
  */
 export async function publishByBuild(
   job: Job,
-  plan: RegistryPlan,
   registries: OpenRegistry[],
-  dir: JobDir,
-  env: Record<string, string>,
+  build: PreparedBuild,
   runner: Runner,
   report: RunReport,
 ): Promise<void> {
   const [primary] = registries as [OpenRegistry];
-  startTargets(registries, plan, report);
-  const { spec, builder, localCache } = buildSpec(job, plan, primary, dir, true);
-  report.command = commandLine(spec);
-  if (localCache) runner.saveState('cache-dir', localCache);
-  if (builder) {
-    await timed(report, 'builder', () => createBuilder(builder, job.inputs.build.buildkitEndpoint, env));
-    runner.saveState('builder', builder);
-  }
-  const result = await timed(report, 'build', () => buildAndPush(spec, env, job.retry));
-  report.metadata = result.metadataText;
-  report.imageId = result.metadata['containerimage.config.digest'] ?? result.imageId;
+  startTargets(registries, report);
+  const result = await runBuild(job, build, runner, report);
   report.digest = result.metadata['containerimage.digest'];
   if (!report.digest) {
     throw new EcrError(
@@ -146,13 +69,17 @@ export async function publishByBuild(
     );
   }
   report.isIndex = isIndexMediaType(result.metadata['containerimage.descriptor']?.mediaType ?? '');
-  const index =
-    report.isIndex && primary.ecr
+  if (report.isIndex) {
+    const index = primary.ecr
       ? await timed(report, 'ecr', () => primary.ecr!.manifest(report.digest!))
       : undefined;
-  report.platformDigests = index
-    ? platformDigests(index, defaultPlatform(job))
-    : { [defaultPlatform(job)]: report.digest };
+    report.platformDigests = index ? platformDigests(index, defaultPlatform(job)) : {};
+    // Never hand out the index digest as a platform's: Lambda would get an index.
+    if (!index)
+      report.warnings.push('The pushed image is an index and its platform digests could not be read.');
+  } else {
+    report.platformDigests = { [defaultPlatform(job)]: report.digest };
+  }
   if (primary.ecr) {
     const described = await timed(report, 'ecr', () => primary.ecr!.describe(report.digest!));
     report.sizeBytes = described?.sizeBytes;
@@ -165,13 +92,9 @@ export async function publishByBuild(
   await finishTargets(job, registries, report);
 }
 
-function startTargets(registries: OpenRegistry[], plan: RegistryPlan, report: RunReport): void {
-  const { publish: pp } = plan;
-  report.targets = registries.map((r, i) => ({
-    uri: r.target.uri,
-    pushed: false,
-    tags: i === 0 ? [...pp.unchanged, ...pp.push, ...pp.put] : report.tagNames,
-  }));
+/** Every target starts as not pushed, with the tags it is to get: what the outputs say after a failure. */
+function startTargets(registries: OpenRegistry[], report: RunReport): void {
+  report.targets = registries.map((r) => ({ uri: r.target.uri, pushed: false, tags: report.tagNames }));
 }
 
 /** The primary registry has the image: record it, then copy it to the extra registries. */

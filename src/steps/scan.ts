@@ -49,10 +49,14 @@ export async function scanGate(
   };
   report.scan = result;
   await timed(report, 'scan', async () => {
-    if (!scanOnPush) await ecr.startScan(digest);
+    // A reused image may have been scanned already (ECR allows one scan a day): ask
+    // first, and let that answer count as the first poll.
+    let known = scanOnPush ? undefined : await ecr.scanFindings(digest);
+    if (!scanOnPush && !known) await ecr.startScan(digest);
     let wait = 1000;
     for (;;) {
-      const state = await ecr.scanFindings(digest);
+      const state = known ?? (await ecr.scanFindings(digest));
+      known = undefined;
       if (state) {
         result.status = state.status;
         result.counts = state.counts;

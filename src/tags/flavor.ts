@@ -7,6 +7,8 @@ import type { Flavor } from './types.js';
 
 /** A TagRuleError whose message names the `flavor` input rather than `tags`. */
 export class FlavorRuleError extends TagRuleError {
+  override name = 'FlavorRuleError';
+
   constructor(line: number, rule: string, problem: string, hint?: string) {
     super(line, rule, problem, hint);
     this.message = `flavor line ${line} (${JSON.stringify(rule)}): ${problem}`;
