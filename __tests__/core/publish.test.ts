@@ -15,6 +15,7 @@ import type { RegistryPlan } from '../../src/steps/plan.js';
 import type { Job } from '../../src/steps/prepare.js';
 import { assertNoConflicts, manifestSize, platformDigests } from '../../src/steps/publish.js';
 import { prepareBuild } from '../../src/steps/build.js';
+import { buildEverything } from '../../src/plan/publish-plan.js';
 import { emptyReport } from '../../src/report/run-report.js';
 import type { Runner } from '../../src/runner/runner.js';
 import type { OpenRegistry } from '../../src/steps/registry.js';
@@ -141,16 +142,7 @@ describe('prepareBuild', () => {
   const plan = (push: string[], tags: string[]): RegistryPlan =>
     ({
       tags: { tags, labels: { 'org.opencontainers.image.version': '1.2.3' } },
-      publish: {
-        mode: 'build',
-        push,
-        put: [],
-        unchanged: [],
-        skipped: [],
-        conflicts: [],
-        warnings: [],
-        reason: '',
-      },
+      publish: buildEverything(push, ''),
     }) as unknown as RegistryPlan;
   const runner = {
     env: { RUNNER_TEMP: temp, DOCKER_CONFIG: join(temp, 'no-user-docker') },
