@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ACCOUNTS, PUBLIC_ALIAS, PUBLIC_BACKEND_PORT, STATIC_KEYS } from '../test/stack/topology.js';
 import { allOutput, runAction } from './harness.js';
 import { makeContext } from './contexts.js';
-import { baseInputs, HOST, registryDigest, stackEnv, uniqueRepo } from './support.js';
+import { baseInputs, client, HOST, registryDigest, stackEnv, uniqueRepo } from './support.js';
 
 const SHA = '0123456789abcdef0123456789abcdef01234567';
 const SECOND = ACCOUNTS[1]!;
@@ -24,6 +24,30 @@ describe('more than one registry', () => {
     expect(await registryDigest(repo, SHA)).toBe(run.outputs.digest);
     expect(await registryDigest(repo, SHA, SECOND.backendPort)).toBe(run.outputs.digest);
     expect(run.summary).toContain(`\`${SECOND.host}/${repo}\` | yes`);
+  });
+
+  it('a target with a role of its own: a second AssumeRoleWithWebIdentity, into that account', async () => {
+    await client.reset();
+    const repo = uniqueRepo('multi-role');
+    const run = await runAction({
+      inputs: {
+        ...baseInputs(repo, makeContext()),
+        registries: `${SECOND.id}/${SECOND.region}=arn:aws:iam::${SECOND.id}:role/gha-ecr-push`,
+      },
+      env: stackEnv(),
+    });
+    expect(run.main.code, allOutput(run)).toBe(0);
+    const log = await client.getLog();
+    expect(log.filter((r) => r.operation === 'AssumeRoleWithWebIdentity' && r.status === 200)).toHaveLength(
+      2,
+    );
+    expect(
+      (await client.repositories())
+        .filter((r) => r.name === repo)
+        .map((r) => r.registryId)
+        .sort(),
+    ).toEqual([ACCOUNTS[0]!.id, SECOND.id].sort());
+    expect(await registryDigest(repo, SHA, SECOND.backendPort)).toBe(run.outputs.digest);
   });
 
   it('ECR Public as a target: logs in through the ECR Public API and copies the image', async () => {
