@@ -2,9 +2,8 @@ import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BuildSpec } from '../../src/docker/buildx-args.js';
 import { buildAndPush, buildHint } from '../../src/docker/buildx.js';
-import { instantRetry } from './helpers.js';
+import { buildSpec, instantRetry } from './helpers.js';
 
 describe('buildHint', () => {
   it.each([
@@ -42,25 +41,13 @@ case "$FAKE_DOCKER:$n" in
 esac
 echo '{"containerimage.digest":"sha256:abc"}' > "$meta"
 `;
-  const spec = (): BuildSpec => ({
-    context: '.',
-    buildArgs: [],
-    labels: {},
-    annotations: [],
-    platforms: [],
-    tags: ['r:v1'],
-    secrets: [],
-    cacheFrom: [],
-    cacheTo: [],
-    provenance: false,
-    sbom: false,
-    noCache: false,
-    pull: false,
-    push: true,
-    load: false,
-    metadataFile: join(dir, 'metadata.json'),
-    iidFile: join(dir, 'iid'),
-  });
+  const spec = () =>
+    buildSpec({
+      tags: ['r:v1'],
+      push: true,
+      metadataFile: join(dir, 'metadata.json'),
+      iidFile: join(dir, 'iid'),
+    });
 
   beforeAll(() => {
     writeFileSync(join(dir, 'docker'), script);

@@ -12,8 +12,9 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { buildSpec } from './helpers.js';
 import { cleanup } from '../../src/cleanup.js';
-import { buildxArgs, renderCommand, type BuildSpec } from '../../src/docker/buildx-args.js';
+import { buildxArgs, renderCommand } from '../../src/docker/buildx-args.js';
 import { planCache, type CacheRequest } from '../../src/docker/cache.js';
 import { createJobDir, dockerEnv, writeSecretFile } from '../../src/docker/job-dir.js';
 import { ActionError } from '../../src/errors.js';
@@ -22,28 +23,7 @@ import type { CacheMode } from '../../src/inputs/types.js';
 describe('docker/buildx-args', () => {
   const URI = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/my-app';
 
-  function spec(overrides: Partial<BuildSpec> = {}): BuildSpec {
-    return {
-      context: '.',
-      buildArgs: [],
-      labels: {},
-      annotations: [],
-      platforms: [],
-      tags: [],
-      secrets: [],
-      cacheFrom: [],
-      cacheTo: [],
-      provenance: false,
-      sbom: false,
-      noCache: false,
-      pull: false,
-      push: false,
-      load: false,
-      metadataFile: '/tmp/job/metadata.json',
-      iidFile: '/tmp/job/iid',
-      ...overrides,
-    };
-  }
+  const spec = buildSpec;
 
   describe('buildxArgs', () => {
     it('full spec → exact argv, in order', () => {

@@ -1,6 +1,7 @@
 /** Shared fixtures for the core tests: SDK-shaped errors, JWT-shaped tokens, a retry policy that never waits. */
 import type { RetryPolicy } from '../../src/retry.js';
 import type { RunContext } from '../../src/context/types.js';
+import type { BuildSpec } from '../../src/docker/buildx-args.js';
 import type { BuildInputs } from '../../src/inputs/types.js';
 
 /** An AWS SDK v3 service error: `name` is the error code, `$metadata.httpStatusCode` the status. */
@@ -61,6 +62,30 @@ export function buildInputs(overrides: Partial<BuildInputs> = {}): BuildInputs {
     cache: 'none',
     cacheFrom: [],
     cacheTo: [],
+    ...overrides,
+  };
+}
+
+/** A buildx invocation with nothing set, plus overrides. */
+export function buildSpec(overrides: Partial<BuildSpec> = {}): BuildSpec {
+  return {
+    context: '.',
+    buildArgs: [],
+    labels: {},
+    annotations: [],
+    platforms: [],
+    tags: [],
+    secrets: [],
+    cacheFrom: [],
+    cacheTo: [],
+    provenance: false,
+    sbom: false,
+    noCache: false,
+    pull: false,
+    push: false,
+    load: false,
+    metadataFile: '/tmp/job/metadata.json',
+    iidFile: '/tmp/job/iid',
     ...overrides,
   };
 }
