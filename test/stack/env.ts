@@ -8,9 +8,11 @@ import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ENGINES, loginThroughEngine } from './engines.js';
 import { PATHS, REPO_ROOT } from './paths.js';
 import type { BackendInfo } from './registry.js';
 import { removeTrust } from './tls.js';
+import { REGISTRY_USER } from './topology.js';
 
 /** The environment a job needs to run the action against the stack. */
 export interface StackEnv {
@@ -149,9 +151,23 @@ function probe(url: string, ca?: Buffer): Promise<number> {
   });
 }
 
+/**
+ * Every engine logs in to every registry host: the daemon itself resolves the name, trusts the CA and
+ * passes auth (see engines.ts for why a probe from this process is not enough).
+ */
+function engineChecks(state: StackState): Promise<string | undefined>[] {
+  return ENGINES.flatMap((engine) =>
+    state.registryHosts.map(async (host) => {
+      const login = await loginThroughEngine(engine, host, REGISTRY_USER, state.registryPassword);
+      return login.ok ? undefined : `${engine.name} engine → ${host}: ${login.message}`;
+    }),
+  );
+}
+
 /** The servers of a running stack that do not answer as they should; empty when all do. */
 export async function unhealthyServers(state: StackState): Promise<string[]> {
   const ca = fs.readFileSync(state.caCert);
+  const engines = Promise.all(engineChecks(state));
   const checks: [string, Promise<boolean>][] = [
     // Through /etc/hosts, TLS and the proxy to each backend: 401 is a registry asking for credentials.
     ...state.registryHosts.map((host): [string, Promise<boolean>] => [
@@ -165,7 +181,8 @@ export async function unhealthyServers(state: StackState): Promise<string[]> {
     ],
   ];
   const results = await Promise.all(checks.map(([, ok]) => ok));
-  return checks.filter((_, i) => !results[i]).map(([name]) => name);
+  const failing = checks.filter((_, i) => !results[i]).map(([name]) => name);
+  return [...failing, ...(await engines).filter((f): f is string => f !== undefined)];
 }
 
 function tryLock(): boolean {
