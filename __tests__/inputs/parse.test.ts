@@ -29,6 +29,13 @@ type BadRow = [label: string, inputs: Record<string, string>, input: string, fra
 // Each row: the inputs given, the input the (single) error must name, and fragments of its message
 // and hint: the value received and what is expected.
 const BAD: BadRow[] = [
+  // list syntax
+  [
+    'unclosed quote in build-args',
+    { 'build-args': 'A=1\n"B=2' },
+    'build-args',
+    ['(line 2)', 'every double-quoted field closed', 'opened on line 2 is never closed', '""'],
+  ],
   // auth
   [
     'ARN with a short account',
@@ -683,6 +690,52 @@ describe('good inputs', () => {
       'user/app:cache',
     ]);
     expect(build.cacheTo).toEqual(['type=gha,mode=max']);
+  });
+
+  // build-push-action's list syntax (ignoreComma for all but platforms): quotes removed, commas in
+  // quotes kept, multi-line quoted values.
+  it.each([
+    [
+      'build-args',
+      '"A=1,2"\nB="3"\n"C=x\ny"',
+      'buildArgs',
+      [
+        { key: 'A', value: '1,2' },
+        { key: 'B', value: '"3"' },
+        { key: 'C', value: 'x\ny' },
+      ],
+    ],
+    ['build-args', 'A=1,B=2', 'buildArgs', [{ key: 'A', value: '1,B=2' }]],
+    [
+      'labels',
+      '"org.opencontainers.image.title=a, b"\nteam=x',
+      'labels',
+      [
+        { key: 'org.opencontainers.image.title', value: 'a, b' },
+        { key: 'team', value: 'x' },
+      ],
+    ],
+    [
+      'annotations',
+      '"manifest:note=say ""hi"""',
+      'annotations',
+      [{ key: 'manifest:note', value: 'say "hi"' }],
+    ],
+    [
+      'cache-from',
+      '"type=registry,ref=host/app:cache"\ntype=gha',
+      'cacheFrom',
+      ['type=registry,ref=host/app:cache', 'type=gha'],
+    ],
+    [
+      'cache-to',
+      'type=registry,"ref=host/app:cache",mode=max',
+      'cacheTo',
+      ['type=registry,ref=host/app:cache,mode=max'],
+    ],
+    ['platforms', '"linux/amd64,linux/arm64"', 'platforms', ['linux/amd64', 'linux/arm64']],
+  ] as const)('list syntax: %s %j', (input, raw, key, expected) => {
+    expect(parse({ [input]: raw }).build[key]).toEqual(expected);
   });
 
   it('splits platforms on commas and newlines and drops duplicates', () => {

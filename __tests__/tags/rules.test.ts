@@ -28,7 +28,12 @@ describe('parseTagRules', () => {
     ['type=raw,value=x,enable={{is_default_branch}}', { enable: '{{is_default_branch}}' }],
     ['type=raw,value=x,', { value: 'x' }],
     ['type=semver,pattern={{version}},match=app-v(.*)', { match: 'app-v(.*)' }],
-    ['type=raw,value=x # a comment', { value: 'x' }],
+    // metadata-action (commentNoInfix): `#` is a comment at the start of a line only.
+    ['type=raw,value=x#1', { value: 'x#1' }],
+    ['type=match,pattern=#(\\d+),group=1', { pattern: '#(\\d+)' }],
+    // The list syntax's quoting: a whole rule in quotes.
+    ['"type=raw,value=foo"', { type: 'raw', value: 'foo' }],
+    ['"type=sha,format=long"', { type: 'sha', format: 'long' }],
   ];
 
   it.each(VALID)('%s', (text, expected) => {
@@ -93,7 +98,8 @@ describe('parseTagRules', () => {
     ],
     ["type=schedule,pattern={{date 'YYYY' zone='UTC'}}", 1, '{{date}} has no attribute zone', "tz='Zone'"],
     ['type=raw,"value=a', 1, 'unterminated quote', 'close the quoted field'],
-    ['type=raw,"value=a"b', 1, 'unexpected "b" after a quoted field', 'comma'],
+    // Text after a closing quote keeps the field as written (csv-parse's relaxQuotes).
+    ['type=raw,"value=a"b', 1, 'unknown attribute "value', 'Did you mean "value"?'],
     ['type=edge,value=x', 1, 'attribute value does not apply to type=edge', 'type=edge takes'],
     ['type=sha,prefix={{brnch}}-', 1, 'prefix: unknown expression {{brnch}}', 'Did you mean "branch"?'],
   ];

@@ -18,6 +18,7 @@ import {
   keyValue,
   lifecyclePolicy,
   lines,
+  list,
   nonEmpty,
   oneOf,
   optional,
@@ -38,6 +39,9 @@ function fail(input: string, value: string, expected: string, hint?: string): ne
   throw new InputError(input, value, expected, hint);
 }
 
+// build-push-action's `ignoreComma` inputs: one item per record, commas kept, quotes removed.
+const RECORDS = { commas: 'keep' } as const;
+
 /** Every action.yml input and its parser; a test keeps the names equal to action.yml's. */
 const FIELDS = {
   'role-to-assume': optional(roleArn),
@@ -52,11 +56,11 @@ const FIELDS = {
   context: buildContext,
   file: text,
   target: text,
-  'build-args': lines(keyValue),
+  'build-args': list(keyValue, RECORDS),
   secrets: lines(secret),
   'secret-files': lines(secretFile),
-  labels: lines(keyValue),
-  annotations: lines(keyValue),
+  labels: list(keyValue, RECORDS),
+  annotations: list(keyValue, RECORDS),
   platforms,
   builder: text,
   'buildkit-endpoint': optional(buildkitEndpoint),
@@ -67,8 +71,8 @@ const FIELDS = {
   provenance,
   sbom: boolean,
   cache: oneOf(['none', 'inline', 'registry', 'gha', 'local']),
-  'cache-from': lines(cacheEntry),
-  'cache-to': lines(cacheEntry),
+  'cache-from': list(cacheEntry, RECORDS),
+  'cache-to': list(cacheEntry, RECORDS),
   tags: tagRules,
   flavor,
   'pr-head-sha': boolean,

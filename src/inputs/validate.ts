@@ -5,6 +5,7 @@
  */
 import { InputError, ValidationError, type ActionError } from '../errors.js';
 import { parseFlavor, parseTagRules } from '../tags/rules.js';
+import { ListSyntaxError, parseList, type ListOptions } from './list-syntax.js';
 import { didYouMean } from './suggest.js';
 import type { KeyValue } from './types.js';
 
@@ -87,23 +88,52 @@ export function oneOf<const T extends string>(values: readonly T[]): Parser<T> {
   };
 }
 
-/** A multi-line input: one item per non-blank line; every bad line is reported, not just the first. */
-export function lines<T>(parseLine: LineParser<T>, separator: RegExp = /\r?\n/): Parser<T[]> {
+/** Parses every item, reporting every bad one (not just the first) in one ValidationError. */
+function eachItem<T>(items: { text: string; line: number }[], parseLine: LineParser<T>, field: Field): T[] {
+  const parsed: T[] = [];
+  const problems: ActionError[] = [];
+  for (const { text, line } of items) {
+    try {
+      parsed.push(parseLine(text, field, line));
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      problems.push(err);
+    }
+  }
+  if (problems.length > 0) throw new ValidationError(problems);
+  return parsed;
+}
+
+/** A multi-line input: one item per non-blank line, as written (no quoting). */
+export function lines<T>(parseLine: LineParser<T>): Parser<T[]> {
+  return (raw, field) =>
+    eachItem(
+      raw
+        .split(/\r?\n/)
+        .map((text, index) => ({ text: text.trim(), line: index + 1 }))
+        .filter((item) => item.text !== ''),
+      parseLine,
+      field,
+    );
+}
+
+/** A list input in build-push-action's CSV syntax (see list-syntax.ts). */
+export function list<T>(parseLine: LineParser<T>, options: ListOptions): Parser<T[]> {
   return (raw, field) => {
-    const items: T[] = [];
-    const problems: ActionError[] = [];
-    raw.split(separator).forEach((line, index) => {
-      const trimmed = line.trim();
-      if (trimmed === '') return;
-      try {
-        items.push(parseLine(trimmed, field, index + 1));
-      } catch (err) {
-        if (!(err instanceof InputError)) throw err;
-        problems.push(err);
-      }
-    });
-    if (problems.length > 0) throw new ValidationError(problems);
-    return items;
+    let items;
+    try {
+      items = parseList(raw, options);
+    } catch (err) {
+      if (!(err instanceof ListSyntaxError)) throw err;
+      // The text is not shown: it may be a secret, and the line number finds it.
+      return invalid(
+        field,
+        `(line ${err.line})`,
+        'every double-quoted field closed',
+        `${err.message}: end the field with ", and write "" for a quote inside it.`,
+      );
+    }
+    return eachItem(items, parseLine, field);
   };
 }
 
@@ -199,9 +229,11 @@ function platformHint(value: string): string | undefined {
   return didYouMean(value, PLATFORMS);
 }
 
+const ITEMS: ListOptions = { commas: 'split' };
+
 /** Comma- or newline-separated `os/arch[/variant]` from the platforms buildx knows; duplicates dropped. */
 export const platforms: Parser<string[]> = (raw, field) => {
-  const parsed = lines((value, f) => {
+  const parsed = list((value, f) => {
     if (PLATFORMS.includes(value)) return value;
     return invalid(
       f,
@@ -209,7 +241,7 @@ export const platforms: Parser<string[]> = (raw, field) => {
       'os/arch[/variant] such as linux/amd64, linux/arm64, linux/arm/v7, linux/386, linux/ppc64le, linux/s390x, linux/riscv64 or windows/amd64',
       platformHint(value),
     );
-  }, /[,\n]/)(raw, field);
+  }, ITEMS)(raw, field);
   return [...new Set(parsed)];
 };
 

@@ -2,6 +2,7 @@
  * Lexing of metadata-action's list inputs (`tags`, `flavor`): one entry per line, each a CSV
  * record of `key=value` fields.
  */
+import { ListSyntaxError, readRecords } from '../inputs/list-syntax.js';
 
 export interface InputLine {
   /** 1-based line number in the input. */
@@ -27,71 +28,39 @@ export class FieldError extends Error {
 }
 
 /**
- * Non-blank lines with comments removed. metadata-action reads these inputs with csv-parse's
- * `comment: '#'`, which also ends a line at a `#` in mid-line (outside quotes): same here, so a
- * rules block moved over verbatim means the same.
+ * Non-blank lines that are not comments. metadata-action reads these inputs with csv-parse's
+ * `comment: '#'` and `commentNoInfix`: a `#` starts a comment only at the start of a line, and is
+ * text anywhere else (a `pattern=#(\d+)`, a label value).
  */
 export function readLines(input: string): InputLine[] {
   const lines: InputLine[] = [];
   input.split(/\r?\n/).forEach((raw, index) => {
-    const text = stripComment(raw).trim();
-    if (text !== '') lines.push({ line: index + 1, text });
+    const text = raw.trim();
+    if (text !== '' && !text.startsWith('#')) lines.push({ line: index + 1, text });
   });
   return lines;
 }
 
-function stripComment(line: string): string {
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (c === '"') quoted = !quoted;
-    else if (c === '#' && !quoted) return line.slice(0, i);
-  }
-  return line;
-}
-
 /**
- * Split one line into fields at commas. A field may be double-quoted (`"value=a,b"`, `""` for a
- * quote) to keep commas in it; a quote inside an unquoted field is literal. Empty fields (a
- * trailing comma) are dropped.
+ * Split one line into fields at commas, in the list syntax (list-syntax.ts): a field may be
+ * double-quoted (`"value=a,b"`, `""` for a quote) to keep commas in it. Empty fields (a trailing
+ * comma) are dropped.
  */
 export function splitFields(text: string): Field[] {
-  const raw: string[] = [];
-  let i = 0;
-  while (i <= text.length) {
-    while (text[i] === ' ' || text[i] === '\t') i++;
-    let field = '';
-    if (text[i] === '"') {
-      i++;
-      for (;;) {
-        if (i >= text.length) {
-          throw new FieldError('unterminated quote', 'close the quoted field with ", e.g. "value=a,b"');
-        }
-        if (text[i] === '"') {
-          if (text[i + 1] === '"') {
-            field += '"';
-            i += 2;
-            continue;
-          }
-          i++;
-          break;
-        }
-        field += text[i++];
-      }
-      while (text[i] === ' ' || text[i] === '\t') i++;
-      if (i < text.length && text[i] !== ',') {
-        throw new FieldError(
-          `unexpected ${JSON.stringify(text[i])} after a quoted field`,
-          'a quoted field must be followed by a comma or the end of the line',
-        );
-      }
-    } else {
-      while (i < text.length && text[i] !== ',') field += text[i++];
+  let records;
+  try {
+    records = readRecords(text, false);
+  } catch (e) {
+    if (e instanceof ListSyntaxError) {
+      throw new FieldError('unterminated quote', 'close the quoted field with ", e.g. "value=a,b"');
     }
-    raw.push(field);
-    i++;
+    throw e;
   }
-  return raw
+  const { fields, quoted } = records[0] ?? { fields: [], quoted: [] };
+  // A line that is one quoted field is a whole rule in quotes: metadata-action unquotes the line
+  // first, then reads the rule's fields.
+  if (fields.length === 1 && quoted[0] && /[,=]/.test(fields[0]!)) return splitFields(fields[0]!);
+  return fields
     .map((f) => f.trim())
     .filter((f) => f !== '')
     .map(splitKeyValue);
