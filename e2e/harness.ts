@@ -39,6 +39,8 @@ export interface ActionJob {
   cwd?: string;
   /** Skip the post step (to inspect what main left behind). */
   noPost?: boolean;
+  /** Environment of the post step on top of the main step's (e.g. a PATH without docker). */
+  postEnv?: Record<string, string | undefined>;
 }
 
 /** Parses a GITHUB_OUTPUT / GITHUB_STATE / GITHUB_ENV file: `name<<DELIM` blocks and `name=value` lines. */
@@ -139,7 +141,7 @@ export async function runAction(job: ActionJob): Promise<ActionRun> {
   const stateEnv = Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v]));
   const post = job.noPost
     ? { code: 0, stdout: '', stderr: '' }
-    : await runNode(join(ROOT, 'dist/post.js'), { ...env, ...stateEnv }, cwd);
+    : await runNode(join(ROOT, 'dist/post.js'), { ...env, ...job.postEnv, ...stateEnv }, cwd);
   return {
     main,
     post,

@@ -1,7 +1,7 @@
-import * as core from '@actions/core';
 import { main } from './main.js';
 import { actionsRunner } from './runner/actions-runner.js';
-import { describeFailure } from './steps/report.js';
+import { failOnUnhandled, failStep } from './top-level.js';
 
 // Entry point of the action's main step (dist/main.js).
-main(actionsRunner()).catch((error: unknown) => core.setFailed(describeFailure(error)));
+failOnUnhandled();
+main(actionsRunner()).catch(failStep);

@@ -13,34 +13,52 @@ export const STATE = {
   cacheDir: 'cache-dir',
 } as const;
 
+/** What the post step reports: `leftBehind` (secrets or credentials still on disk) fails it. */
+export interface CleanupResult {
+  leftBehind?: string;
+  problems: string[];
+}
+
 /**
- * Undoes what the main step created, from its saved state: registry logins, the job's
- * builder, the private directory with the docker config and secret files; and rotates
- * a `cache: local` export into place. Returns problems as text (warnings), never throws
- * for them.
+ * Undoes what the main step created, from its saved state. The private directory (docker
+ * config with the registry credentials, secret files) goes first, with no docker involved,
+ * so nothing stays on disk whatever docker does; then, best effort: `docker logout` only if
+ * that directory could not be removed, the job's builder, and the rotation of a `cache: local`
+ * export. Never throws: what went wrong comes back as text.
  */
-export async function cleanup(getState: (name: string) => string, env: NodeJS.ProcessEnv): Promise<string[]> {
-  const problems: string[] = [];
+export async function cleanup(
+  getState: (name: string) => string,
+  env: NodeJS.ProcessEnv,
+): Promise<CleanupResult> {
+  const result: CleanupResult = { problems: [] };
   const jobDir = getState(STATE.jobDir);
-  if (!jobDir) return problems;
-  const dockerChildEnv = dockerEnv(env, { dockerConfig: join(jobDir, 'docker') });
-  const hosts = getState(STATE.hosts).split(',').filter(Boolean);
-  if (hosts.length) problems.push(...(await dockerLogout(hosts, dockerChildEnv)));
-  const builder = getState(STATE.builder);
-  if (builder) {
-    const problem = await removeBuilder(builder, dockerChildEnv);
-    if (problem) problems.push(problem);
+  if (!jobDir) return result;
+  try {
+    rmSync(jobDir, { recursive: true, force: true, maxRetries: 2 });
+  } catch (error) {
+    result.leftBehind = `could not remove ${jobDir} (docker config and secret files): ${(error as Error).message}`;
+    const hosts = getState(STATE.hosts).split(',').filter(Boolean);
+    const privateEnv = dockerEnv(env, { dockerConfig: join(jobDir, 'docker') });
+    if (hosts.length) result.problems.push(...(await bestEffort(() => dockerLogout(hosts, privateEnv))));
   }
+  const builder = getState(STATE.builder);
+  // The user's own docker config: the private one (and the buildx plugin link in it) is gone.
+  if (builder) result.problems.push(...(await bestEffort(() => removeBuilder(builder, dockerEnv(env)))));
   const cacheDir = getState(STATE.cacheDir);
   try {
     if (cacheDir) rotateLocalCache(cacheDir);
   } catch (error) {
-    problems.push(`could not rotate the local build cache ${cacheDir}: ${(error as Error).message}`);
+    result.problems.push(`could not rotate the local build cache ${cacheDir}: ${(error as Error).message}`);
   }
+  return result;
+}
+
+/** A docker call that may fail any way (docker missing included): its problems as text. */
+async function bestEffort(fn: () => Promise<string[] | string | undefined>): Promise<string[]> {
   try {
-    rmSync(jobDir, { recursive: true, force: true });
+    const out = await fn();
+    return out === undefined ? [] : ([] as string[]).concat(out);
   } catch (error) {
-    problems.push(`could not remove ${jobDir}: ${(error as Error).message}`);
+    return [(error as Error).message.split('\n')[0]!];
   }
-  return problems;
 }

@@ -7,12 +7,13 @@ import { cleanup } from './cleanup.js';
 import { ciEnvironment, type GitReader } from './context/ci-env.js';
 import { INPUT_NAMES } from './inputs/parse.js';
 import { main } from './main.js';
+import { dockerEnv } from './docker/job-dir.js';
+import { describeFailure } from './errors.js';
 import { dockerLogin } from './docker/login.js';
 import { emptyReport } from './report/run-report.js';
 import { cliRunner, type CliRunner } from './runner/cli-runner.js';
 import { getAwsSession, requireRegion } from './steps/credentials.js';
 import { nodeDeps, prepareJob } from './steps/prepare.js';
-import { describeFailure } from './steps/report.js';
 
 const USAGE = `Usage: ecr-build-push <plan|run|login> [--INPUT VALUE ...]
 
@@ -79,8 +80,9 @@ async function cli(argv: string[]): Promise<number> {
   } finally {
     toStdout(`${JSON.stringify(runner.outputs, null, 2)}\n`);
     // The CLI is its own post step.
-    const problems = await cleanup((name) => runner.state[name] ?? '', process.env);
-    for (const p of problems) runner.warning(`cleanup: ${p}`);
+    const result = await cleanup((name) => runner.state[name] ?? '', process.env);
+    for (const p of [...result.problems, ...(result.leftBehind ? [result.leftBehind] : [])])
+      runner.warning(`cleanup: ${p}`);
   }
 }
 
@@ -102,10 +104,7 @@ async function login(runner: CliRunner): Promise<void> {
     target.kind === 'public'
       ? await (await import('./aws/ecr-public.js')).publicLogin(session, job.retry, mask)
       : await new (await loadSdk()).Ecr(target, session, job.retry).login(mask);
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined),
-  );
-  await dockerLogin(target.host, registryLogin, env, job.retry);
+  await dockerLogin(target.host, registryLogin, dockerEnv(process.env), job.retry);
   runner.setOutput('registry', target.host);
   runner.setOutput('repository-uri', target.uri);
   runner.setOutput('aws-account-id', session.account);

@@ -21,18 +21,33 @@ export class ActionError extends Error {
   }
 }
 
+/** How much of a value a message quotes: enough to recognise it, never a 100 KB paste. */
+export const MAX_QUOTED = 200;
+
+/**
+ * A value as messages show it: JSON-quoted (control characters escaped, so a newline cannot start
+ * a workflow command in the log) and shortened to MAX_QUOTED characters with the length it had.
+ */
+export function quoted(value: string, max = MAX_QUOTED): string {
+  if (value.length <= max) return JSON.stringify(value);
+  return `${JSON.stringify(value.slice(0, max))}... (${value.length} characters)`;
+}
+
 /** One input is wrong: names the input, the value received and what is expected. */
 export class InputError extends ActionError {
   override name = 'InputError';
 
   constructor(
     readonly input: string,
-    readonly value: string,
+    /** undefined for an input whose value is never shown (`secrets`). */
+    readonly value: string | undefined,
     readonly expected: string,
     hint?: string,
   ) {
     super(
-      `Input '${input}' is invalid: got ${JSON.stringify(value)}, expected ${expected}.`,
+      value === undefined
+        ? `Input '${input}' is invalid (its value is not shown): expected ${expected}.`
+        : `Input '${input}' is invalid: got ${quoted(value)}, expected ${expected}.`,
       hint,
       'InputError',
     );
@@ -64,7 +79,7 @@ export class TagRuleError extends ActionError {
     problem: string,
     hint?: string,
   ) {
-    super(`tags line ${line} (${JSON.stringify(rule)}): ${problem}`, hint, 'TagRuleError');
+    super(`tags line ${line} (${quoted(rule)}): ${problem}`, hint, 'TagRuleError');
   }
 }
 
@@ -102,4 +117,58 @@ export class ScanGateError extends ActionError {
   constructor(message: string, hint?: string, code = 'ScanGateError') {
     super(message, hint, code);
   }
+}
+
+/** A message may be long (a list of bad inputs), but one log line of it stays readable. */
+const MAX_MESSAGE = 1800;
+
+/**
+ * What a user reads when the step fails: the message and hint of an ActionError; a failed file
+ * or process operation (a Node system error: EACCES, ENOSPC, EISDIR...) with what it touched,
+ * since the environment causes those, not a bug; anything else as an unexpected error, the
+ * only kind worth a report (its stack comes from failureStack).
+ */
+export function describeFailure(error: unknown): string {
+  const text =
+    error instanceof ActionError
+      ? error.describe()
+      : (systemError(error)?.describe() ??
+        `Unexpected error (please report it): ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+  return text.length > MAX_MESSAGE
+    ? `${text.slice(0, MAX_MESSAGE)}... (${text.length - MAX_MESSAGE} more characters)`
+    : text;
+}
+
+/** The stack of an unexpected error, for the log (never for an ActionError or a system error). */
+export function failureStack(error: unknown): string | undefined {
+  if (error instanceof ActionError || systemError(error) || !(error instanceof Error)) return undefined;
+  return error.stack;
+}
+
+type SystemErrorShape = Error & { code?: unknown; syscall?: unknown; path?: unknown; dest?: unknown };
+
+const SYSTEM_HINTS: Record<string, string> = {
+  EACCES:
+    'Check the permissions: on a self-hosted runner, an earlier job running as root (a container job) may have left files the runner user cannot read or write.',
+  EPERM:
+    'Check the permissions: on a self-hosted runner, an earlier job running as root (a container job) may have left files the runner user cannot read or write.',
+  ENOSPC: 'The disk is full: free space on the runner (docker system prune, remove old work directories).',
+  EROFS: 'The file system is read-only: point RUNNER_TEMP (or TMPDIR for the CLI) at a writable directory.',
+  EISDIR: 'A directory is where a file was expected: check the path.',
+  ENOTDIR: 'A file is where a directory was expected: check the path (RUNNER_TEMP must be a directory).',
+  ENOENT: 'The file or directory does not exist: check the path.',
+  EMFILE: 'Too many open files: raise the limit (ulimit -n) on the runner.',
+};
+
+/** A Node system error (it has a code and a syscall) as an ActionError naming the operation and path. */
+function systemError(error: unknown): ActionError | undefined {
+  const e = error as SystemErrorShape;
+  if (!(error instanceof Error) || typeof e.code !== 'string' || typeof e.syscall !== 'string')
+    return undefined;
+  const path = typeof e.path === 'string' ? ` ${quoted(e.path)}` : '';
+  return new ActionError(
+    `Could not ${e.syscall}${path}: ${e.code} (${e.message}).`,
+    SYSTEM_HINTS[e.code],
+    'SystemError',
+  );
 }

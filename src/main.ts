@@ -1,6 +1,7 @@
 import { hasAmbientCredentials } from './aws/credential-plan.js';
 import { resolveTarget } from './aws/registry-host.js';
 import { STATE } from './cleanup.js';
+import { describeFailure } from './errors.js';
 import { dockerLogin } from './docker/login.js';
 import { buildEverything } from './plan/publish-plan.js';
 import { emptyReport, timed, type RunReport } from './report/run-report.js';
@@ -16,7 +17,7 @@ import {
   openRegistry,
   type OpenRegistry,
 } from './steps/registry.js';
-import { describeFailure, writeReport } from './steps/report.js';
+import { writeReport } from './steps/report.js';
 import { scanGate } from './steps/scan.js';
 
 /**

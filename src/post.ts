@@ -1,13 +1,17 @@
-// Entry point of the action's post step (dist/post.js): runs even when main failed, and
-// never fails the job for a cleanup hiccup. Nothing to clean (a re-tag creates no files
-// and runs no docker): it exits before loading anything.
+// Entry point of the action's post step (dist/post.js): runs even when main failed. Nothing
+// to clean (a re-tag creates no files and runs no docker): it exits before loading anything.
+// A docker hiccup only warns; a job directory left on disk (credentials, secret files) fails
+// the step, as does anything unexpected.
 if (process.env['STATE_job-dir']) {
+  const { failOnUnhandled, failStep } = await import('./top-level.js');
+  failOnUnhandled();
   try {
     const core = await import('@actions/core');
     const { cleanup } = await import('./cleanup.js');
-    for (const problem of await cleanup((name) => core.getState(name), process.env))
-      core.warning(`Cleanup: ${problem}`);
+    const result = await cleanup((name) => core.getState(name), process.env);
+    for (const problem of result.problems) core.warning(`Cleanup: ${problem}`);
+    if (result.leftBehind) core.setFailed(`Cleanup: ${result.leftBehind}`);
   } catch (error) {
-    console.log(`::warning::Cleanup failed: ${(error as Error).message}`);
+    failStep(error);
   }
 }

@@ -14,7 +14,8 @@ import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildSpec } from './helpers.js';
 import { cleanup } from '../../src/cleanup.js';
-import { buildxArgs, renderCommand } from '../../src/docker/buildx-args.js';
+import { buildxArgs } from '../../src/docker/buildx-args.js';
+import { renderCommand } from '../../src/docker/render-command.js';
 import { planCache, type CacheRequest } from '../../src/docker/cache.js';
 import { createJobDir, dockerEnv, writeSecretFile } from '../../src/docker/job-dir.js';
 import { ActionError } from '../../src/errors.js';
@@ -195,13 +196,17 @@ describe('docker/buildx-args', () => {
       ['backticks quoted', ['`id`'], "docker '`id`'"],
       ['semicolon quoted', ['a;b'], "docker 'a;b'"],
       ['empty argument kept', ['--build-arg', ''], "docker --build-arg ''"],
-      ['newline inside quotes', ['a\nb'], "docker 'a\nb'"],
+      ['newline escaped: the echo stays one line', ['a\nb'], "docker $'a\\nb'"],
+      ['workflow command after a newline', ['x\n::warning::hi'], "docker $'x\\n::warning::hi'"],
+      ['escape and NUL-free control characters', ['\u001b[31m\r'], "docker $'\\x1b[31m\\r'"],
+      ['quotes and backslashes in ANSI-C form', ["it's\\\n"], "docker $'it\\'s\\\\\\n'"],
+      ['line separator escaped', ['a\u2028b'], "docker $'a\\u2028b'"],
     ];
     it.each(rows)('%s', (_name, args, expected) => {
       expect(renderCommand(args)).toBe(expected);
     });
 
-    it('round-trips through a POSIX shell: the shell sees exactly the argv', () => {
+    it('round-trips through bash: the shell sees exactly the argv', () => {
       const args = buildxArgs(
         spec({
           buildArgs: hostileValues().map((value, i) => ({ key: `A${i}`, value })),
@@ -210,7 +215,7 @@ describe('docker/buildx-args', () => {
         }),
       );
       const script = `docker() { printf '%s\\0' "$@"; }\n${renderCommand(args)}`;
-      const out = execFileSync('sh', ['-c', script], { encoding: 'utf8' });
+      const out = execFileSync('bash', ['-c', script], { encoding: 'utf8' });
       expect(out.split('\0').slice(0, -1)).toEqual(args);
     });
   });
@@ -228,6 +233,9 @@ describe('docker/buildx-args', () => {
       '',
       'back\\slash',
       'tab\there',
+      'esc\u001b[0m',
+      'cr\r',
+      "mixed 'quote'\nand\\newline",
     ];
   }
 });
@@ -552,13 +560,48 @@ describe('docker/job-dir and cleanup', () => {
       expect(Object.keys(out).filter((k) => /^(AWS_|ACTIONS_ID_TOKEN_)/.test(k))).toEqual([]);
     });
 
-    it('sets DOCKER_CONFIG to the private dir, keeps the rest, drops undefined', () => {
+    it('sets DOCKER_CONFIG to the private dir, keeps what docker reads, drops undefined', () => {
       const out = dockerEnv(base, dir);
       expect(out.DOCKER_CONFIG).toBe(dir.dockerConfig);
       expect(out.PATH).toBe('/usr/bin:/bin');
-      expect(out.ACTIONS_RUNTIME_TOKEN).toBe('runtime');
-      expect(out.ACTIONS_CACHE_URL).toBe('https://cache.example/');
+      expect(out.HOME).toBe('/home/runner');
       expect(out).not.toHaveProperty('UNSET');
+    });
+
+    // allowlist: what docker and buildx read passes, inputs and tokens never do
+    const passed: [string, boolean, boolean][] = [
+      // name, kept without gha, kept with gha
+      ['HTTPS_PROXY', true, true],
+      ['no_proxy', true, true],
+      ['SSL_CERT_FILE', true, true],
+      ['DOCKER_HOST', true, true],
+      ['BUILDX_BUILDER', true, true],
+      ['BUILDKIT_PROGRESS', true, true],
+      ['GITHUB_REPOSITORY', true, true],
+      ['LC_ALL', true, true],
+      ['INPUT_SECRETS', false, false],
+      ['INPUT_BUILD-ARGS', false, false],
+      ['GITHUB_TOKEN', false, false],
+      ['DOCKER_AUTH_CONFIG', false, false],
+      ['NPM_TOKEN', false, false],
+      ['DB_PASSWORD', false, false],
+      ['NODE_OPTIONS', false, false],
+      ['ACTIONS_RUNTIME_TOKEN', false, true],
+      ['ACTIONS_RESULTS_URL', false, true],
+      ['ACTIONS_CACHE_URL', false, true],
+      ['ACTIONS_CACHE_SERVICE_V2', false, true],
+      ['ACTIONS_ID_TOKEN_REQUEST_TOKEN', false, false],
+      ['AWS_SESSION_TOKEN', false, false],
+    ];
+    it.each(passed)('%s: kept %s, with a gha cache %s', (key, plain, gha) => {
+      const env = { ...base, [key]: 'v' };
+      expect(dockerEnv(env, dir)[key] === 'v').toBe(plain);
+      expect(dockerEnv(env, dir, { gha: true })[key] === 'v').toBe(gha);
+    });
+
+    it('without a private dir (CLI login) the user DOCKER_CONFIG stays', () => {
+      expect(dockerEnv(base).DOCKER_CONFIG).toBe('/home/runner/.docker');
+      expect(dockerEnv(base)).not.toHaveProperty('BUILDX_CONFIG');
     });
 
     // BUILDX_CONFIG keeps the user's builders where they live
@@ -576,19 +619,21 @@ describe('docker/job-dir and cleanup', () => {
       const env = runnerEnv('cleanup');
       const dir = createJobDir(env);
       writeSecretFile(dir, 'npm', 'secret');
-      const problems = await cleanup((name) => (name === 'job-dir' ? dir.root : ''), env);
-      expect(problems).toEqual([]);
+      const result = await cleanup((name) => (name === 'job-dir' ? dir.root : ''), env);
+      expect(result).toEqual({ problems: [] });
       expect(existsSync(dir.root)).toBe(false);
       expect(existsSync(env.RUNNER_TEMP!)).toBe(true);
     });
 
     it('no job dir saved (main failed early): nothing to do', async () => {
-      expect(await cleanup(() => '', {})).toEqual([]);
+      expect(await cleanup(() => '', {})).toEqual({ problems: [] });
     });
 
     it('an already removed directory is not a problem', async () => {
       const gone = join(temp, 'never-created');
-      expect(await cleanup((name) => ({ 'job-dir': gone, hosts: ',' })[name] ?? '', {})).toEqual([]);
+      expect(await cleanup((name) => ({ 'job-dir': gone, hosts: ',' })[name] ?? '', {})).toEqual({
+        problems: [],
+      });
     });
   });
 });

@@ -51,12 +51,3 @@ export function buildxArgs(spec: BuildSpec): string[] {
   args.push(spec.context);
   return args;
 }
-
-/** The command as a user would type it (dry-run summary): POSIX-quoted where needed. */
-export function renderCommand(args: string[]): string {
-  return ['docker', ...args].map(quote).join(' ');
-}
-
-function quote(arg: string): string {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
-}

@@ -1,5 +1,6 @@
 import { getExecOutput } from '@actions/exec';
-import { DockerError } from '../errors.js';
+import { DockerError, quoted } from '../errors.js';
+import { renderCommand } from './render-command.js';
 
 export interface DockerResult {
   exitCode: number;
@@ -8,7 +9,7 @@ export interface DockerResult {
 }
 
 export interface DockerCall {
-  /** Environment of the child: always carries the job-private DOCKER_CONFIG. */
+  /** Environment of the child (dockerEnv): the job-private DOCKER_CONFIG, no inputs or credentials. */
   env: Record<string, string>;
   /** Written to stdin (the registry password: never argv). */
   input?: string;
@@ -19,14 +20,31 @@ export interface DockerCall {
 /**
  * Runs `docker ARGS` with an argument array (no shell: inputs arrive literally).
  * Resolves with the exit code and output; a missing docker binary becomes a DockerError.
+ *
+ * @actions/exec runs silent: its own `[command]` echo prints arguments raw, so a newline in
+ * one would start a line the runner obeys as a workflow command. The echo printed here
+ * quotes every argument and escapes control characters instead.
  */
 export async function docker(args: string[], call: DockerCall): Promise<DockerResult> {
+  const nul = args.findIndex((arg) => arg.includes('\0'));
+  if (nul >= 0) {
+    throw new DockerError(
+      `docker ${args.slice(0, 2).join(' ')}: argument ${nul + 1} contains a NUL byte: ${quoted(args[nul]!)}.`,
+      'A NUL byte cannot be passed to a program. It came from an input or the event payload (a branch, tag or label value): remove it there.',
+      'NulInArgument',
+    );
+  }
+  const quiet = call.quiet ?? false;
+  if (!quiet) process.stdout.write(`[command]${renderCommand(args)}\n`);
   try {
     return await getExecOutput('docker', args, {
       env: call.env,
       input: call.input === undefined ? undefined : Buffer.from(call.input),
-      silent: call.quiet ?? false,
+      silent: true,
       ignoreReturnCode: true,
+      listeners: quiet
+        ? undefined
+        : { stdout: (data) => process.stdout.write(data), stderr: (data) => process.stderr.write(data) },
     });
   } catch (error) {
     throw new DockerError(
@@ -43,7 +61,9 @@ export function failureText(result: DockerResult): string {
   const lines = text
     .split('\n')
     .filter((line) => /error|denied|unauthorized|failed|invalid|unknown/i.test(line));
-  return (lines.length ? lines.slice(-5) : text.split('\n').slice(-5)).join('\n');
+  return (lines.length ? lines.slice(-5) : text.split('\n').slice(-5))
+    .map((line) => (line.length > 500 ? `${line.slice(0, 500)}...` : line))
+    .join('\n');
 }
 
 /** A docker failure as an Error whose `output` the retry classifier reads. */

@@ -36,23 +36,46 @@ export function createJobDir(env: NodeJS.ProcessEnv): JobDir {
 }
 
 /**
- * Environment for docker children: the private config for credentials, the user's
- * buildx state (their builders) where it already lives.
+ * Environment for docker children, from an allowlist: what docker, buildx and their helpers
+ * read (paths, locale, proxies, CA bundles, DOCKER_* / BUILDX_* / BUILDKIT_*, the CI's identity),
+ * never the step's inputs (INPUT_SECRETS...), the OIDC request token or AWS credentials. The
+ * Actions cache variables only when a `gha` cache needs them (buildx reads them itself).
+ * `dir` replaces DOCKER_CONFIG with the job-private one; without it (the CLI's `login`) the
+ * user's own config stays.
  */
-export function dockerEnv(env: NodeJS.ProcessEnv, dir: Pick<JobDir, 'dockerConfig'>): Record<string, string> {
+export function dockerEnv(
+  env: NodeJS.ProcessEnv,
+  dir?: Pick<JobDir, 'dockerConfig'>,
+  needs: { gha?: boolean } = {},
+): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(env))
-    if (value !== undefined && !CREDENTIAL_ENV.test(key)) out[key] = value;
+  for (const [key, value] of Object.entries(env)) {
+    if (value === undefined) continue;
+    if (needs.gha && GHA_CACHE_ENV.test(key)) out[key] = value;
+    else if (ALLOWED_ENV.test(key) && !DENIED_ENV.test(key)) out[key] = value;
+  }
+  if (!dir) return out;
   out.DOCKER_CONFIG = dir.dockerConfig;
   out.BUILDX_CONFIG = env.BUILDX_CONFIG || join(env.DOCKER_CONFIG || join(homedir(), '.docker'), 'buildx');
   return out;
 }
 
-/**
- * Credentials docker never needs: AWS keys, profiles and token files, and the OIDC
- * request token are kept out of every child's environment.
- */
-const CREDENTIAL_ENV = /^(AWS_|ACTIONS_ID_TOKEN_)/;
+const ALLOWED_ENV = new RegExp(
+  [
+    '^(?:PATH|HOME|USER|LOGNAME|SHELL|TERM|TZ|LANG|LANGUAGE|LC_\\w+|TMPDIR|TMP|TEMP|NO_COLOR|XDG_\\w+)$',
+    '^(?:https?_proxy|no_proxy|all_proxy|ftp_proxy)$',
+    '^(?:SSL_CERT_FILE|SSL_CERT_DIR|SSH_AUTH_SOCK)$',
+    '^(?:DOCKER|BUILDX|BUILDKIT|COMPOSE)_\\w+$',
+    // buildx reads the CI's identity for build records and provenance.
+    '^(?:CI|GITHUB_\\w+|RUNNER_(?:TEMP|TOOL_CACHE|OS|ARCH|NAME|ENVIRONMENT|DEBUG))$',
+  ].join('|'),
+  'i',
+);
+/** Never, whatever the allowlist says: a token or password under a name it would let through. */
+const DENIED_ENV = /TOKEN|PASSWORD|SECRET|CREDENTIAL|^DOCKER_AUTH_CONFIG$/i;
+/** What buildx's `type=gha` cache reads from its environment (runtime token and service URLs). */
+const GHA_CACHE_ENV =
+  /^(?:ACTIONS_RUNTIME_TOKEN|ACTIONS_RESULTS_URL|ACTIONS_CACHE_URL|ACTIONS_CACHE_SERVICE_V2)$/;
 
 /** Writes a secret value to a 0600 file in the private dir; buildx reads it with `--secret id=X,src=FILE`. */
 export function writeSecretFile(dir: JobDir, id: string, value: string): string {

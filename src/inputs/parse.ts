@@ -12,6 +12,7 @@ import {
   buildContext,
   buildkitEndpoint,
   cacheEntry,
+  checkCharacters,
   flavor,
   integer,
   isRemoteContext,
@@ -103,6 +104,24 @@ const FIELDS = {
 } satisfies Record<string, Parser<unknown>>;
 
 type InputName = keyof typeof FIELDS;
+
+/** Inputs that hold one entry per line (or JSON): every other input must be a single line. */
+const MULTI_LINE = new Set<InputName>([
+  'registries',
+  'build-args',
+  'secrets',
+  'secret-files',
+  'labels',
+  'annotations',
+  'platforms',
+  'cache-from',
+  'cache-to',
+  'tags',
+  'flavor',
+  'image-tag-mutability-exclusions',
+  'repository-tags',
+  'lifecycle-policy',
+]);
 type Values = { [K in InputName]: ReturnType<(typeof FIELDS)[K]> };
 
 export const INPUT_NAMES = Object.keys(FIELDS) as InputName[];
@@ -134,7 +153,10 @@ export function parseInputs(
   for (const input of INPUT_NAMES) {
     raw[input] = read(input).trim() || (INPUT_DEFAULTS[input] ?? '');
     const parse = FIELDS[input] as Parser<unknown>;
-    parsed[input] = collect(problems, () => parse(raw[input], { input, fs }));
+    parsed[input] = collect(problems, () => {
+      checkCharacters(raw[input], { input, fs }, MULTI_LINE.has(input), input === 'secrets');
+      return parse(raw[input], { input, fs });
+    });
   }
   const v = parsed as Partial<Values>;
   const awsRegion = collect(problems, () => resolveRegion(v, raw, env, fs));

@@ -25,8 +25,46 @@ export interface Field {
 export type Parser<T> = (raw: string, field: Field) => T;
 type LineParser<T> = (line: string, field: Field, lineNo: number) => T;
 
-export function invalid(field: Field, value: string, expected: string, hint?: string): never {
+export function invalid(field: Field, value: string | undefined, expected: string, hint?: string): never {
   throw new InputError(field.input, value, expected, hint);
+}
+
+const CHARACTER_NAMES: Record<string, string> = {
+  '\0': 'a NUL byte',
+  '\n': 'a newline',
+  '\r': 'a carriage return',
+  '\t': 'a tab',
+  '\x1b': 'an ESC character',
+  '\u2028': 'a line separator (U+2028)',
+  '\u2029': 'a paragraph separator (U+2029)',
+};
+
+// eslint-disable-next-line no-control-regex
+const SINGLE_LINE_FORBIDDEN = /[\x00-\x1f\x7f\u2028\u2029]/;
+
+/**
+ * Control characters never belong in a single-line input: a newline there would end up in a log
+ * line and start a workflow command, an ESC rewrites the terminal. Multi-line inputs may hold
+ * newlines and tabs, never a NUL (no program can receive one). `hidden` inputs (`secrets`) are
+ * named by line, their text never shown.
+ */
+export function checkCharacters(raw: string, field: Field, multiLine: boolean, hidden = false): void {
+  const at = multiLine ? raw.indexOf('\0') : raw.search(SINGLE_LINE_FORBIDDEN);
+  if (at < 0) return;
+  const ch = raw[at]!;
+  const name = CHARACTER_NAMES[ch] ?? `control character U+${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  const line = raw.slice(0, at).split('\n').length;
+  const where = multiLine ? `line ${line}` : `character ${at + 1}`;
+  invalid(
+    field,
+    hidden ? undefined : raw,
+    multiLine ? 'text without NUL bytes' : 'a single line without control characters',
+    `It holds ${name} at ${where}.${
+      ch === '\n'
+        ? ' A multi-line value cannot be used here: check for a stray newline in the expression or YAML block.'
+        : ''
+    }`,
+  );
 }
 
 /** Empty means "not set": undefined, without running the parser. */

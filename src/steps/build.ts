@@ -1,5 +1,6 @@
 import { createBuilder } from '../docker/builder.js';
-import { buildxArgs, renderCommand, type BuildSpec } from '../docker/buildx-args.js';
+import { buildxArgs, type BuildSpec } from '../docker/buildx-args.js';
+import { renderCommand } from '../docker/render-command.js';
 import { buildAndPush, type BuildResult } from '../docker/buildx.js';
 import { planCache } from '../docker/cache.js';
 import { createJobDir, dockerEnv, writeSecretFile, type JobDir } from '../docker/job-dir.js';
@@ -88,7 +89,9 @@ export function prepareBuild(
   report.command = renderCommand(buildxArgs(spec));
   return {
     dir,
-    env: dockerEnv(runner.env, dir),
+    env: dockerEnv(runner.env, dir, {
+      gha: [...cache.cacheFrom, ...cache.cacheTo].some((entry) => /(?:^|,)type=gha(?:,|$)/.test(entry)),
+    }),
     spec,
     builder: createsBuilder ? builder : undefined,
     localCache: cache.localDir || undefined,

@@ -1,4 +1,3 @@
-import { ActionError } from '../errors.js';
 import type { RegistryPlan } from './plan.js';
 import { renderOutputs } from '../report/outputs.js';
 import type { RunReport } from '../report/run-report.js';
@@ -37,10 +36,4 @@ export async function writeReport(runner: Runner, report: RunReport, plan?: Regi
   } catch (error) {
     runner.warning(`Could not write the job summary: ${(error as Error).message}`);
   }
-}
-
-/** What a user reads when the step fails: the message and the hint, or the stack for a bug. */
-export function describeFailure(error: unknown): string {
-  if (error instanceof ActionError) return error.describe();
-  return `Unexpected error (please report it): ${(error as Error)?.stack ?? String(error)}`;
 }
