@@ -1,9 +1,18 @@
-/** What the e2e tests share: the stack's env and control client, registry look-ups, a docker runner. */
+/**
+ * What the e2e tests share: the stack's env and control client, registry look-ups, a docker runner.
+ *
+ * Engines: the stack runs two Docker engines (test/stack/engines.ts). `classic` (Docker 20.10,
+ * classic image store) is the default of every helper and of a job run with `stackEnv()`;
+ * `containerd` (Docker 26.1, containerd image store: multi-platform builds, registry/local cache,
+ * attestations with the `docker` driver) is picked by DOCKER_HOST: run a job on it with
+ * `env: stackEnvOn('containerd')`, and docker commands with `dockerAsUser(args, 'containerd')`.
+ */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StackClient } from '../test/stack/client.js';
+import { dockerHost, engineByName, type EngineName } from '../test/stack/engines.js';
 import { readStackEnv, readStackState, type StackEnv } from '../test/stack/env.js';
 import { ACCOUNTS } from '../test/stack/topology.js';
 
@@ -16,6 +25,11 @@ export function stackEnv(): Record<string, string> {
   const env: StackEnv | undefined = readStackEnv();
   if (!env) throw new Error('the local stack is not running (e2e/global-setup.ts should have started it)');
   return { ...env };
+}
+
+/** The stack env with DOCKER_HOST set to one engine: what a job on that engine's runner sees. */
+export function stackEnvOn(engine: EngineName): Record<string, string> {
+  return { ...stackEnv(), DOCKER_HOST: dockerHost(engineByName(engine)) };
 }
 
 export function registryPassword(): string {
@@ -48,10 +62,10 @@ export async function registryDigest(
   return res.ok ? (res.headers.get('docker-content-digest') ?? undefined) : undefined;
 }
 
-/** Runs docker with a config of its own, logged in to the stack's registry. */
-export function dockerAsUser(args: string[]): { code: number; out: string } {
+/** Runs docker on an engine (classic by default) with a config of its own, logged in to the stack's registry. */
+export function dockerAsUser(args: string[], engine: EngineName = 'classic'): { code: number; out: string } {
   const config = mkdtempSync(join(tmpdir(), 'ebp-user-docker-'));
-  const env = { ...process.env, DOCKER_CONFIG: config };
+  const env = { ...process.env, DOCKER_CONFIG: config, DOCKER_HOST: dockerHost(engineByName(engine)) };
   execFileSync('docker', ['login', '-u', 'AWS', '--password-stdin', HOST], {
     input: registryPassword(),
     env,

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { startAwsEmulator } from './aws/server.js';
-import { readStackState, removeStackFiles, writeStackFiles, type StackEnv } from './env.js';
+import { engineEnv, readStackState, removeStackFiles, writeStackFiles, type StackEnv } from './env.js';
 import { startOidcIssuer } from './oidc-issuer.js';
 import { PATHS } from './paths.js';
 import { newRegistryPassword, startRegistries } from './registry.js';
@@ -62,6 +62,7 @@ async function main(): Promise<void> {
     ACTIONS_ID_TOKEN_REQUEST_TOKEN: oidcRequestToken,
     AWS_REGION: ACCOUNTS[0]!.region,
     NODE_EXTRA_CA_CERTS: tls.caCert,
+    ...engineEnv(),
   };
   writeStackFiles({
     pid: process.pid,

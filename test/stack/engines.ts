@@ -20,7 +20,21 @@ export interface Engine {
 /** Debian 12's Docker Engine 20.10, classic image store (started by install.sh at the default socket). */
 export const CLASSIC_ENGINE: Engine = { name: 'classic', socket: '/var/run/docker.sock' };
 
-export const ENGINES: Engine[] = [CLASSIC_ENGINE];
+/**
+ * Debian 13's Docker Engine 26.1 on its own containerd 1.7, with the containerd image store: the
+ * `docker` driver builds multi-platform images and exports registry and local cache. install.sh
+ * installs it under /opt/ebp-engine2 and starts it with everything of its own (/etc, /var/lib and
+ * /run ebp-engine2) but /etc/docker/certs.d, which it shares with the classic engine.
+ */
+export const CONTAINERD_ENGINE: Engine = { name: 'containerd', socket: '/run/ebp-engine2/docker.sock' };
+
+export const ENGINES: Engine[] = [CLASSIC_ENGINE, CONTAINERD_ENGINE];
+
+export type EngineName = Engine['name'];
+
+export function engineByName(name: EngineName): Engine {
+  return ENGINES.find((e) => e.name === name)!;
+}
 
 /** DOCKER_HOST value that points a docker client at this engine. */
 export function dockerHost(engine: Engine): string {

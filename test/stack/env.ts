@@ -8,7 +8,14 @@ import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ENGINES, loginThroughEngine } from './engines.js';
+import {
+  CLASSIC_ENGINE,
+  CONTAINERD_ENGINE,
+  type Engine,
+  ENGINES,
+  dockerHost,
+  loginThroughEngine,
+} from './engines.js';
 import { PATHS, REPO_ROOT } from './paths.js';
 import type { BackendInfo } from './registry.js';
 import { removeTrust } from './tls.js';
@@ -23,6 +30,18 @@ export interface StackEnv {
   ACTIONS_ID_TOKEN_REQUEST_TOKEN: string;
   AWS_REGION: string;
   NODE_EXTRA_CA_CERTS: string;
+  /** DOCKER_HOST of the classic engine (Docker 20.10, classic image store): the default engine. */
+  CLASSIC_DOCKER_HOST: string;
+  /** DOCKER_HOST of the containerd engine (Docker 26.1, containerd image store). */
+  CONTAINERD_DOCKER_HOST: string;
+}
+
+/** The engine variables of StackEnv, for the daemon to fill in. */
+export function engineEnv(): Pick<StackEnv, 'CLASSIC_DOCKER_HOST' | 'CONTAINERD_DOCKER_HOST'> {
+  return {
+    CLASSIC_DOCKER_HOST: dockerHost(CLASSIC_ENGINE),
+    CONTAINERD_DOCKER_HOST: dockerHost(CONTAINERD_ENGINE),
+  };
 }
 
 /** `.stack/state.json`, written by the daemon when it is ready. */
@@ -126,10 +145,16 @@ export function checkPrerequisites(): Prerequisites {
     if (!installed.includes(`${pkg} install ok installed`)) missing.push(`Debian package ${pkg}`);
   }
   if (!fs.existsSync(BUILDX_PLUGIN)) missing.push(`docker buildx (${BUILDX_PLUGIN})`);
-  const dockerAnswers = () =>
-    spawnSync('docker', ['info'], { stdio: 'ignore', timeout: 15_000 }).status === 0;
-  if (!missing.some((m) => m.includes('docker.io')) && !dockerAnswers())
-    missing.push('a running dockerd (that this user may use)');
+  const answers = (engine: Engine) =>
+    spawnSync('docker', ['info'], {
+      stdio: 'ignore',
+      timeout: 15_000,
+      env: { ...process.env, DOCKER_HOST: dockerHost(engine) },
+    }).status === 0;
+  if (!missing.some((m) => m.includes('docker.io'))) {
+    for (const engine of ENGINES.filter((e) => !answers(e)))
+      missing.push(`a running ${engine.name} Docker engine at ${engine.socket} (that this user may use)`);
+  }
   return { root, missing };
 }
 
