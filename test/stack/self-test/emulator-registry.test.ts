@@ -25,11 +25,11 @@ import {
   DescribeImageTagsCommand,
   ECRPUBLICClient,
 } from '@aws-sdk/client-ecr-public';
-import { type AwsEmulator, startAwsEmulator } from '../test/stack/aws/server.js';
-import { StackClient } from '../test/stack/client.js';
-import { MEDIA_TYPES, RegistryClient } from '../test/stack/registry-client.js';
-import { onManifestPushed } from '../test/stack/state.js';
-import { ACCOUNTS, PUBLIC_ALIAS, PUBLIC_HOST, REGISTRY_USER, STATIC_KEYS } from '../test/stack/topology.js';
+import { type AwsEmulator, startAwsEmulator } from '../aws/server.js';
+import { StackClient } from '../client.js';
+import { MEDIA_TYPES, RegistryClient } from '../registry-client.js';
+import { onManifestPushed } from '../state.js';
+import { ACCOUNTS, PUBLIC_ALIAS, PUBLIC_HOST, REGISTRY_USER, STATIC_KEYS } from '../topology.js';
 
 const REGISTRY_BINARY = '/usr/bin/docker-registry';
 const PASSWORD = 'registry-password-for-tests';

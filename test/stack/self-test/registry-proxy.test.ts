@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { requestLog, resetFaultsAndLog, setFaults } from '../../test/stack/faults.js';
+import { requestLog, resetFaultsAndLog, setFaults } from '../faults.js';
 import {
   classify,
   registryStats,
@@ -19,8 +19,8 @@ import {
   tagIsImmutable,
   type RegistryProxy,
   type RepositoryPolicy,
-} from '../../test/stack/registry-proxy.js';
-import { PUBLIC_ALIAS, PUBLIC_HOST, REGISTRY_USER } from '../../test/stack/topology.js';
+} from '../registry-proxy.js';
+import { PUBLIC_ALIAS, PUBLIC_HOST, REGISTRY_USER } from '../topology.js';
 
 const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 const PASSWORD = 'test-password';

@@ -19,11 +19,11 @@ import {
   GetAuthorizationTokenCommand as GetPublicTokenCommand,
 } from '@aws-sdk/client-ecr-public';
 import { getIDToken } from '@actions/core';
-import { startOidcIssuer, type OidcIssuer } from '../../test/stack/oidc-issuer.js';
-import { startAwsEmulator, type AwsEmulator } from '../../test/stack/aws/server.js';
-import { StackClient } from '../../test/stack/client.js';
-import { findRepository } from '../../test/stack/state.js';
-import { ACCOUNTS, ROLES, STATIC_KEYS } from '../../test/stack/topology.js';
+import { startOidcIssuer, type OidcIssuer } from '../oidc-issuer.js';
+import { startAwsEmulator, type AwsEmulator } from '../aws/server.js';
+import { StackClient } from '../client.js';
+import { findRepository } from '../state.js';
+import { ACCOUNTS, ROLES, STATIC_KEYS } from '../topology.js';
 
 const REQUEST_TOKEN = 'request-token-for-tests';
 const PASSWORD = 'registry-password-for-tests';
