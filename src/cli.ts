@@ -3,9 +3,10 @@ import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { loadSdk } from './aws/load-sdk.js';
 import { resolveTarget } from './aws/registry-host.js';
-import { cleanup } from './cleanup.js';
+import { cleanup } from './post/cleanup.js';
+import { readPostState } from './post/state.js';
 import { ciEnvironment, type GitReader } from './context/ci-env.js';
-import { INPUT_NAMES } from './inputs/parse.js';
+import { INPUT_NAMES } from './inputs/table.js';
 import { main } from './main.js';
 import { dockerEnv } from './docker/job-dir.js';
 import { describeFailure } from './errors.js';
@@ -80,7 +81,10 @@ async function cli(argv: string[]): Promise<number> {
   } finally {
     toStdout(`${JSON.stringify(runner.outputs, null, 2)}\n`);
     // The CLI is its own post step.
-    const result = await cleanup((name) => runner.state[name] ?? '', process.env);
+    const result = await cleanup(
+      readPostState((name) => runner.state[name] ?? ''),
+      process.env,
+    );
     for (const p of [...result.problems, ...(result.leftBehind ? [result.leftBehind] : [])])
       runner.warning(`cleanup: ${p}`);
   }

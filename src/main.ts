@@ -1,9 +1,9 @@
-import { hasAmbientCredentials } from './aws/credential-plan.js';
+import { hasAmbientCredentials } from './plan/credentials.js';
 import { resolveTarget } from './aws/registry-host.js';
-import { STATE } from './cleanup.js';
 import { describeFailure } from './errors.js';
 import { dockerLogin } from './docker/login.js';
 import { buildEverything } from './plan/publish-plan.js';
+import { savePostState } from './post/state.js';
 import { emptyReport, timed, type RunReport } from './report/run-report.js';
 import type { Runner } from './runner/runner.js';
 import { prepareBuild, runBuild } from './steps/build.js';
@@ -76,7 +76,7 @@ export async function main(runner: Runner, deps: PrepareDeps = nodeDeps): Promis
     );
     if (job.dryRun && !job.inputs.buildInDryRun) return report;
     if (pushing) await ensureCacheRepository(job, primary, runner, report);
-    runner.saveState(STATE.hosts, primary.target.host);
+    savePostState(runner.saveState, { hosts: [primary.target.host] });
     await timed(report, 'docker-login', () =>
       dockerLogin(primary.target.host, primary.login, build.env, job.retry),
     );

@@ -15,8 +15,10 @@ import {
 import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { Ecr, decodeToken, explainEcrError, mediaTypeOf, type StoredImage } from '../../src/aws/ecr.js';
-import { MEDIA_TYPES } from '../../src/aws/media-types.js';
+import { Ecr, decodeToken, explainEcrError } from '../../src/aws/ecr.js';
+import { mediaTypeOf } from '../../src/oci/manifest.js';
+import { MEDIA_TYPES } from '../../src/oci/media-types.js';
+import type { RepositoryState, StoredImage } from '../../src/types/registry.js';
 import { resolveTarget } from '../../src/aws/registry-host.js';
 import {
   assumeRoleWithWebIdentity,
@@ -318,7 +320,7 @@ describe('aws/ecr', () => {
       });
       const masked: string[] = [];
       const login = await ecr().login((v) => masked.push(v));
-      expect(login).toEqual({ username: 'AWS', password, expiresAt });
+      expect(login).toEqual({ username: 'AWS', password });
       expect(masked).toEqual([token, password]);
       // One call, and no deprecated registryIds.
       expect(ecrMock.commandCalls(GetAuthorizationTokenCommand)).toHaveLength(1);
@@ -684,7 +686,11 @@ describe('aws/ecr', () => {
   });
 
   describe('Ecr.updateRepository applies only what the user set', () => {
-    const current = { tagMutability: 'IMMUTABLE', mutabilityExclusions: [], scanOnPush: true };
+    const current: RepositoryState = {
+      tagMutability: 'IMMUTABLE',
+      mutabilityExclusions: [],
+      scanOnPush: true,
+    };
     const settings = {
       create: false,
       tagMutability: 'MUTABLE' as const,

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultSessionName, planCredentials, type CredentialPlan } from '../../src/aws/credential-plan.js';
+import { defaultSessionName, planCredentials, type CredentialPlan } from '../../src/plan/credentials.js';
 import { missingOidcError, fetchIdToken, hasOidc } from '../../src/aws/oidc.js';
 import { parseEcrHost, resolveTarget, type RegistryTarget } from '../../src/aws/registry-host.js';
 import { AuthError } from '../../src/errors.js';

@@ -8,6 +8,7 @@ import type { Job } from '../../src/steps/prepare.js';
 import { ensureCacheRepository, type OpenRegistry } from '../../src/steps/registry.js';
 import { awsError, buildInputs, instantRetry } from './helpers.js';
 import type { Runner } from '../../src/runner/runner.js';
+import type { TagMutability } from '../../src/types/registry.js';
 
 const ecrMock = mockClient(ECRClient);
 const TARGET = resolveTarget('123456789012', 'app', 'eu-west-1', '123456789012');
@@ -33,7 +34,7 @@ function job(cache: 'registry' | 'inline', create: boolean): Job {
   } as unknown as Job;
 }
 
-function registry(tagMutability: string): OpenRegistry {
+function registry(tagMutability: TagMutability): OpenRegistry {
   return {
     target: TARGET,
     ecr: new Ecr(TARGET, SESSION, instantRetry()),

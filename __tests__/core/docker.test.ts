@@ -13,13 +13,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildSpec } from './helpers.js';
-import { cleanup } from '../../src/cleanup.js';
+import { cleanup } from '../../src/post/cleanup.js';
+import { readPostState } from '../../src/post/state.js';
 import { buildxArgs } from '../../src/docker/buildx-args.js';
 import { renderCommand } from '../../src/docker/render-command.js';
 import { planCache, type CacheRequest } from '../../src/docker/cache.js';
 import { createJobDir, dockerEnv, writeSecretFile } from '../../src/docker/job-dir.js';
 import { ActionError } from '../../src/errors.js';
-import type { CacheMode } from '../../src/inputs/types.js';
+import type { CacheMode } from '../../src/types/build.js';
 
 describe('docker/buildx-args', () => {
   const URI = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/my-app';
@@ -619,19 +620,32 @@ describe('docker/job-dir and cleanup', () => {
       const env = runnerEnv('cleanup');
       const dir = createJobDir(env);
       writeSecretFile(dir, 'npm', 'secret');
-      const result = await cleanup((name) => (name === 'job-dir' ? dir.root : ''), env);
+      const result = await cleanup(
+        readPostState((name) => (name === 'job-dir' ? dir.root : '')),
+        env,
+      );
       expect(result).toEqual({ problems: [] });
       expect(existsSync(dir.root)).toBe(false);
       expect(existsSync(env.RUNNER_TEMP!)).toBe(true);
     });
 
     it('no job dir saved (main failed early): nothing to do', async () => {
-      expect(await cleanup(() => '', {})).toEqual({ problems: [] });
+      expect(
+        await cleanup(
+          readPostState(() => ''),
+          {},
+        ),
+      ).toEqual({ problems: [] });
     });
 
     it('an already removed directory is not a problem', async () => {
       const gone = join(temp, 'never-created');
-      expect(await cleanup((name) => ({ 'job-dir': gone, hosts: ',' })[name] ?? '', {})).toEqual({
+      expect(
+        await cleanup(
+          readPostState((name) => ({ 'job-dir': gone, hosts: ',' })[name] ?? ''),
+          {},
+        ),
+      ).toEqual({
         problems: [],
       });
     });

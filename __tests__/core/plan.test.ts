@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildInputs } from './helpers.js';
-import type { RepositoryState, StoredImage } from '../../src/aws/ecr.js';
+import type { RepositoryState, StoredImage, TagMutability } from '../../src/types/registry.js';
 import { ActionError } from '../../src/errors.js';
-import type { TagMutability, BuildInputs } from '../../src/inputs/types.js';
+import type { BuildInputs } from '../../src/inputs/types.js';
 import { buildFingerprint } from '../../src/plan/fingerprint.js';
 import { isImmutableTag, planPublish, type PublishPlan } from '../../src/plan/publish-plan.js';
 

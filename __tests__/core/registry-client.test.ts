@@ -2,9 +2,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MEDIA_TYPES } from '../../src/aws/media-types.js';
-import { copyImage } from '../../src/registry/copy-image.js';
-import { RegistryClient, type RegistryHttpError } from '../../src/registry/registry-client.js';
+import { MEDIA_TYPES } from '../../src/oci/media-types.js';
+import { copyImage } from '../../src/oci/copy-image.js';
+import { RegistryClient, type RegistryHttpError } from '../../src/oci/registry-client.js';
 import { classifyError } from '../../src/retry.js';
 
 const USER = 'AWS';

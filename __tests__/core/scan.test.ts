@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Ecr, ScanState } from '../../src/aws/ecr.js';
+import type { Ecr } from '../../src/aws/ecr.js';
+import type { ScanState } from '../../src/types/scan.js';
 import { ScanGateError } from '../../src/errors.js';
-import type { ScanInputs, Severity } from '../../src/inputs/types.js';
+import type { ScanInputs } from '../../src/inputs/types.js';
+import type { Severity } from '../../src/types/scan.js';
 import { emptyReport, type RunReport } from '../../src/report/run-report.js';
 import type { Runner } from '../../src/runner/runner.js';
 import { judgeFindings, scanGate, type ScanClock } from '../../src/steps/scan.js';

@@ -1,7 +1,8 @@
 import { ECRPUBLICClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr-public';
 import { EcrError } from '../errors.js';
 import { withRetry, type RetryPolicy } from '../retry.js';
-import { decodeToken, type RegistryLogin } from './ecr.js';
+import type { RegistryLogin } from '../types/registry.js';
+import { decodeToken } from './ecr.js';
 import { PUBLIC_REGION } from './registry-host.js';
 import { SDK_DEFAULTS, type AwsSession } from './session.js';
 
@@ -25,7 +26,7 @@ export async function publicLogin(
     const token = out.authorizationData?.authorizationToken;
     if (!token) throw new EcrError('ECR Public returned no authorization token.', undefined, 'EcrNoToken');
     mask(token);
-    return decodeToken(token, mask, out.authorizationData?.expiresAt);
+    return decodeToken(token, mask);
   } finally {
     client.destroy();
   }

@@ -12,11 +12,18 @@ import {
   PutImageTagMutabilityCommand,
   PutLifecyclePolicyCommand,
   StartImageScanCommand,
-  type ImageTagMutability,
 } from '@aws-sdk/client-ecr';
 import { EcrError } from '../errors.js';
-import { MEDIA_TYPES } from './media-types.js';
-import type { RepositoryInputs } from '../inputs/types.js';
+import { MEDIA_TYPES } from '../oci/media-types.js';
+import { mediaTypeOf } from '../oci/manifest.js';
+import type {
+  RegistryLogin,
+  RepositorySettings,
+  RepositoryState,
+  StoredImage,
+  TagMutability,
+} from '../types/registry.js';
+import type { ScanState } from '../types/scan.js';
 import { withRetry, type RetryPolicy } from '../retry.js';
 import type { RegistryTarget } from './registry-host.js';
 import { SDK_DEFAULTS, type AwsSession } from './session.js';
@@ -75,7 +82,7 @@ export class Ecr {
     if (!data?.authorizationToken)
       throw new EcrError('ECR returned no authorization token.', undefined, 'EcrNoToken');
     mask(data.authorizationToken);
-    return decodeToken(data.authorizationToken, mask, data.expiresAt);
+    return decodeToken(data.authorizationToken, mask);
   }
 
   /** The repository's settings, or undefined when it does not exist. */
@@ -99,7 +106,7 @@ export class Ecr {
    * Creates the repository. Already there (a retried call whose first answer was lost, or
    * two matrix jobs creating it at once) is success: the state returned is the repository's own.
    */
-  async createRepository(settings: RepositoryInputs): Promise<RepositoryState> {
+  async createRepository(settings: RepositorySettings): Promise<RepositoryState> {
     const out = await this.call(
       'CreateRepository',
       () =>
@@ -133,7 +140,7 @@ export class Ecr {
    */
   async updateRepository(
     current: RepositoryState,
-    settings: RepositoryInputs,
+    settings: RepositorySettings,
     given: (input: string) => boolean,
   ): Promise<RepositoryState> {
     const next = { ...current };
@@ -323,50 +330,17 @@ interface CallOptions {
   once?: boolean;
 }
 
-export interface RegistryLogin {
-  username: string;
-  password: string;
-  expiresAt?: Date;
-}
-
-export interface RepositoryState {
-  tagMutability: ImageTagMutability | string;
-  mutabilityExclusions: string[];
-  scanOnPush: boolean;
-}
-
-export interface StoredImage {
-  digest: string;
-  manifest: string;
-  mediaType: string;
-}
-
-export interface ScanState {
-  status: string;
-  description?: string;
-  counts: Record<string, number>;
-}
-
 /** ECR tokens are base64("AWS:<password>"). Both halves are masked before use. */
-export function decodeToken(token: string, mask: (value: string) => void, expiresAt?: Date): RegistryLogin {
+export function decodeToken(token: string, mask: (value: string) => void): RegistryLogin {
   const decoded = Buffer.from(token, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon < 0) throw new EcrError('The ECR authorization token is malformed.', undefined, 'EcrBadToken');
   const password = decoded.slice(colon + 1);
   mask(password);
-  return { username: decoded.slice(0, colon), password, expiresAt };
+  return { username: decoded.slice(0, colon), password };
 }
 
-export function mediaTypeOf(manifest: string): string {
-  try {
-    const parsed = JSON.parse(manifest) as { mediaType?: string; manifests?: unknown };
-    return parsed.mediaType ?? (parsed.manifests ? MEDIA_TYPES[0]! : MEDIA_TYPES[2]!);
-  } catch {
-    return MEDIA_TYPES[2]!;
-  }
-}
-
-function exclusionFilters(settings: RepositoryInputs) {
+function exclusionFilters(settings: RepositoryState) {
   return settings.tagMutability.endsWith('_WITH_EXCLUSION')
     ? settings.mutabilityExclusions.map((filter) => ({ filter, filterType: 'WILDCARD' as const }))
     : undefined;
@@ -378,7 +352,7 @@ function toState(repo: {
   imageScanningConfiguration?: { scanOnPush?: boolean };
 }): RepositoryState {
   return {
-    tagMutability: repo.imageTagMutability ?? 'MUTABLE',
+    tagMutability: (repo.imageTagMutability ?? 'MUTABLE') as TagMutability,
     mutabilityExclusions: (repo.imageTagMutabilityExclusionFilters ?? []).flatMap((f) =>
       f.filter ? [f.filter] : [],
     ),

@@ -1,11 +1,8 @@
-import type { Ecr, RegistryLogin, StoredImage } from './ecr.js';
-import { RegistryClient } from '../registry/registry-client.js';
+import { RegistryClient } from '../oci/registry-client.js';
+import type { RegistryLogin, StoredImage } from '../types/registry.js';
+import { isPlatformImage, parseManifest } from '../oci/manifest.js';
+import type { Ecr } from './ecr.js';
 import { registryPath, type RegistryTarget } from './registry-host.js';
-
-type Manifest = {
-  config?: { digest?: string };
-  manifests?: { digest?: string; platform?: { os?: string } }[];
-};
 
 /**
  * Labels of an image stored in ECR. ECR's API has no call for an image's config, so
@@ -18,13 +15,13 @@ export async function readImageLabels(
   login: RegistryLogin,
   ecr: Ecr,
 ): Promise<Record<string, string>> {
-  let manifest = JSON.parse(image.manifest) as Manifest;
+  let manifest = parseManifest(image.manifest);
   if (manifest.manifests) {
     // An index: the labels live in a platform image, not in attestation entries.
-    const child = manifest.manifests.find((m) => m.platform?.os !== 'unknown') ?? manifest.manifests[0];
+    const child = manifest.manifests.find(isPlatformImage) ?? manifest.manifests[0];
     const stored = child?.digest ? await ecr.manifest(child.digest) : undefined;
     if (!stored) return {};
-    manifest = JSON.parse(stored.manifest) as Manifest;
+    manifest = parseManifest(stored.manifest);
   }
   const configDigest = manifest.config?.digest;
   if (!configDigest) return {};

@@ -1,4 +1,4 @@
-import type { KeyValue } from '../inputs/types.js';
+import type { KeyValue } from '../types/key-value.js';
 
 /** Everything one `docker buildx build` needs, already decided. */
 export interface BuildSpec {

@@ -1,5 +1,5 @@
 import { ActionError } from '../errors.js';
-import type { CacheMode } from '../inputs/types.js';
+import type { CacheMode } from '../types/build.js';
 
 export interface CachePlan {
   cacheFrom: string[];

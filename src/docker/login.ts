@@ -1,4 +1,4 @@
-import type { RegistryLogin } from '../aws/ecr.js';
+import type { RegistryLogin } from '../types/registry.js';
 import { withRetry, type RetryPolicy } from '../retry.js';
 import { docker, dockerFailure } from './docker-cli.js';
 

@@ -1,130 +1,21 @@
 /**
- * Turns the raw action inputs into the typed Inputs, before any network call. Every input is checked
- * and every problem collected, so one run reports them all in a single ValidationError.
+ * Turns the raw action inputs into the typed Inputs, before any network call: every row of the
+ * input table is parsed and every problem collected, so one run reports them all in a single
+ * ValidationError; then the rules that involve more than one input.
  */
 import { join } from 'node:path';
+import { parseEcrHost } from '../aws/registry-host.js';
 import { ActionError, InputError, ValidationError } from '../errors.js';
-import { extraTarget, region, registry, repository, roleArn, sessionName } from './aws.js';
-import { INPUT_DEFAULTS } from './defaults.js';
+import { region } from './aws-parsers.js';
+import { checkCharacters, isRemoteContext, type InputFs } from './parsers.js';
+import { INPUT_ROWS } from './table.js';
 import type { Inputs } from './types.js';
-import {
-  boolean,
-  buildContext,
-  buildkitEndpoint,
-  cacheEntry,
-  checkCharacters,
-  flavor,
-  integer,
-  isRemoteContext,
-  keyValue,
-  lifecyclePolicy,
-  lines,
-  list,
-  nonEmpty,
-  oneOf,
-  optional,
-  platforms,
-  provenance,
-  secret,
-  secretFile,
-  tagFilter,
-  tagRules,
-  text,
-  type InputFs,
-  type Parser,
-} from './validate.js';
 
-export type { InputFs } from './validate.js';
+export type { InputFs } from './parsers.js';
 
 function fail(input: string, value: string, expected: string, hint?: string): never {
   throw new InputError(input, value, expected, hint);
 }
-
-// build-push-action's `ignoreComma` inputs: one item per record, commas kept, quotes removed.
-const RECORDS = { commas: 'keep' } as const;
-
-/** Every action.yml input and its parser; a test keeps the names equal to action.yml's. */
-const FIELDS = {
-  'role-to-assume': optional(roleArn),
-  'aws-region': optional(region),
-  audience: nonEmpty,
-  'role-session-name': optional(sessionName),
-  'role-duration-seconds': integer(900, 43200),
-  'export-credentials': boolean,
-  registry: optional(registry),
-  repository: optional(repository),
-  registries: lines(extraTarget),
-  context: buildContext,
-  file: text,
-  target: text,
-  'build-args': list(keyValue, RECORDS),
-  secrets: lines(secret),
-  'secret-files': lines(secretFile),
-  labels: list(keyValue, RECORDS),
-  annotations: list(keyValue, RECORDS),
-  platforms,
-  builder: text,
-  'buildkit-endpoint': optional(buildkitEndpoint),
-  push: boolean,
-  load: boolean,
-  'no-cache': boolean,
-  pull: boolean,
-  provenance,
-  sbom: boolean,
-  cache: oneOf(['none', 'inline', 'registry', 'gha', 'local']),
-  'cache-from': list(cacheEntry, RECORDS),
-  'cache-to': list(cacheEntry, RECORDS),
-  tags: tagRules,
-  flavor,
-  'pr-head-sha': boolean,
-  'create-repository': boolean,
-  'image-tag-mutability': oneOf([
-    'MUTABLE',
-    'IMMUTABLE',
-    'MUTABLE_WITH_EXCLUSION',
-    'IMMUTABLE_WITH_EXCLUSION',
-  ]),
-  'image-tag-mutability-exclusions': lines(tagFilter),
-  'scan-on-push': boolean,
-  encryption: oneOf(['AES256', 'KMS']),
-  'kms-key': text,
-  'repository-tags': lines(keyValue),
-  'lifecycle-policy': optional(lifecyclePolicy),
-  'update-repository-settings': boolean,
-  'on-immutable-conflict': oneOf(['fail', 'skip']),
-  'reuse-existing': boolean,
-  'reuse-key': oneOf(['commit', 'tree']),
-  scan: oneOf(['none', 'wait']),
-  'fail-on-severity': optional(oneOf(['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'])),
-  'scan-timeout': integer(1, 3600),
-  'max-attempts': integer(1, 10),
-  'retry-budget-seconds': integer(1),
-  'dry-run': boolean,
-  'build-in-dry-run': boolean,
-} satisfies Record<string, Parser<unknown>>;
-
-type InputName = keyof typeof FIELDS;
-
-/** Inputs that hold one entry per line (or JSON): every other input must be a single line. */
-const MULTI_LINE = new Set<InputName>([
-  'registries',
-  'build-args',
-  'secrets',
-  'secret-files',
-  'labels',
-  'annotations',
-  'platforms',
-  'cache-from',
-  'cache-to',
-  'tags',
-  'flavor',
-  'image-tag-mutability-exclusions',
-  'repository-tags',
-  'lifecycle-policy',
-]);
-type Values = { [K in InputName]: ReturnType<(typeof FIELDS)[K]> };
-
-export const INPUT_NAMES = Object.keys(FIELDS) as InputName[];
 
 /** Runs `fn`, moving any ActionError it throws (or the several a ValidationError holds) into `problems`. */
 function collect<T>(problems: ActionError[], fn: () => T): T | undefined {
@@ -138,6 +29,12 @@ function collect<T>(problems: ActionError[], fn: () => T): T | undefined {
   }
 }
 
+/** Inputs while they are parsed: a field whose input failed stays undefined. */
+type Draft = { [S in keyof Inputs]: Inputs[S] extends object ? Partial<Inputs[S]> : Inputs[S] | undefined };
+
+/** The raw value of an input by name (defaults applied), for messages. */
+type Raw = (name: string) => string;
+
 /**
  * `read(name)` gives the raw input ('' when unset); action.yml defaults are applied here. Throws one
  * ValidationError listing every problem. Pure apart from reads through `fs`.
@@ -148,21 +45,25 @@ export function parseInputs(
   fs: InputFs,
 ): Inputs {
   const problems: ActionError[] = [];
-  const raw = {} as Record<InputName, string>;
-  const parsed: Partial<Record<InputName, unknown>> = {};
-  for (const input of INPUT_NAMES) {
-    raw[input] = read(input).trim() || (INPUT_DEFAULTS[input] ?? '');
-    const parse = FIELDS[input] as Parser<unknown>;
-    parsed[input] = collect(problems, () => {
-      checkCharacters(raw[input], { input, fs }, MULTI_LINE.has(input), input === 'secrets');
-      return parse(raw[input], { input, fs });
+  const texts: Record<string, string> = {};
+  const raw: Raw = (name) => texts[name] ?? '';
+  const draft: Record<string, unknown> = {};
+  for (const { row, section, field } of INPUT_ROWS) {
+    const input = row.name;
+    texts[input] = read(input).trim() || (row.default ?? '');
+    const value = collect(problems, () => {
+      checkCharacters(raw(input), { input, fs }, row.multiLine === true, row.secret === true);
+      return row.parse(raw(input), { input, fs });
     });
+    if (section === undefined) draft[field] = value;
+    else ((draft[section] ??= {}) as Record<string, unknown>)[field] = value;
   }
-  const v = parsed as Partial<Values>;
-  const awsRegion = collect(problems, () => resolveRegion(v, raw, env, fs));
+  const v = draft as Draft;
+  v.auth.region = collect(problems, () => resolveRegion(v, raw, env, fs));
   for (const check of CHECKS) collect(problems, () => check(v, raw, fs));
   if (problems.length > 0) throw new ValidationError(problems);
-  return assemble(v as Values, awsRegion);
+  // Every row parsed: every field is set.
+  return v as Inputs;
 }
 
 /**
@@ -171,22 +72,22 @@ export function parseInputs(
  * default for other work; an explicit `aws-region` that contradicts the host is an error.
  */
 function resolveRegion(
-  v: Partial<Values>,
-  raw: Record<InputName, string>,
+  v: Draft,
+  raw: Raw,
   env: Record<string, string | undefined>,
   fs: InputFs,
 ): string | undefined {
-  const hostRegion = v.registry?.host && v.registry.account ? v.registry.region : undefined;
-  if (raw['aws-region']) {
-    if (v['aws-region'] && hostRegion && v['aws-region'] !== hostRegion) {
+  const hostRegion = v.target.registry ? parseEcrHost(v.target.registry)?.region : undefined;
+  if (raw('aws-region')) {
+    if (v.auth.region && hostRegion && v.auth.region !== hostRegion) {
       fail(
         'aws-region',
-        raw['aws-region'],
-        `the region of registry ${raw.registry} (${hostRegion})`,
+        raw('aws-region'),
+        `the region of registry ${raw('registry')} (${hostRegion})`,
         'Leave `aws-region` unset to use the registry host region.',
       );
     }
-    return v['aws-region'];
+    return v.auth.region;
   }
   if (hostRegion) return hostRegion;
   for (const name of ['AWS_REGION', 'AWS_DEFAULT_REGION']) {
@@ -207,34 +108,35 @@ function resolveRegion(
   return undefined;
 }
 
-type Check = (v: Partial<Values>, raw: Record<InputName, string>, fs: InputFs) => void;
+type Check = (v: Draft, raw: Raw, fs: InputFs) => void;
 
 /** Rules that involve more than one input. Each skips when an input it needs already failed. */
 const CHECKS: Check[] = [
   (v, raw) => {
-    if (v['buildkit-endpoint'] && v.builder) {
+    if (v.build.buildkitEndpoint && v.build.builder) {
       fail(
         'buildkit-endpoint',
-        raw['buildkit-endpoint'],
+        raw('buildkit-endpoint'),
         'no `builder` at the same time',
         'Use either an existing builder (`builder`) or a remote BuildKit daemon (`buildkit-endpoint`).',
       );
     }
   },
   (v) => {
-    const count = v.platforms?.length ?? 0;
-    if (v.push && v.load && count > 1) {
+    const { platforms, push, load } = v.build;
+    const count = platforms?.length ?? 0;
+    if (push && load && count > 1) {
       fail(
         'load',
         'true',
-        `false when pushing ${count} platforms (${v.platforms!.join(', ')})`,
+        `false when pushing ${count} platforms (${platforms!.join(', ')})`,
         'Docker cannot load a multi-platform image: set `load: false`, or build one platform to load it.',
       );
     }
   },
   (v, raw) => {
-    const mode = v['image-tag-mutability'];
-    const filters = v['image-tag-mutability-exclusions'];
+    const mode = v.repository.tagMutability;
+    const filters = v.repository.mutabilityExclusions;
     if (!mode || !filters) return;
     const withExclusion = mode.endsWith('_WITH_EXCLUSION');
     if (withExclusion && filters.length === 0) {
@@ -247,27 +149,27 @@ const CHECKS: Check[] = [
     if (!withExclusion && filters.length > 0) {
       fail(
         'image-tag-mutability-exclusions',
-        raw['image-tag-mutability-exclusions'],
+        raw('image-tag-mutability-exclusions'),
         `nothing with image-tag-mutability ${mode}`,
         `Exclusions need image-tag-mutability ${mode}_WITH_EXCLUSION.`,
       );
     }
   },
   (v, raw) => {
-    if (v['kms-key'] && v.encryption === 'AES256') {
+    if (v.repository.kmsKey && v.repository.encryption === 'AES256') {
       fail(
         'kms-key',
-        raw['kms-key'],
+        raw('kms-key'),
         'no key with encryption AES256',
         'Set `encryption: KMS` to use a KMS key.',
       );
     }
   },
   (v, raw) => {
-    if (v['fail-on-severity'] && v.scan === 'none') {
+    if (v.scan.failOnSeverity && v.scan.mode === 'none') {
       fail(
         'fail-on-severity',
-        raw['fail-on-severity'],
+        raw('fail-on-severity'),
         'no threshold while scan is none',
         'Set `scan: wait` so the action waits for the findings it gates on.',
       );
@@ -275,15 +177,15 @@ const CHECKS: Check[] = [
   },
   // buildx resolves `file` against the working directory, not the context: check what it will open.
   (v, raw, fs) => {
-    const context = v.context;
+    const { context, file: given } = v.build;
     if (context === undefined || isRemoteContext(context)) return;
-    const file = v.file ?? join(context, 'Dockerfile');
+    const file = given ?? join(context, 'Dockerfile');
     if (fs.exists(file) && !fs.isDirectory(file)) return;
-    const inContext = v.file && fs.exists(join(context, v.file)) ? join(context, v.file) : undefined;
+    const inContext = given && fs.exists(join(context, given)) ? join(context, given) : undefined;
     fail(
       'file',
-      raw.file,
-      v.file
+      raw('file'),
+      given
         ? 'an existing Dockerfile (relative to the working directory)'
         : `a Dockerfile: ${file} does not exist`,
       inContext
@@ -292,64 +194,3 @@ const CHECKS: Check[] = [
     );
   },
 ];
-
-function assemble(v: Values, region: string | undefined): Inputs {
-  return {
-    auth: {
-      roleToAssume: v['role-to-assume'],
-      region,
-      audience: v.audience,
-      roleSessionName: v['role-session-name'],
-      roleDurationSeconds: v['role-duration-seconds'],
-      exportCredentials: v['export-credentials'],
-    },
-    target: {
-      registry: v.registry?.host ?? v.registry?.account,
-      repository: v.repository,
-      registries: v.registries,
-    },
-    build: {
-      context: v.context,
-      file: v.file,
-      target: v.target,
-      buildArgs: v['build-args'],
-      secrets: v.secrets,
-      secretFiles: v['secret-files'],
-      labels: v.labels,
-      annotations: v.annotations,
-      platforms: v.platforms,
-      builder: v.builder,
-      buildkitEndpoint: v['buildkit-endpoint'],
-      push: v.push,
-      load: v.load,
-      noCache: v['no-cache'],
-      pull: v.pull,
-      provenance: v.provenance,
-      sbom: v.sbom,
-      cache: v.cache,
-      cacheFrom: v['cache-from'],
-      cacheTo: v['cache-to'],
-    },
-    tags: { rules: v.tags, flavor: v.flavor, prHeadSha: v['pr-head-sha'] },
-    repository: {
-      create: v['create-repository'],
-      tagMutability: v['image-tag-mutability'],
-      mutabilityExclusions: v['image-tag-mutability-exclusions'],
-      scanOnPush: v['scan-on-push'],
-      encryption: v.encryption,
-      kmsKey: v['kms-key'],
-      repositoryTags: v['repository-tags'],
-      lifecyclePolicy: v['lifecycle-policy'],
-      updateSettings: v['update-repository-settings'],
-    },
-    publish: {
-      onImmutableConflict: v['on-immutable-conflict'],
-      reuseExisting: v['reuse-existing'],
-      reuseKey: v['reuse-key'],
-    },
-    scan: { mode: v.scan, failOnSeverity: v['fail-on-severity'], timeoutSeconds: v['scan-timeout'] },
-    retry: { maxAttempts: v['max-attempts'], budgetSeconds: v['retry-budget-seconds'] },
-    dryRun: v['dry-run'],
-    buildInDryRun: v['build-in-dry-run'],
-  };
-}

@@ -1,9 +1,8 @@
 /** The action's inputs after parsing and validation: what the rest of the code works from. */
-
-export type KeyValue = { key: string; value: string };
-export type CacheMode = 'none' | 'inline' | 'registry' | 'gha' | 'local';
-export type TagMutability = 'MUTABLE' | 'IMMUTABLE' | 'MUTABLE_WITH_EXCLUSION' | 'IMMUTABLE_WITH_EXCLUSION';
-export type Severity = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW';
+import type { CacheMode } from '../types/build.js';
+import type { KeyValue } from '../types/key-value.js';
+import type { RepositorySettings } from '../types/registry.js';
+import type { Severity } from '../types/scan.js';
 
 export interface AuthInputs {
   roleToAssume?: string;
@@ -67,16 +66,9 @@ export interface TagInputs {
   prHeadSha: boolean;
 }
 
-export interface RepositoryInputs {
+/** The settings a new repository gets (`lifecyclePolicy` read from the file when the input named a path). */
+export interface RepositoryInputs extends RepositorySettings {
   create: boolean;
-  tagMutability: TagMutability;
-  mutabilityExclusions: string[];
-  scanOnPush: boolean;
-  encryption: 'AES256' | 'KMS';
-  kmsKey?: string;
-  repositoryTags: KeyValue[];
-  /** JSON text (read from the file when the input named a path). */
-  lifecyclePolicy?: string;
   updateSettings: boolean;
 }
 

@@ -1,5 +1,5 @@
 import { EcrError } from '../errors.js';
-import type { RepositoryState, StoredImage } from '../aws/ecr.js';
+import type { RepositoryState, StoredImage } from '../types/registry.js';
 
 /** What the registry already holds, read before the build. */
 export interface RegistryState {

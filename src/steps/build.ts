@@ -5,8 +5,8 @@ import { buildAndPush, type BuildResult } from '../docker/buildx.js';
 import { planCache } from '../docker/cache.js';
 import { createJobDir, dockerEnv, writeSecretFile, type JobDir } from '../docker/job-dir.js';
 import { localCacheDir } from '../docker/local-cache.js';
-import { STATE } from '../cleanup.js';
 import { FINGERPRINT_LABEL } from '../plan/fingerprint.js';
+import { savePostState } from '../post/state.js';
 import { isImmutableTag } from '../plan/publish-plan.js';
 import { timed, type RunReport } from '../report/run-report.js';
 import type { Runner } from '../runner/runner.js';
@@ -41,7 +41,7 @@ export function prepareBuild(
   report: RunReport,
 ): PreparedBuild {
   const dir = createJobDir(runner.env);
-  runner.saveState(STATE.jobDir, dir.root);
+  savePostState(runner.saveState, { jobDir: dir.root });
   const b = job.inputs.build;
   const cache = planCache({
     mode: b.cache,
@@ -106,14 +106,14 @@ export async function runBuild(
   report: RunReport,
 ): Promise<BuildResult> {
   if (build.builder) {
-    runner.saveState(STATE.builder, build.builder);
+    savePostState(runner.saveState, { builder: build.builder });
     await timed(report, 'builder', () =>
       createBuilder(build.builder!, job.inputs.build.buildkitEndpoint, build.env),
     );
   }
   const result = await timed(report, 'build', () => buildAndPush(build.spec, build.env, job.retry));
   // Only a finished build's cache export may replace the previous cache.
-  if (build.localCache) runner.saveState(STATE.cacheDir, build.localCache);
+  savePostState(runner.saveState, { cacheDir: build.localCache });
   report.metadata = result.metadataText;
   report.imageId = result.metadata['containerimage.config.digest'] ?? result.imageId;
   return result;

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { loadSdk } from '../aws/load-sdk.js';
-import { defaultSessionName } from '../aws/credential-plan.js';
+import { defaultSessionName } from '../plan/credentials.js';
 import { fetchIdToken } from '../aws/oidc.js';
 import { ActionError } from '../errors.js';
 import type { RunReport } from '../report/run-report.js';

@@ -5,7 +5,7 @@ import { timed, type RunReport } from '../report/run-report.js';
 import { planTags } from '../tags/engine.js';
 import { parseFlavor } from '../tags/rules.js';
 import type { TagPlan } from '../tags/types.js';
-import type { StoredImage } from '../aws/ecr.js';
+import type { StoredImage } from '../types/registry.js';
 import type { Job } from './prepare.js';
 import type { OpenRegistry } from './registry.js';
 

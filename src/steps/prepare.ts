@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { planCredentials, type CredentialPlan } from '../aws/credential-plan.js';
+import { planCredentials, type CredentialPlan } from '../plan/credentials.js';
 import { readRunContext } from '../context/github-context.js';
 import type { RunContext } from '../context/types.js';
 import { ActionError } from '../errors.js';
 import { parseInputs } from '../inputs/parse.js';
-import type { InputFs } from '../inputs/validate.js';
+import type { InputFs } from '../inputs/parsers.js';
 import type { Inputs } from '../inputs/types.js';
 import { buildFingerprint } from '../plan/fingerprint.js';
 import type { RetryPolicy } from '../retry.js';

@@ -1,10 +1,10 @@
-import { isIndexMediaType } from '../aws/media-types.js';
+import { manifestSize, platformDigests } from '../oci/manifest.js';
+import { isIndexMediaType } from '../oci/media-types.js';
 import { registryPath } from '../aws/registry-host.js';
-import type { StoredImage } from '../aws/ecr.js';
 import { EcrError } from '../errors.js';
 import type { PublishPlan } from '../plan/publish-plan.js';
-import { copyImage } from '../registry/copy-image.js';
-import { RegistryClient } from '../registry/registry-client.js';
+import { copyImage } from '../oci/copy-image.js';
+import { RegistryClient } from '../oci/registry-client.js';
 import { withRetry } from '../retry.js';
 import { timed, type RunReport } from '../report/run-report.js';
 import type { Runner } from '../runner/runner.js';
@@ -159,26 +159,4 @@ function defaultPlatform(job: Job): string {
     >
   )[process.arch];
   return `linux/${arch ?? process.arch}`;
-}
-
-/** Compressed size of a single-platform image (config + layers), as ECR reports it; undefined for an index. */
-export function manifestSize(manifest: string): number | undefined {
-  const parsed = JSON.parse(manifest) as { config?: { size?: number }; layers?: { size?: number }[] };
-  if (!parsed.layers) return undefined;
-  return [parsed.config, ...parsed.layers].reduce((sum, blob) => sum + (blob?.size ?? 0), 0);
-}
-
-/** platform -> manifest digest from an index (attestation entries left out), or the one manifest. */
-export function platformDigests(image: StoredImage, fallbackPlatform: string): Record<string, string> {
-  const parsed = JSON.parse(image.manifest) as {
-    manifests?: { digest: string; platform?: { os: string; architecture: string; variant?: string } }[];
-  };
-  if (!parsed.manifests) return { [fallbackPlatform]: image.digest };
-  const out: Record<string, string> = {};
-  for (const m of parsed.manifests) {
-    const p = m.platform;
-    if (!p || p.os === 'unknown') continue;
-    out[[p.os, p.architecture, p.variant].filter(Boolean).join('/')] = m.digest;
-  }
-  return out;
 }

@@ -1,4 +1,5 @@
-import type { Ecr, RegistryLogin, RepositoryState } from '../aws/ecr.js';
+import type { Ecr } from '../aws/ecr.js';
+import type { RegistryLogin, RepositoryState } from '../types/registry.js';
 import { EcrError } from '../errors.js';
 import { isImmutableTag } from '../plan/publish-plan.js';
 import { loadSdk } from '../aws/load-sdk.js';

@@ -1,11 +1,9 @@
 import type { Ecr } from '../aws/ecr.js';
 import { ScanGateError } from '../errors.js';
-import type { Severity } from '../inputs/types.js';
+import { SEVERITIES, type Severity } from '../types/scan.js';
 import { timed, type RunReport, type ScanReport } from '../report/run-report.js';
 import type { Runner } from '../runner/runner.js';
 import type { Job } from './prepare.js';
-
-const ORDER: Severity[] = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'];
 
 /** The gate's verdict on severity counts. Pure. */
 export function judgeFindings(
@@ -13,8 +11,8 @@ export function judgeFindings(
   threshold?: Severity,
 ): { failed: boolean; over: string[] } {
   if (!threshold) return { failed: false, over: [] };
-  const limit = ORDER.indexOf(threshold);
-  const over = ORDER.slice(0, limit + 1).filter((s) => (counts[s] ?? 0) > 0);
+  const limit = SEVERITIES.indexOf(threshold);
+  const over = SEVERITIES.slice(0, limit + 1).filter((s) => (counts[s] ?? 0) > 0);
   return { failed: over.length > 0, over };
 }
 

@@ -4,7 +4,7 @@
  * lets an unknown name or a bad time zone fail at parse time with the rule's line.
  */
 import { isTimeZone } from './dates.js';
-import { didYouMean } from '../inputs/suggest.js';
+import { didYouMean } from '../text/did-you-mean.js';
 
 export interface Expression {
   name: string;

@@ -2,7 +2,7 @@
  * Lexing of metadata-action's list inputs (`tags`, `flavor`): one entry per line, each a CSV
  * record of `key=value` fields.
  */
-import { ListSyntaxError, readRecords } from '../inputs/list-syntax.js';
+import { ListSyntaxError, readRecords } from '../text/list-syntax.js';
 
 export interface InputLine {
   /** 1-based line number in the input. */

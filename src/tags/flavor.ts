@@ -1,6 +1,6 @@
 /** The `flavor` input: `latest=auto|true|false`, `prefix=…[,onlatest=true]`, `suffix=…[,onlatest=true]`. */
 import { TagRuleError } from '../errors.js';
-import { didYouMean } from '../inputs/suggest.js';
+import { didYouMean } from '../text/did-you-mean.js';
 import { checkTemplate, ExpressionError, GLOBAL_EXPRESSIONS } from './expressions.js';
 import { FieldError, readLines, splitFields } from './fields.js';
 import type { Flavor } from './types.js';

@@ -1,7 +1,7 @@
 /** OCI `org.opencontainers.image.*` labels and annotations from the run, plus the user's. */
 import type { RunContext } from '../context/types.js';
 import { InputError } from '../errors.js';
-import type { KeyValue } from '../inputs/types.js';
+import type { KeyValue } from '../types/key-value.js';
 import {
   checkTemplate,
   ExpressionError,

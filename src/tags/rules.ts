@@ -3,7 +3,7 @@
  * bad rule fails with its line before any AWS or Docker call.
  */
 import { TagRuleError } from '../errors.js';
-import { didYouMean } from '../inputs/suggest.js';
+import { didYouMean } from '../text/did-you-mean.js';
 import { checkTemplate, ExpressionError, GLOBAL_EXPRESSIONS, VERSION_EXPRESSIONS } from './expressions.js';
 import { FieldError, readLines, splitFields } from './fields.js';
 import type { TagRule, TagRuleType } from './types.js';

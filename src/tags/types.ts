@@ -1,5 +1,5 @@
 import type { RunContext } from '../context/types.js';
-import type { KeyValue } from '../inputs/types.js';
+import type { KeyValue } from '../types/key-value.js';
 
 export interface TagRequest {
   /** Raw `tags` input (metadata-action rules, one per line or comma-separated lines); empty = ECR defaults. */

@@ -1,17 +1,10 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { removeBuilder } from './docker/builder.js';
-import { dockerEnv } from './docker/job-dir.js';
-import { rotateLocalCache } from './docker/local-cache.js';
-import { dockerLogout } from './docker/login.js';
-
-/** What main saves for the post step (GITHUB_STATE), by name. */
-export const STATE = {
-  jobDir: 'job-dir',
-  hosts: 'hosts',
-  builder: 'builder',
-  cacheDir: 'cache-dir',
-} as const;
+import { removeBuilder } from '../docker/builder.js';
+import { dockerEnv } from '../docker/job-dir.js';
+import { rotateLocalCache } from '../docker/local-cache.js';
+import { dockerLogout } from '../docker/login.js';
+import type { PostState } from './state.js';
 
 /** What the post step reports: `leftBehind` (secrets or credentials still on disk) fails it. */
 export interface CleanupResult {
@@ -26,25 +19,19 @@ export interface CleanupResult {
  * that directory could not be removed, the job's builder, and the rotation of a `cache: local`
  * export. Never throws: what went wrong comes back as text.
  */
-export async function cleanup(
-  getState: (name: string) => string,
-  env: NodeJS.ProcessEnv,
-): Promise<CleanupResult> {
+export async function cleanup(state: PostState, env: NodeJS.ProcessEnv): Promise<CleanupResult> {
   const result: CleanupResult = { problems: [] };
-  const jobDir = getState(STATE.jobDir);
+  const { jobDir, hosts, builder, cacheDir } = state;
   if (!jobDir) return result;
   try {
     rmSync(jobDir, { recursive: true, force: true, maxRetries: 2 });
   } catch (error) {
     result.leftBehind = `could not remove ${jobDir} (docker config and secret files): ${(error as Error).message}`;
-    const hosts = getState(STATE.hosts).split(',').filter(Boolean);
     const privateEnv = dockerEnv(env, { dockerConfig: join(jobDir, 'docker') });
     if (hosts.length) result.problems.push(...(await bestEffort(() => dockerLogout(hosts, privateEnv))));
   }
-  const builder = getState(STATE.builder);
   // The user's own docker config: the private one (and the buildx plugin link in it) is gone.
   if (builder) result.problems.push(...(await bestEffort(() => removeBuilder(builder, dockerEnv(env)))));
-  const cacheDir = getState(STATE.cacheDir);
   try {
     if (cacheDir) rotateLocalCache(cacheDir);
   } catch (error) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closest, didYouMean, editDistance } from '../../src/inputs/suggest.js';
+import { closest, didYouMean, editDistance } from '../../src/text/did-you-mean.js';
 
 describe('suggest', () => {
   it.each([

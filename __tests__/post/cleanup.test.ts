@@ -2,8 +2,9 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup } from '../src/cleanup.js';
-import { createJobDir, writeSecretFile } from '../src/docker/job-dir.js';
+import { cleanup } from '../../src/post/cleanup.js';
+import { readPostState } from '../../src/post/state.js';
+import { createJobDir, writeSecretFile } from '../../src/docker/job-dir.js';
 
 /** A job as main leaves it: private dir with a secret and a login, a builder and a host saved. */
 function job(pathDirs: string) {
@@ -14,7 +15,7 @@ function job(pathDirs: string) {
   writeSecretFile(dir, 'npm', 'secret');
   writeFileSync(join(dir.dockerConfig, 'config.json'), '{"auths":{"h":{"auth":"QVdTOnB3"}}}');
   const state: Record<string, string> = { 'job-dir': dir.root, hosts: 'h', builder: 'ecr-build-push-1' };
-  return { env, dir, getState: (name: string) => state[name] ?? '' };
+  return { env, dir, state: readPostState((name: string) => state[name] ?? '') };
 }
 
 /** A docker that logs its calls and exits with CODE. */
@@ -38,8 +39,8 @@ describe('cleanup', () => {
   });
 
   it('docker missing: the private dir is gone all the same, the builder is a warning', async () => {
-    const { env, dir, getState } = job('/nonexistent');
-    const result = await cleanup(getState, env);
+    const { env, dir, state } = job('/nonexistent');
+    const result = await cleanup(state, env);
     expect(existsSync(dir.root)).toBe(false);
     expect(result.leftBehind).toBeUndefined();
     expect(result.problems).toEqual([expect.stringMatching(/^Could not run docker/)]);
@@ -47,8 +48,8 @@ describe('cleanup', () => {
 
   it('docker failing: the private dir is gone, no logout needed, the builder removal warns', async () => {
     const fake = docker(1);
-    const { env, dir, getState } = job(fake.path);
-    const result = await cleanup(getState, env);
+    const { env, dir, state } = job(fake.path);
+    const result = await cleanup(state, env);
     expect(existsSync(dir.root)).toBe(false);
     expect(readFileSync(fake.calls, 'utf8')).toBe('buildx rm ecr-build-push-1\n');
     expect(result.problems).toEqual(['docker buildx rm ecr-build-push-1: docker says no']);
@@ -56,8 +57,8 @@ describe('cleanup', () => {
 
   it('docker working: no problem at all', async () => {
     const fake = docker(0);
-    const { env, dir, getState } = job(fake.path);
-    expect(await cleanup(getState, env)).toEqual({ problems: [] });
+    const { env, dir, state } = job(fake.path);
+    expect(await cleanup(state, env)).toEqual({ problems: [] });
     expect(existsSync(dir.root)).toBe(false);
   });
 });

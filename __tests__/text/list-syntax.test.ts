@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ListSyntaxError, parseList, type ListOptions } from '../../src/inputs/list-syntax.js';
+import { ListSyntaxError, parseList, type ListOptions } from '../../src/text/list-syntax.js';
 
 const SPLIT: ListOptions = { commas: 'split' };
 const KEEP: ListOptions = { commas: 'keep' };

@@ -1,7 +1,7 @@
 /** Parsers for the AWS-shaped inputs: role ARNs, regions, registries and repository names. */
 import { REGION, matchEcrHost, parseEcrHost, privateHost } from '../aws/registry-host.js';
+import { invalid, type Field, type Parser } from './parsers.js';
 import type { ExtraTarget } from './types.js';
-import { invalid, type Field, type Parser } from './validate.js';
 
 const ROLE_ARN = /^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
 const NAME_CHARS = /^[\w+=,.@-]+$/;
@@ -90,7 +90,11 @@ function registryHint(raw: string): string | undefined {
 const REGISTRY_EXPECTED =
   'a 12-digit account id, an ECR host (ACCOUNT.dkr.ecr.REGION.amazonaws.com, FIPS or dual-stack) or public.ecr.aws/ALIAS';
 
-export const registry: Parser<Registry> = (raw, field) => parseRegistry(raw, field, REGISTRY_EXPECTED);
+/** The `registry` input as the target resolves it: the host when one is given, else the account id. */
+export const registry: Parser<string | undefined> = (raw, field) => {
+  const parsed = parseRegistry(raw, field, REGISTRY_EXPECTED);
+  return parsed.host ?? parsed.account;
+};
 
 /** A `registries` line: `ACCOUNT/REGION`, an ECR host or public.ecr.aws/ALIAS, optionally `=ROLE_ARN`. */
 export function extraTarget(value: string, field: Field, lineNo: number): ExtraTarget {

@@ -1,6 +1,6 @@
 import type { RunContext } from '../context/types.js';
 import type { AuthInputs } from '../inputs/types.js';
-import { hasOidc, missingOidcError } from './oidc.js';
+import { hasOidc, missingOidcError } from '../aws/oidc.js';
 
 /** Where the AWS credentials come from, decided from the inputs and the environment alone. Pure. */
 export type CredentialPlan =

@@ -5,9 +5,9 @@
  */
 import { InputError, ValidationError, type ActionError } from '../errors.js';
 import { parseFlavor, parseTagRules } from '../tags/rules.js';
-import { ListSyntaxError, parseList, type ListOptions } from './list-syntax.js';
-import { didYouMean } from './suggest.js';
-import type { KeyValue } from './types.js';
+import { ListSyntaxError, parseList, type ListOptions } from '../text/list-syntax.js';
+import { didYouMean } from '../text/did-you-mean.js';
+import type { KeyValue } from '../types/key-value.js';
 
 /** The only side effects parsing may have: reads of the file system, injected so tests need no files. */
 export interface InputFs {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { MEDIA_TYPES } from '../aws/media-types.js';
+import { MEDIA_TYPES } from './media-types.js';
 import { DockerError } from '../errors.js';
 
 export interface RegistryCredentials {

@@ -1,10 +1,5 @@
+import { blobDigests, parseManifest } from './manifest.js';
 import type { RegistryClient } from './registry-client.js';
-
-type Manifest = {
-  config?: { digest: string };
-  layers?: { digest: string }[];
-  manifests?: { digest: string }[];
-};
 
 export interface CopyResult {
   /** Blobs uploaded (missing at the target). */
@@ -61,13 +56,12 @@ async function copyManifestTree(
   result: CopyResult,
 ): Promise<{ body: Buffer; mediaType: string }> {
   const manifest = await source.client.getManifest(source.repository, digest);
-  const parsed = JSON.parse(manifest.body.toString('utf8')) as Manifest;
+  const parsed = parseManifest(manifest.body.toString('utf8'));
   for (const child of parsed.manifests ?? []) {
     const copied = await copyManifestTree(source, target, child.digest, result);
     await target.client.putManifest(target.repository, child.digest, copied.body, copied.mediaType);
   }
-  const blobs = [parsed.config, ...(parsed.layers ?? [])].flatMap((b) => (b ? [b.digest] : []));
-  for (const blob of blobs) {
+  for (const blob of blobDigests(parsed)) {
     if (await target.client.hasBlob(target.repository, blob)) continue;
     const data = await source.client.getBlob(source.repository, blob);
     await target.client.putBlob(target.repository, blob, data);

@@ -1,0 +1,152 @@
+/**
+ * One row per action.yml input: its name, its parser and its default; where the row stands is
+ * where the value goes in Inputs (the `satisfies` below makes a missing or mistyped row a
+ * compile error). Adding an input is action.yml, a field in types.ts and a row here; a test
+ * keeps the names and defaults equal to action.yml's (the runner applies those defaults, but
+ * the CLI and tests do not go through the runner).
+ */
+import { CACHE_MODES } from '../types/build.js';
+import { TAG_MUTABILITIES } from '../types/registry.js';
+import { SEVERITIES } from '../types/scan.js';
+import { extraTarget, region, registry, repository, roleArn, sessionName } from './aws-parsers.js';
+import {
+  boolean,
+  buildContext,
+  buildkitEndpoint,
+  cacheEntry,
+  flavor,
+  integer,
+  keyValue,
+  lifecyclePolicy,
+  lines,
+  list,
+  nonEmpty,
+  oneOf,
+  optional,
+  platforms,
+  provenance,
+  secret,
+  secretFile,
+  tagFilter,
+  tagRules,
+  text,
+  type Parser,
+} from './parsers.js';
+import type { Inputs } from './types.js';
+
+export interface Row<T> {
+  /** The action.yml input name. */
+  name: string;
+  parse: Parser<T>;
+  /** action.yml's `default:`, applied when the raw input is empty. */
+  default?: string;
+  /** One entry per line (or JSON): any other input must be a single line. */
+  multiLine?: boolean;
+  /** Never shown in a message, not even when malformed. */
+  secret?: boolean;
+}
+
+function row<T>(name: string, parse: Parser<T>, options: Omit<Row<T>, 'name' | 'parse'> = {}): Row<T> {
+  return { name, parse, ...options };
+}
+
+const MULTI_LINE = { multiLine: true } as const;
+
+// build-push-action's `ignoreComma` inputs: one item per record, commas kept, quotes removed.
+const RECORDS = { commas: 'keep' } as const;
+
+type Table = {
+  [S in keyof Inputs]: Inputs[S] extends object
+    ? { [K in keyof Inputs[S]]-?: Row<Inputs[S][K]> }
+    : Row<Inputs[S]>;
+};
+
+export const INPUT_TABLE = {
+  auth: {
+    roleToAssume: row('role-to-assume', optional(roleArn)),
+    // Resolved further from the registry host and the environment (parse.ts).
+    region: row('aws-region', optional(region)),
+    audience: row('audience', nonEmpty, { default: 'sts.amazonaws.com' }),
+    roleSessionName: row('role-session-name', optional(sessionName)),
+    roleDurationSeconds: row('role-duration-seconds', integer(900, 43200), { default: '3600' }),
+    exportCredentials: row('export-credentials', boolean, { default: 'false' }),
+  },
+  target: {
+    registry: row('registry', optional(registry)),
+    repository: row('repository', optional(repository)),
+    registries: row('registries', lines(extraTarget), MULTI_LINE),
+  },
+  build: {
+    context: row('context', buildContext, { default: '.' }),
+    file: row('file', text),
+    target: row('target', text),
+    buildArgs: row('build-args', list(keyValue, RECORDS), MULTI_LINE),
+    secrets: row('secrets', lines(secret), { multiLine: true, secret: true }),
+    secretFiles: row('secret-files', lines(secretFile), MULTI_LINE),
+    labels: row('labels', list(keyValue, RECORDS), MULTI_LINE),
+    annotations: row('annotations', list(keyValue, RECORDS), MULTI_LINE),
+    platforms: row('platforms', platforms, MULTI_LINE),
+    builder: row('builder', text),
+    buildkitEndpoint: row('buildkit-endpoint', optional(buildkitEndpoint)),
+    push: row('push', boolean, { default: 'true' }),
+    load: row('load', boolean, { default: 'false' }),
+    noCache: row('no-cache', boolean, { default: 'false' }),
+    pull: row('pull', boolean, { default: 'false' }),
+    provenance: row('provenance', provenance, { default: 'false' }),
+    sbom: row('sbom', boolean, { default: 'false' }),
+    cache: row('cache', oneOf(CACHE_MODES), { default: 'none' }),
+    cacheFrom: row('cache-from', list(cacheEntry, RECORDS), MULTI_LINE),
+    cacheTo: row('cache-to', list(cacheEntry, RECORDS), MULTI_LINE),
+  },
+  tags: {
+    rules: row('tags', tagRules, MULTI_LINE),
+    flavor: row('flavor', flavor, MULTI_LINE),
+    prHeadSha: row('pr-head-sha', boolean, { default: 'false' }),
+  },
+  repository: {
+    create: row('create-repository', boolean, { default: 'false' }),
+    tagMutability: row('image-tag-mutability', oneOf(TAG_MUTABILITIES), { default: 'MUTABLE' }),
+    mutabilityExclusions: row('image-tag-mutability-exclusions', lines(tagFilter), MULTI_LINE),
+    scanOnPush: row('scan-on-push', boolean, { default: 'true' }),
+    encryption: row('encryption', oneOf(['AES256', 'KMS']), { default: 'AES256' }),
+    kmsKey: row('kms-key', text),
+    repositoryTags: row('repository-tags', lines(keyValue), MULTI_LINE),
+    lifecyclePolicy: row('lifecycle-policy', optional(lifecyclePolicy), MULTI_LINE),
+    updateSettings: row('update-repository-settings', boolean, { default: 'false' }),
+  },
+  publish: {
+    onImmutableConflict: row('on-immutable-conflict', oneOf(['fail', 'skip']), { default: 'fail' }),
+    reuseExisting: row('reuse-existing', boolean, { default: 'true' }),
+    reuseKey: row('reuse-key', oneOf(['commit', 'tree']), { default: 'commit' }),
+  },
+  scan: {
+    mode: row('scan', oneOf(['none', 'wait']), { default: 'none' }),
+    failOnSeverity: row('fail-on-severity', optional(oneOf(SEVERITIES))),
+    timeoutSeconds: row('scan-timeout', integer(1, 3600), { default: '300' }),
+  },
+  retry: {
+    maxAttempts: row('max-attempts', integer(1, 10), { default: '4' }),
+    budgetSeconds: row('retry-budget-seconds', integer(1), { default: '60' }),
+  },
+  dryRun: row('dry-run', boolean, { default: 'false' }),
+  buildInDryRun: row('build-in-dry-run', boolean, { default: 'false' }),
+} satisfies Table;
+
+/** Every row with where its value goes: `section` undefined for a top-level field. */
+export interface Placed {
+  row: Row<unknown>;
+  section?: string;
+  field: string;
+}
+
+export const INPUT_ROWS: readonly Placed[] = Object.entries(INPUT_TABLE).flatMap(([key, entry]) =>
+  'parse' in entry
+    ? [{ row: entry as Row<unknown>, field: key }]
+    : Object.entries(entry as Record<string, Row<unknown>>).map(([field, r]) => ({
+        row: r,
+        section: key,
+        field,
+      })),
+);
+
+export const INPUT_NAMES: readonly string[] = INPUT_ROWS.map((p) => p.row.name);
