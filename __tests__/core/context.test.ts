@@ -49,6 +49,8 @@ describe('context/github-context', () => {
       release: { tag_name: 'v1.2.3', name: 'v1.2.3', prerelease: false },
       repository: { ...REPOSITORY, description: null, license: null },
     },
+    // A tag push names the branch the tag was pushed from.
+    push_tag: { ref: 'refs/tags/v2.0.0', base_ref: 'refs/heads/main', repository: REPOSITORY },
     schedule: { schedule: '0 3 * * *', repository: REPOSITORY, workflow: '.github/workflows/nightly.yml' },
     workflow_dispatch: { inputs: { environment: 'staging' }, ref: 'refs/heads/main', repository: REPOSITORY },
   };
@@ -103,6 +105,19 @@ describe('context/github-context', () => {
         'push of a tag',
         env('push', { GITHUB_REF: 'refs/tags/v1.2.3' }),
         { eventName: 'push', ref: 'refs/tags/v1.2.3', prNumber: undefined },
+      ],
+      [
+        'push of a tag: base_ref from the payload',
+        env('push', {
+          GITHUB_REF: 'refs/tags/v2.0.0',
+          GITHUB_EVENT_PATH: '/home/runner/work/_temp/_github_workflow/push_tag.json',
+        }),
+        { eventName: 'push', ref: 'refs/tags/v2.0.0', baseRef: 'refs/heads/main' },
+      ],
+      [
+        'push of a branch: a payload base_ref is not a base ref',
+        env('push', { GITHUB_EVENT_PATH: '/home/runner/work/_temp/_github_workflow/push_tag.json' }),
+        { eventName: 'push', ref: 'refs/heads/main', baseRef: undefined },
       ],
       [
         'pull_request: number, head sha, base/head refs',

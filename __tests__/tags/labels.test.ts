@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/errors.js';
 import { planTags } from '../../src/tags/engine.js';
 import { HEAD_SHA, NOW, pullRequest, pushBranch, pushTag, request, SHA } from './events.js';
 
@@ -64,9 +63,13 @@ describe('labels and annotations', () => {
     expect(plan.labels[`${OCI}.vendor`]).toBeUndefined();
   });
 
-  it('a label with an unknown expression is an input error', () => {
-    const run = () => planTags(pushBranch('main'), request({ labels: [{ key: 'built', value: '{{dat}}' }] }));
-    expect(run).toThrow(InputError);
-    expect(run).toThrow(/Input 'labels' is invalid: got "built=\{\{dat\}\}"/);
+  it('a label with an unknown expression renders it empty, with a warning (as metadata-action)', () => {
+    const plan = planTags(pushBranch('main'), request({ labels: [{ key: 'built', value: 'at-{{dat}}' }] }));
+    expect(plan.labels.built).toBe('at-');
+    expect(plan.warnings).toEqual([
+      expect.stringContaining(
+        'labels built: unknown expression {{dat}} renders empty (Did you mean "date"?)',
+      ),
+    ]);
   });
 });

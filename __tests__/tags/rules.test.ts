@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TagRuleError } from '../../src/errors.js';
 import { parseFlavor, parseTagRules } from '../../src/tags/rules.js';
-import type { Flavor } from '../../src/tags/types.js';
+import type { Flavor, TagRule } from '../../src/tags/types.js';
 
 describe('parseTagRules', () => {
   const VALID: [string, Record<string, unknown>][] = [
@@ -27,6 +27,10 @@ describe('parseTagRules', () => {
     ['type=raw,value=x,priority=-5', { priority: -5 }],
     ['type=raw,value=x,enable={{is_default_branch}}', { enable: '{{is_default_branch}}' }],
     ['type=raw,value=x,', { value: 'x' }],
+    // Only the attribute has to exist: an empty value (an empty expression) yields no tag.
+    ['type=raw,value=', { value: '' }],
+    ['type=raw,value=,enable=false', { value: '', enable: 'false' }],
+    ['type=pep440,pattern=', { pattern: '' }],
     ['type=semver,pattern={{version}},match=app-v(.*)', { match: 'app-v(.*)' }],
     // metadata-action (commentNoInfix): `#` is a comment at the start of a line only.
     ['type=raw,value=x#1', { value: 'x#1' }],
@@ -56,7 +60,6 @@ describe('parseTagRules', () => {
     ['type=sha\ntype=Semver,pattern={{version}}', 2, 'unknown type "Semver"', 'Did you mean "semver"?'],
     ['type=image', 1, 'unknown type "image"', 'expected one of schedule, semver, pep440'],
     ['type=sha\n\ntype=semver', 3, 'type=semver needs pattern=', 'e.g. type=semver,pattern={{version}}'],
-    ['type=pep440,pattern=', 1, 'type=pep440 needs pattern=', 'type=pep440,pattern={{version}}'],
     ['type=match,value=x', 1, 'type=match needs pattern=', 'group=1'],
     ['type=match,pattern=v(\\d+', 1, 'pattern=v(\\d+ is not a valid regular expression', 'e.g.'],
     ['type=semver,pattern={{version}},match=v(', 1, 'match=v( is not a valid regular expression', 'e.g.'],
@@ -66,43 +69,84 @@ describe('parseTagRules', () => {
       'match=app-v.* has no capture group',
       'capture group 1',
     ],
-    ['type=match,pattern=v(\\d),group=2', 1, 'group=2 but the pattern has 1 capture group(s)', 'group 0'],
     ['type=match,pattern=v(\\d),group=one', 1, 'group=one is not a number', 'group=1'],
-    [
-      'type=sha,lenght=12',
-      1,
-      'unknown attribute lenght',
-      'type=sha takes enable, priority, prefix, suffix, format',
-    ],
-    ['type=semver,patern={{version}}', 1, 'unknown attribute patern', 'Did you mean "pattern"?'],
-    ['type=raw,value=x,pattern=y', 1, 'attribute pattern does not apply to type=raw', 'type=raw takes'],
     ['type=sha,format=medium', 1, 'format=medium is not valid', 'format=short'],
     ['type=ref', 1, 'type=ref needs event=', 'type=ref,event=branch'],
     ['type=ref,event=brnach', 1, 'event=brnach is not valid', 'Did you mean "branch"?'],
     ['type=ref,event=push', 1, 'event=push is not valid', 'expected branch, tag or pr'],
     ['type=raw,value=x,enable=yes', 1, 'enable=yes is not valid', 'enable=true'],
-    ['type=raw,value=x,priority=high', 1, 'priority=high is not an integer', 'priority=950'],
-    ['type=raw,value=', 1, 'type=raw needs value=', 'type=raw,value=stable'],
-    ['type=raw,value={{brnach}}', 1, 'value: unknown expression {{brnach}}', 'Did you mean "branch"?'],
-    ['type=raw,value={{version}}', 1, 'value: unknown expression {{version}}', '{{branch}}'],
     ['type=raw,value={{sha', 1, 'value: unclosed "{{"', '}}'],
-    ['type=raw,value={{sha 7}}', 1, 'value: cannot read {{sha 7}}', "{{name 'argument'"],
-    ['type=raw,value={{branch}}-{{sha 3}}', 1, 'cannot read {{sha 3}}', 'expected {{name}}'],
-    ["type=raw,value={{tag 'x'}}", 1, 'value: {{tag}} takes no arguments', ''],
-    ['type=schedule,pattern={{date}}', 1, 'pattern: {{date}} needs one format', "{{date 'YYYYMMDD'"],
-    [
-      "type=schedule,pattern={{date 'YYYY' tz='Mars/Olympus'}}",
-      1,
-      'unknown time zone "Mars/Olympus"',
-      'IANA',
-    ],
     ["type=schedule,pattern={{date 'YYYY' zone='UTC'}}", 1, '{{date}} has no attribute zone', "tz='Zone'"],
     ['type=raw,"value=a', 1, 'unterminated quote', 'close the quoted field'],
     // Text after a closing quote keeps the field as written (csv-parse's relaxQuotes).
-    ['type=raw,"value=a"b', 1, 'unknown attribute "value', 'Did you mean "value"?'],
-    ['type=edge,value=x', 1, 'attribute value does not apply to type=edge', 'type=edge takes'],
-    ['type=sha,prefix={{brnch}}-', 1, 'prefix: unknown expression {{brnch}}', 'Did you mean "branch"?'],
+    ['type=raw,"value=a"b', 1, 'type=raw needs value=', '"value=" is not an attribute: did you mean value='],
+    [
+      'type=semver,patern={{version}}',
+      1,
+      'type=semver needs pattern=',
+      '"patern=" is not an attribute: did you mean pattern=',
+    ],
   ];
+
+  // What metadata-action accepts is accepted, with a warning naming what was ignored or how it reads.
+  const WARNED: [string, Partial<TagRule>, string][] = [
+    [
+      'type=match,pattern=v(\\d),group=2',
+      { group: 2 },
+      'group=2 but the pattern has 1 capture group(s): the rule yields nothing',
+    ],
+    [
+      'type=sha,lenght=12',
+      { type: 'sha' },
+      'unknown attribute lenght: ignored (type=sha takes enable, priority, prefix, suffix, format)',
+    ],
+    ['type=raw,value=x,pattern=y', { value: 'x' }, 'attribute pattern does not apply to type=raw: ignored'],
+    ['type=edge,value=x', { type: 'edge' }, 'attribute value does not apply to type=edge: ignored'],
+    [
+      'type=raw,value=x,priority=high',
+      { priority: 200 },
+      'priority=high is not an integer: the default 200 is used',
+    ],
+    [
+      'type=raw,value={{brnach}}',
+      {},
+      'value: unknown expression {{brnach}} renders empty (Did you mean "branch"?)',
+    ],
+    [
+      'type=raw,value={{version}}',
+      {},
+      'value: unknown expression {{version}} renders empty (expected one of {{branch}}',
+    ],
+    ['type=raw,value={{sha 7}}', {}, 'value: {{sha}} takes no arguments: {{sha 7}} is read as {{sha}}'],
+    ["type=raw,value={{tag 'x'}}", {}, "value: {{tag}} takes no arguments: {{tag 'x'}} is read as {{tag}}"],
+    [
+      'type=schedule,pattern={{date}}',
+      {},
+      "pattern: {{date}}: no format, so the date is ISO 8601; write {{date 'YYYYMMDD'}}",
+    ],
+    [
+      'type=raw,value={{date YYYYMMDD}}',
+      {},
+      "value: {{date YYYYMMDD}}: the format YYYYMMDD is not quoted, so the date is ISO 8601; write {{date 'YYYYMMDD'}}",
+    ],
+    [
+      "type=schedule,pattern={{date 'YYYY' tz='Mars/Olympus'}}",
+      {},
+      "pattern: unknown time zone \"Mars/Olympus\" in {{date 'YYYY' tz='Mars/Olympus'}}: UTC is used",
+    ],
+    [
+      'type=sha,prefix={{brnch}}-',
+      { prefix: '{{brnch}}-' },
+      'prefix: unknown expression {{brnch}} renders empty',
+    ],
+  ];
+
+  it.each(WARNED)('accepts %j with a warning', (text, expected, warning) => {
+    const [rule] = parseTagRules(text);
+    expect(rule).toMatchObject(expected);
+    expect(rule!.warnings).toHaveLength(1);
+    expect(rule!.warnings![0]).toContain(warning);
+  });
 
   it.each(INVALID)('rejects %j at line %i', (text, line, message, hint) => {
     let error: unknown;
@@ -143,17 +187,29 @@ describe('parseFlavor', () => {
 
   const INVALID: [string, number, string, string][] = [
     ['latest=maybe', 1, 'latest=maybe is not valid', 'latest=auto'],
-    [
-      'prefix=v\nonlatest=true',
-      2,
-      'onlatest needs a prefix or suffix before it',
-      'suffix=-alpine,onlatest=true',
-    ],
     ['suffix=-a,onlatest=yes', 1, 'onlatest=yes is not valid', 'onlatest=true'],
     ['sufix=-alpine', 1, 'unknown flavor attribute sufix', 'Did you mean "suffix"?'],
     ['latest', 1, '"latest" is not key=value', 'latest=auto'],
-    ['prefix={{tagg}}', 1, 'prefix: unknown expression {{tagg}}', 'Did you mean "tag"?'],
   ];
+  const WARNED: [string, Partial<Flavor>, string][] = [
+    [
+      'prefix=v\nonlatest=true',
+      { prefix: 'v', prefixLatest: false },
+      'line 2: onlatest needs a prefix or suffix before it on the same line: ignored',
+    ],
+    [
+      'prefix={{tagg}}',
+      { prefix: '{{tagg}}' },
+      'line 1: prefix: unknown expression {{tagg}} renders empty (Did you mean "tag"?)',
+    ],
+  ];
+
+  it.each(WARNED)('accepts %j with a warning', (text, expected, warning) => {
+    const flavor = parseFlavor(text);
+    expect(flavor).toMatchObject(expected);
+    expect(flavor.warnings).toEqual([expect.stringContaining(warning)]);
+  });
+
   it.each(INVALID)('rejects %j at line %i', (text, line, message, hint) => {
     const run = () => parseFlavor(text);
     expect(run).toThrow(TagRuleError);

@@ -11,6 +11,8 @@ type Payload = {
   pull_request?: { number?: number; head?: { sha?: string } };
   head_commit?: { timestamp?: string };
   number?: number;
+  /** Push events: the branch a pushed tag came from (refs/heads/…), when GitHub knows it. */
+  base_ref?: string | null;
 };
 
 /**
@@ -37,7 +39,10 @@ export function readRunContext(
     runId: env.GITHUB_RUN_ID ?? '0',
     runAttempt: env.GITHUB_RUN_ATTEMPT ?? '1',
     defaultBranch: repo?.default_branch,
-    baseRef: env.GITHUB_BASE_REF || undefined,
+    // GITHUB_BASE_REF is set for pull requests; a tag push carries its branch in the payload
+    // (metadata-action's {{base_ref}} reads it there).
+    baseRef:
+      env.GITHUB_BASE_REF || (ref.startsWith('refs/tags/') ? payload.base_ref : undefined) || undefined,
     headRef: env.GITHUB_HEAD_REF || undefined,
     prNumber,
     prHeadSha: payload.pull_request?.head?.sha,

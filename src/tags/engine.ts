@@ -22,7 +22,11 @@ export function planTags(ctx: RunContext, req: TagRequest): TagPlan {
   const rules = parsed.length > 0 ? parsed : defaultRules(flavor);
   const { facts, warning } = runFacts(ctx, req.prHeadSha);
   const globals = globalValues(facts);
-  const warnings: string[] = warning ? [warning] : [];
+  const warnings: string[] = [
+    ...(warning ? [warning] : []),
+    ...(flavor.warnings ?? []).map((w) => `flavor ${w}`),
+    ...parsed.flatMap((rule) => (rule.warnings ?? []).map((w) => `${ruleName(rule)}: ${w}`)),
+  ];
   const notes: TagPlan['notes'] = [];
 
   const tags: string[] = [];
@@ -85,8 +89,8 @@ export function planTags(ctx: RunContext, req: TagRequest): TagPlan {
     tags,
     version,
     latest: tags.includes(latestTag),
-    labels: withUserEntries(defaults, req.labels, 'labels', globals),
-    annotations: withUserEntries(defaults, req.annotations, 'annotations', globals),
+    labels: withUserEntries(defaults, req.labels, 'labels', globals, warnings),
+    annotations: withUserEntries(defaults, req.annotations, 'annotations', globals, warnings),
     warnings,
     notes,
   };

@@ -1,4 +1,6 @@
 /** One rule against the run: the value it produces (before sanitizing), or why it produces none. */
+import { quoted, TagRuleError } from '../errors.js';
+import { boundedMatch, MatchTimeoutError } from './bounded-match.js';
 import { isSingleExpression, renderTemplate, type TemplateValues } from './expressions.js';
 import type { VersionRef } from './latest.js';
 import { readPep440 } from './pep440.js';
@@ -42,6 +44,19 @@ export function evaluateRule(
           latest,
           ...(version ? { version } : {}),
         };
+  const match = (value: string, pattern: string, attribute: string) => {
+    try {
+      return boundedMatch(value, compileMatchPattern(pattern));
+    } catch (err) {
+      if (!(err instanceof MatchTimeoutError)) throw err;
+      throw new TagRuleError(
+        rule.line,
+        rule.text,
+        `${attribute}=${pattern} ${err.message} on ${quoted(value)} (nested repetition backtracks exponentially)`,
+        'simplify the pattern: avoid a repeated group that repeats, such as (a+)+ or (\\w|\\d)*; e.g. v(\\d+)\\.(\\d+)',
+      );
+    }
+  };
   const gitTag = tagOf(facts.ref);
   const branch = branchOf(facts.ref);
   const notATag = () => skip(`ref ${facts.ref || '(none)'} is not a tag`, true);
@@ -57,7 +72,7 @@ export function evaluateRule(
       if (gitTag === undefined && rule.value === '') return notATag();
       let raw = rule.value !== '' ? render(rule.value) : gitTag!;
       if (rule.match !== '') {
-        const m = compileMatchPattern(rule.match).exec(raw);
+        const m = match(raw, rule.match, 'match');
         // metadata-action goes on with the unmatched text; a tag the rule does not match is not for it.
         if (!m) return skip(`match=${rule.match} does not match ${JSON.stringify(raw)}`);
         raw = m[1] ?? '';
@@ -91,7 +106,7 @@ export function evaluateRule(
     case 'match': {
       if (gitTag === undefined && rule.value === '') return notATag();
       const raw = rule.value !== '' ? render(rule.value) : gitTag!;
-      const m = raw.match(compileMatchPattern(rule.pattern));
+      const m = match(raw, rule.pattern, 'pattern');
       if (!m) return skip(`pattern ${rule.pattern} does not match ${JSON.stringify(raw)}`);
       const value = m[rule.group];
       if (value === undefined)

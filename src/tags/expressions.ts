@@ -12,6 +12,11 @@ export interface Expression {
   args: string[];
   /** `key='value'` arguments. */
   hash: Record<string, string>;
+  /**
+   * Unquoted arguments (`{{date YYYYMMDD}}`): Handlebars reads them as variables, which are
+   * undefined here, so they count as missing arguments (metadata-action's behaviour).
+   */
+  unquoted: string[];
   /** As written, `{{…}}` included. */
   source: string;
 }
@@ -47,7 +52,8 @@ export const VERSION_EXPRESSIONS = ['version', 'major', 'minor', 'patch', 'raw']
 
 const DATE_HELPERS = new Set(['date', 'commit_date']);
 
-const TOKEN = /\s*(?:([A-Za-z_]\w*)=(?:'([^']*)'|"([^"]*)")|'([^']*)'|"([^"]*)"|([A-Za-z_]\w*))/y;
+const TOKEN =
+  /\s*(?:([A-Za-z_]\w*)=(?:'([^']*)'|"([^"]*)")|'([^']*)'|"([^"]*)"|([A-Za-z_]\w*)(?=\s|$)|([^\s'"=]+))/y;
 
 export function parseTemplate(source: string): Segment[] {
   const segments: Segment[] = [];
@@ -74,13 +80,13 @@ export function parseTemplate(source: string): Segment[] {
 
 function parseExpression(source: string): Expression {
   const body = source.slice(2, -2);
-  const expression: Expression = { name: '', args: [], hash: {}, source };
+  const expression: Expression = { name: '', args: [], hash: {}, unquoted: [], source };
   TOKEN.lastIndex = 0;
   while (TOKEN.lastIndex < body.length && body.slice(TOKEN.lastIndex).trim() !== '') {
     const at = TOKEN.lastIndex;
     const m = TOKEN.exec(body);
-    const isName = m?.[6] !== undefined;
-    if (!m || isName !== (at === 0)) {
+    const isName = at === 0 && m?.[6] !== undefined;
+    if (!m || (at === 0) !== isName) {
       throw new ExpressionError(
         `cannot read ${source}`,
         "expected {{name}} or {{name 'argument' key='value'}}, e.g. {{date 'YYYYMMDD' tz='UTC'}}",
@@ -88,51 +94,55 @@ function parseExpression(source: string): Expression {
     }
     if (isName) expression.name = m[6]!;
     else if (m[1] !== undefined) expression.hash[m[1]] = m[2] ?? m[3]!;
-    else expression.args.push(m[4] ?? m[5]!);
+    else if (m[4] !== undefined || m[5] !== undefined) expression.args.push(m[4] ?? m[5]!);
+    else expression.unquoted.push(m[6] ?? m[7]!);
   }
   if (expression.name === '') throw new ExpressionError(`empty expression ${source}`, 'expected {{name}}');
   return expression;
 }
 
-/** Parse and check names, arguments and time zones against `names`; throws ExpressionError. */
-export function checkTemplate(source: string, names: readonly string[]): void {
+/**
+ * Parse and check names, arguments and time zones against `names`. Throws ExpressionError where
+ * metadata-action fails too (unreadable, an unknown date attribute); returns a warning for what it
+ * accepts and renders anyway: an unknown name renders empty, a date without a (quoted) format is
+ * ISO 8601, an unknown zone is UTC, arguments to a plain value are ignored.
+ */
+export function checkTemplate(source: string, names: readonly string[]): string[] {
+  const warnings: string[] = [];
   for (const segment of parseTemplate(source)) {
     if (typeof segment === 'string') continue;
-    const { name, args, hash } = segment;
+    const { name, args, hash, unquoted } = segment;
     if (!names.includes(name)) {
-      throw new ExpressionError(
-        `unknown expression {{${name}}}`,
-        didYouMean(name, names) ?? `expected one of ${names.map((n) => `{{${n}}}`).join(', ')}`,
-      );
+      const hint = didYouMean(name, names) ?? `expected one of ${names.map((n) => `{{${n}}}`).join(', ')}`;
+      warnings.push(`unknown expression {{${name}}} renders empty (${hint})`);
+      continue;
     }
     if (DATE_HELPERS.has(name)) {
-      if (args.length !== 1) {
-        throw new ExpressionError(
-          `{{${name}}} needs one format`,
-          `e.g. {{${name} 'YYYYMMDD' tz='Europe/Paris'}}`,
-        );
-      }
       for (const [key, value] of Object.entries(hash)) {
         if (key !== 'tz') throw new ExpressionError(`{{${name}}} has no attribute ${key}`, "only tz='Zone'");
         if (!isTimeZone(value)) {
-          throw new ExpressionError(
-            `unknown time zone ${JSON.stringify(value)}`,
-            'expected an IANA zone, e.g. Asia/Tokyo',
-          );
+          warnings.push(`unknown time zone ${JSON.stringify(value)} in ${segment.source}: UTC is used`);
         }
       }
-    } else if (args.length > 0 || Object.keys(hash).length > 0) {
-      throw new ExpressionError(`{{${name}}} takes no arguments`);
+      if (args.length === 0) {
+        const why = unquoted.length > 0 ? `the format ${unquoted[0]} is not quoted` : 'no format';
+        warnings.push(
+          `${segment.source}: ${why}, so the date is ISO 8601; write {{${name} '${unquoted[0] ?? 'YYYYMMDD'}'}}`,
+        );
+      }
+    } else if (args.length > 0 || unquoted.length > 0 || Object.keys(hash).length > 0) {
+      warnings.push(`{{${name}}} takes no arguments: ${segment.source} is read as {{${name}}}`);
     }
   }
+  return warnings;
 }
 
 export function renderTemplate(source: string, values: TemplateValues): string {
   return parseTemplate(source)
     .map((segment) => {
       if (typeof segment === 'string') return segment;
-      const value = values[segment.name];
-      if (value === undefined) throw new ExpressionError(`unknown expression ${segment.source}`);
+      // Unknown names render empty, as Handlebars renders a missing variable (checkTemplate warns).
+      const value = values[segment.name] ?? '';
       return typeof value === 'function' ? value(segment) : value;
     })
     .join('');

@@ -19,6 +19,7 @@ const KEYS = ['latest', 'prefix', 'suffix', 'onlatest'];
 
 export function parseFlavor(text: string): Flavor {
   const flavor: Flavor = { latest: 'auto', prefix: '', prefixLatest: false, suffix: '', suffixLatest: false };
+  const warnings: string[] = [];
   for (const { line, text: entry } of readLines(text)) {
     const fail = (problem: string, hint?: string) => new FlavorRuleError(line, entry, problem, hint);
     let fields;
@@ -43,7 +44,9 @@ export function parseFlavor(text: string): Flavor {
         case 'prefix':
         case 'suffix':
           try {
-            checkTemplate(value, GLOBAL_EXPRESSIONS);
+            warnings.push(
+              ...checkTemplate(value, GLOBAL_EXPRESSIONS).map((w) => `line ${line}: ${key}: ${w}`),
+            );
           } catch (e) {
             if (e instanceof ExpressionError) throw fail(`${key}: ${e.message}`, e.hint);
             throw e;
@@ -55,9 +58,13 @@ export function parseFlavor(text: string): Flavor {
           if (value !== 'true' && value !== 'false') {
             throw fail(`onlatest=${value} is not valid`, 'expected onlatest=true or onlatest=false');
           }
-          if (!onLatestFor)
-            throw fail('onlatest needs a prefix or suffix before it', 'e.g. suffix=-alpine,onlatest=true');
-          flavor[onLatestFor === 'prefix' ? 'prefixLatest' : 'suffixLatest'] = value === 'true';
+          // metadata-action ignores an onlatest with nothing before it.
+          if (onLatestFor)
+            flavor[onLatestFor === 'prefix' ? 'prefixLatest' : 'suffixLatest'] = value === 'true';
+          else
+            warnings.push(
+              `line ${line}: onlatest needs a prefix or suffix before it on the same line: ignored (e.g. suffix=-alpine,onlatest=true)`,
+            );
           break;
         default:
           throw fail(
@@ -67,5 +74,5 @@ export function parseFlavor(text: string): Flavor {
       }
     }
   }
-  return flavor;
+  return warnings.length > 0 ? { ...flavor, warnings } : flavor;
 }

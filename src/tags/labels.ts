@@ -32,17 +32,19 @@ export function ociDefaults(ctx: RunContext, version: string, revision: string):
 /**
  * Defaults overridden by the user's entries, whose values may use the global expressions
  * (`{{commit_date 'YYYY-MM-DDTHH:mm:ssZ'}}`), sorted by key as metadata-action sorts them.
+ * What metadata-action renders anyway (an unknown name renders empty) goes to `warnings`.
  */
 export function withUserEntries(
   defaults: Record<string, string>,
   user: readonly KeyValue[],
   input: 'labels' | 'annotations',
   globals: TemplateValues,
+  warnings: string[],
 ): Record<string, string> {
   const merged = new Map(Object.entries(defaults));
   for (const { key, value } of user) {
     try {
-      checkTemplate(value, GLOBAL_EXPRESSIONS);
+      warnings.push(...checkTemplate(value, GLOBAL_EXPRESSIONS).map((w) => `${input} ${key}: ${w}`));
     } catch (e) {
       if (e instanceof ExpressionError) {
         throw new InputError(

@@ -99,33 +99,45 @@ function parseRule(line: number, text: string): TagRule {
     }
   }
 
+  // metadata-action ignores attributes it does not know: so do we, with a warning.
+  const warnings: string[] = [];
+  const ignored: string[] = [];
   const allowed = [...COMMON_ATTRIBUTES, ...TYPE_ATTRIBUTES[type]];
-  for (const key of attrs.keys()) {
+  for (const key of [...attrs.keys()]) {
     if (allowed.includes(key)) continue;
+    ignored.push(key);
     const known = Object.values(TYPE_ATTRIBUTES).some((list) => list.includes(key));
-    throw fail(
-      known ? `attribute ${key} does not apply to type=${type}` : `unknown attribute ${key}`,
-      (known ? undefined : didYouMean(key, allowed)) ?? `type=${type} takes ${allowed.slice(1).join(', ')}`,
+    const hint =
+      (known ? undefined : didYouMean(key, allowed)) ?? `type=${type} takes ${allowed.slice(1).join(', ')}`;
+    warnings.push(
+      `${known ? `attribute ${key} does not apply to type=${type}` : `unknown attribute ${key}`}: ignored (${hint})`,
     );
+    attrs.delete(key);
   }
 
   const template = (attribute: string, names: readonly string[] = GLOBAL_EXPRESSIONS): string | undefined => {
     const source = attrs.get(attribute);
     if (source === undefined) return undefined;
     try {
-      checkTemplate(source, names);
+      warnings.push(...checkTemplate(source, names).map((w) => `${attribute}: ${w}`));
     } catch (e) {
       if (e instanceof ExpressionError) throw fail(`${attribute}: ${e.message}`, e.hint);
       throw e;
     }
     return source;
   };
+  // metadata-action only asks that the attribute exists: `value=` (an empty expression) is valid
+  // and simply yields no tag.
   const required = (attribute: string): string => {
     const value = attrs.get(attribute);
-    if (value === undefined || value === '') {
-      throw fail(`type=${type} needs ${attribute}=`, `e.g. ${EXAMPLES[type]}`);
-    }
-    return value;
+    if (value !== undefined) return value;
+    const typo = ignored.find((key) => didYouMean(key, [attribute]) !== undefined);
+    throw fail(
+      `type=${type} needs ${attribute}=`,
+      typo !== undefined
+        ? `"${typo}=" is not an attribute: did you mean ${attribute}=? e.g. ${EXAMPLES[type]}`
+        : `e.g. ${EXAMPLES[type]}`,
+    );
   };
 
   const enable = template('enable') ?? 'true';
@@ -138,71 +150,81 @@ function parseRule(line: number, text: string): TagRule {
   let priority = DEFAULT_PRIORITY[type];
   const priorityText = attrs.get('priority');
   if (priorityText !== undefined) {
-    if (!/^[+-]?\d+$/.test(priorityText))
-      throw fail(`priority=${priorityText} is not an integer`, 'e.g. priority=950');
-    priority = Number(priorityText);
+    if (/^[+-]?\d+$/.test(priorityText)) priority = Number(priorityText);
+    else warnings.push(`priority=${priorityText} is not an integer: the default ${priority} is used`);
   }
-  const base = { line, text, enable, priority, prefix: template('prefix'), suffix: template('suffix') };
+  const base = {
+    line,
+    text,
+    enable,
+    priority,
+    prefix: template('prefix'),
+    suffix: template('suffix'),
+  };
+  const rule = typedRule();
+  return warnings.length > 0 ? { ...rule, warnings } : rule;
 
-  switch (type) {
-    case 'schedule':
-      return { ...base, type, pattern: template('pattern') ?? 'nightly' };
-    case 'semver':
-    case 'pep440': {
-      required('pattern');
-      const match = attrs.get('match') ?? '';
-      if (match !== '') {
-        const re = compileRegex('match', match, fail);
-        if (captureGroups(re) < 1) {
-          throw fail(
-            `match=${match} has no capture group`,
-            'the version is capture group 1, e.g. match=app-v(.*)',
+  function typedRule(): TagRule {
+    switch (type) {
+      case 'schedule':
+        return { ...base, type, pattern: template('pattern') ?? 'nightly' };
+      case 'semver':
+      case 'pep440': {
+        required('pattern');
+        const match = attrs.get('match') ?? '';
+        if (match !== '') {
+          const re = compileRegex('match', match, fail);
+          if (captureGroups(re) < 1) {
+            throw fail(
+              `match=${match} has no capture group`,
+              'the version is capture group 1, e.g. match=app-v(.*)',
+            );
+          }
+        }
+        return {
+          ...base,
+          type,
+          pattern: template('pattern', [...GLOBAL_EXPRESSIONS, ...VERSION_EXPRESSIONS])!,
+          value: template('value') ?? '',
+          match,
+        };
+      }
+      case 'match': {
+        const pattern = required('pattern');
+        const re = compileRegex('pattern', pattern, fail);
+        const groupText = attrs.get('group') ?? '0';
+        if (!/^\d+$/.test(groupText)) throw fail(`group=${groupText} is not a number`, 'e.g. group=1');
+        const group = Number(groupText);
+        // metadata-action yields nothing for a group the pattern lacks (a /…/g pattern indexes matches).
+        if (group > captureGroups(re) && !re.global) {
+          warnings.push(
+            `group=${group} but the pattern has ${captureGroups(re)} capture group(s): the rule yields nothing (group 0 is the whole match)`,
           );
         }
+        return { ...base, type, pattern, group, value: template('value') ?? '' };
       }
-      return {
-        ...base,
-        type,
-        pattern: template('pattern', [...GLOBAL_EXPRESSIONS, ...VERSION_EXPRESSIONS])!,
-        value: template('value') ?? '',
-        match,
-      };
-    }
-    case 'match': {
-      const pattern = required('pattern');
-      const re = compileRegex('pattern', pattern, fail);
-      const groupText = attrs.get('group') ?? '0';
-      if (!/^\d+$/.test(groupText)) throw fail(`group=${groupText} is not a number`, 'e.g. group=1');
-      const group = Number(groupText);
-      if (group > captureGroups(re)) {
-        throw fail(
-          `group=${group} but the pattern has ${captureGroups(re)} capture group(s)`,
-          'group 0 is the whole match',
-        );
+      case 'edge':
+        return { ...base, type, branch: attrs.get('branch') ?? '' };
+      case 'ref': {
+        const event = required('event');
+        if (event !== 'branch' && event !== 'tag' && event !== 'pr') {
+          throw fail(
+            `event=${event} is not valid`,
+            didYouMean(event, ['branch', 'tag', 'pr']) ?? 'expected branch, tag or pr',
+          );
+        }
+        return { ...base, type, event, prefix: base.prefix ?? (event === 'pr' ? 'pr-' : undefined) };
       }
-      return { ...base, type, pattern, group, value: template('value') ?? '' };
-    }
-    case 'edge':
-      return { ...base, type, branch: attrs.get('branch') ?? '' };
-    case 'ref': {
-      const event = required('event');
-      if (event !== 'branch' && event !== 'tag' && event !== 'pr') {
-        throw fail(
-          `event=${event} is not valid`,
-          didYouMean(event, ['branch', 'tag', 'pr']) ?? 'expected branch, tag or pr',
-        );
+      case 'raw':
+        required('value');
+        return { ...base, type, value: template('value')! };
+      case 'sha': {
+        const format = attrs.get('format') ?? 'short';
+        if (format !== 'short' && format !== 'long') {
+          throw fail(`format=${format} is not valid`, 'expected format=short (7 characters) or format=long');
+        }
+        return { ...base, type, format, prefix: base.prefix ?? 'sha-' };
       }
-      return { ...base, type, event, prefix: base.prefix ?? (event === 'pr' ? 'pr-' : undefined) };
-    }
-    case 'raw':
-      required('value');
-      return { ...base, type, value: template('value')! };
-    case 'sha': {
-      const format = attrs.get('format') ?? 'short';
-      if (format !== 'short' && format !== 'long') {
-        throw fail(`format=${format} is not valid`, 'expected format=short (7 characters) or format=long');
-      }
-      return { ...base, type, format, prefix: base.prefix ?? 'sha-' };
     }
   }
 }

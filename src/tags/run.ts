@@ -1,6 +1,6 @@
 /** What the rules see of the run: the effective ref and commit, and the global `{{…}}` values. */
 import type { RunContext } from '../context/types.js';
-import { formatDate } from './dates.js';
+import { formatDate, isTimeZone } from './dates.js';
 import type { Expression, TemplateValues } from './expressions.js';
 
 export const SHORT_SHA_LENGTH = 7;
@@ -66,7 +66,12 @@ export function isDefaultBranch(facts: RunFacts): boolean {
 
 export function globalValues(facts: RunFacts): TemplateValues {
   const onDefault = isDefaultBranch(facts);
-  const dateHelper = (date: Date) => (e: Expression) => formatDate(date, e.args[0]!, e.hash.tz ?? 'UTC');
+  const dateHelper = (date: Date) => (e: Expression) => {
+    const zone = e.hash.tz !== undefined && isTimeZone(e.hash.tz) ? e.hash.tz : 'UTC';
+    // Without a format moment prints ISO 8601, with `Z` in UTC and the offset elsewhere.
+    const format = e.args[0] ?? (zone === 'UTC' ? 'YYYY-MM-DDTHH:mm:ss[Z]' : 'YYYY-MM-DDTHH:mm:ssZ');
+    return formatDate(date, format, zone);
+  };
   return {
     branch: branchOf(facts.ref) ?? '',
     tag: tagOf(facts.ref) ?? '',

@@ -47,6 +47,8 @@ interface RuleBase {
   /** Undefined = the flavor's prefix/suffix applies (metadata-action: an explicit attribute replaces it). */
   prefix?: string;
   suffix?: string;
+  /** What metadata-action accepts but is likely a mistake (ignored attributes, unknown names...). */
+  warnings?: string[];
 }
 
 export type TagRule =
@@ -74,6 +76,8 @@ export interface Flavor {
   prefixLatest: boolean;
   suffix: string;
   suffixLatest: boolean;
+  /** As on a rule: accepted, but likely a mistake. */
+  warnings?: string[];
 }
 
 /** The engine's signature (`planTags` in engine.ts). */
