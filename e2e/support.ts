@@ -14,11 +14,22 @@ import { join } from 'node:path';
 import { StackClient } from '../test/stack/client.js';
 import { dockerHost, engineByName, type EngineName } from '../test/stack/engines.js';
 import { readStackEnv, readStackState, type StackEnv } from '../test/stack/env.js';
-import { ACCOUNTS } from '../test/stack/topology.js';
+import { CreateRepositoryCommand, ECRClient, type ImageTagMutability } from '@aws-sdk/client-ecr';
+import { ACCOUNTS, STATIC_KEYS } from '../test/stack/topology.js';
 
 export const ACCOUNT = ACCOUNTS[0]!;
 export const HOST = ACCOUNT.host;
 export const ROLE = 'arn:aws:iam::123456789012:role/gha-ecr-push';
+/**
+ * A role holding exactly amazon-ecr-login's documented push/pull policy (topology's PUSH_PULL_POLICY:
+ * GetAuthorizationToken, and BatchGetImage, BatchCheckLayerAvailability, CompleteLayerUpload,
+ * GetDownloadUrlForLayer, InitiateLayerUpload, PutImage, UploadLayerPart on every repository of
+ * ACCOUNT in its region). Anything else (DescribeRepositories, DescribeImages, ListImages,
+ * CreateRepository, scans, ECR Public) answers AccessDeniedException, so a test using it creates its
+ * repository first (`createRepository`). `client.setRolePolicy(arn, statements)` replaces any role's
+ * policy until `client.reset()`. The registry itself does not check permissions.
+ */
+export const PUSH_PULL_ROLE = 'arn:aws:iam::123456789012:role/gha-ecr-push-pull';
 export const client = new StackClient();
 
 export function stackEnv(): Record<string, string> {
@@ -104,4 +115,21 @@ export function baseInputs(repo: string, context: string): Record<string, string
     context,
     'create-repository': 'true',
   };
+}
+
+/** Creates a repository in ACCOUNT with the static keys (a role without CreateRepository needs one). */
+export async function createRepository(
+  name: string,
+  settings: { imageTagMutability?: ImageTagMutability } = {},
+): Promise<void> {
+  const ecr = new ECRClient({
+    region: ACCOUNT.region,
+    endpoint: stackEnv().AWS_ENDPOINT_URL_ECR,
+    credentials: STATIC_KEYS,
+  });
+  try {
+    await ecr.send(new CreateRepositoryCommand({ repositoryName: name, ...settings }));
+  } finally {
+    ecr.destroy();
+  }
 }

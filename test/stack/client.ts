@@ -6,7 +6,7 @@ import type { Fault, LoggedRequest } from './faults.js';
 import type { OidcOverrides } from './oidc-issuer.js';
 import type { RegistryStats } from './registry-proxy.js';
 import type { RepoRecord } from './state.js';
-import { PORTS } from './topology.js';
+import { PORTS, type PolicyStatement } from './topology.js';
 
 /** A repository as the control API lists it. */
 export type RepositoryView = Omit<RepoRecord, 'pushedAt' | 'createdAt'> & { createdAt: string };
@@ -34,9 +34,17 @@ export class StackClient {
     return this.call('GET', 'log');
   }
 
-  /** Clears faults, the log, repositories, OIDC overrides, seeded findings and registry counters. */
+  /** Clears faults, the log, repositories, OIDC overrides, role policies, seeded findings and registry counters. */
   async reset(): Promise<void> {
     await this.call('POST', 'reset');
+  }
+
+  /**
+   * Replaces a role's permission policy until the next reset (e.g. PUSH_PULL_POLICY scoped to one
+   * repository, or a Deny of `ecr:DescribeImages`). Denied calls answer AccessDeniedException.
+   */
+  async setRolePolicy(roleArn: string, statements: PolicyStatement[]): Promise<void> {
+    await this.call('POST', 'policies', { roleArn, statements });
   }
 
   /** Overrides claims of the next tokens, e.g. `{ sub: 'repo:evil/x:ref:refs/heads/main' }` or `{ expiresIn: -60 }`. */

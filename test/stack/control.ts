@@ -1,12 +1,15 @@
 /**
  * The control API of the local stack, served by the AWS emulator under /_control (JSON): faults,
- * the request log, OIDC claim overrides, seeded scan findings, repositories and registry counters.
+ * the request log, OIDC claim overrides, role policies, seeded scan findings, repositories and
+ * registry counters.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type Fault, requestLog, resetFaultsAndLog, setFaults } from './faults.js';
 import { issuedSecrets } from './aws/credentials.js';
+import { resetRolePolicies, setRolePolicy } from './aws/iam.js';
 import { issuedIdTokens, type OidcOverrides, resetOidcOverrides, setOidcOverrides } from './oidc-issuer.js';
 import { registryStats, resetRegistryStats } from './registry-proxy.js';
+import type { PolicyStatement } from './topology.js';
 import { type ScanStatus, type SeededFindings, listRepositories, resetState, seedFindings } from './state.js';
 
 export interface FindingsSeed extends SeededFindings {
@@ -41,6 +44,19 @@ export function handleControl(req: IncomingMessage, res: ServerResponse, body: B
       if (!Array.isArray(input)) return send(res, 400, { error: 'expected a list of faults' });
       setFaults(input as Fault[]);
       return send(res, 200, { ok: true });
+    case 'POST /_control/policies': {
+      const body = input as { roleArn?: unknown; statements?: unknown } | undefined;
+      const valid =
+        typeof body?.roleArn === 'string' &&
+        Array.isArray(body.statements) &&
+        (body.statements as Partial<PolicyStatement>[]).every(
+          (st) => Array.isArray(st?.actions) && Array.isArray(st.resources),
+        );
+      if (!valid)
+        return send(res, 400, { error: 'expected {roleArn, statements: [{actions, resources, effect?}]}' });
+      setRolePolicy(body.roleArn as string, body.statements as PolicyStatement[]);
+      return send(res, 200, { ok: true });
+    }
     case 'GET /_control/log':
       return send(res, 200, requestLog());
     case 'POST /_control/reset':
@@ -49,6 +65,7 @@ export function handleControl(req: IncomingMessage, res: ServerResponse, body: B
       resetState();
       resetOidcOverrides();
       resetRegistryStats();
+      resetRolePolicies();
       return send(res, 200, { ok: true });
     case 'POST /_control/oidc':
       if (!input || typeof input !== 'object')

@@ -48,18 +48,53 @@ export const REGISTRY_USER = 'AWS';
 /** The repository the OIDC issuer puts in its claims by default. */
 export const GITHUB_REPOSITORY = 'octo-org/octo-app';
 
-/** Roles and who may assume them (the trust policy), per account. */
-export const ROLES = [
+/** One statement of an identity-based policy (IAM's JSON shape, lower-cased: Effect, Action, Resource). */
+export interface PolicyStatement {
+  effect?: 'Allow' | 'Deny';
+  /** `service:Operation`, wildcards allowed (`ecr:*`, `ecr:Describe*`). */
+  actions: string[];
+  /** ARNs or `*`, wildcards allowed. */
+  resources: string[];
+}
+
+export interface Role {
+  arn: string;
+  /** Trust policy: the token's audience and the `sub` patterns (StringLike) that may assume it. */
+  audience: string;
+  subjects: string[];
+  /** Identity-based policy; without one the role may do everything. */
+  policy?: PolicyStatement[];
+}
+
+/**
+ * amazon-ecr-login's documented push/pull policy, on every repository of the first account: what
+ * many teams' roles hold. No DescribeRepositories, DescribeImages, ListImages, CreateRepository,
+ * scanning, nor anything of ECR Public.
+ */
+export const PUSH_PULL_POLICY: PolicyStatement[] = [
+  { actions: ['ecr:GetAuthorizationToken'], resources: ['*'] },
   {
-    arn: 'arn:aws:iam::123456789012:role/gha-ecr-push',
-    audience: 'sts.amazonaws.com',
-    subjects: ['repo:octo-org/*'],
+    actions: [
+      'ecr:BatchGetImage',
+      'ecr:BatchCheckLayerAvailability',
+      'ecr:CompleteLayerUpload',
+      'ecr:GetDownloadUrlForLayer',
+      'ecr:InitiateLayerUpload',
+      'ecr:PutImage',
+      'ecr:UploadLayerPart',
+    ],
+    resources: ['arn:aws:ecr:eu-west-1:123456789012:repository/*'],
   },
-  {
-    arn: 'arn:aws:iam::210987654321:role/gha-ecr-push',
-    audience: 'sts.amazonaws.com',
-    subjects: ['repo:octo-org/*'],
-  },
+];
+
+const TRUST = { audience: 'sts.amazonaws.com', subjects: ['repo:octo-org/*'] };
+
+/** Roles, their trust policies and permissions, per account. */
+export const ROLES: Role[] = [
+  { arn: 'arn:aws:iam::123456789012:role/gha-ecr-push', ...TRUST },
+  { arn: 'arn:aws:iam::210987654321:role/gha-ecr-push', ...TRUST },
+  /** Holds exactly PUSH_PULL_POLICY (issue 13's least-privilege path). */
+  { arn: 'arn:aws:iam::123456789012:role/gha-ecr-push-pull', ...TRUST, policy: PUSH_PULL_POLICY },
 ];
 
 /** Long-term keys the emulator accepts for the default credential chain (not a secret: local only). */

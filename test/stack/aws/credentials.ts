@@ -12,6 +12,8 @@ export interface Principal {
   account: string;
   arn: string;
   userId: string;
+  /** The role a session was assumed from: its policy applies (aws/iam.ts). */
+  roleArn?: string;
 }
 
 interface KeyRecord extends Principal {
@@ -114,5 +116,6 @@ export function authenticate(req: IncomingMessage, body: Buffer, protocol: 'quer
     throw new AwsError(code, 'Signature expired: the request time is too far from the server time.', status);
   }
   if (!verifySigV4(req, body, sig, key.secretAccessKey)) return fail('signature');
-  return { principal: { account: key.account, arn: key.arn, userId: key.userId }, region: sig.region };
+  const { account, arn, userId, roleArn } = key;
+  return { principal: { account, arn, userId, ...(roleArn ? { roleArn } : {}) }, region: sig.region };
 }

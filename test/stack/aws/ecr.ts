@@ -18,6 +18,7 @@ import {
 import { accountByHost } from '../topology.js';
 import { ALL_MANIFEST_TYPES, MEDIA_TYPES } from '../registry-client.js';
 import type { Authenticated } from './credentials.js';
+import { authorize } from './iam.js';
 import { type ImageDetail, type ImageId, RepositoryImages, formatImageId, sha256Digest } from './images.js';
 import { AwsError, epochSeconds } from './protocol.js';
 
@@ -539,8 +540,22 @@ function lifecyclePolicy(operation: 'Put' | 'Get', input: Input, ctx: EcrContext
   };
 }
 
+/** The resources IAM evaluates an ECR request on: the repository ARNs it names, `*` for the token. */
+function resourcesOf(operation: string, input: Input, ctx: EcrContext): string[] {
+  if (operation === 'GetAuthorizationToken') return ['*'];
+  const { registryId } = registryOf(input, ctx);
+  const arn = (name: string) => `arn:aws:ecr:${ctx.auth.region}:${registryId}:repository/${name}`;
+  if (operation === 'DescribeRepositories') {
+    const names = input.repositoryNames as string[] | undefined;
+    return names?.length ? names.map(arn) : [arn('*')];
+  }
+  const name = optionalString(input, 'repositoryName');
+  return [arn(name ?? '*')];
+}
+
 /** Runs one ECR operation; `operation` is the part of X-Amz-Target after the prefix. */
 export async function ecrOperation(operation: string, input: Input, ctx: EcrContext): Promise<unknown> {
+  authorize(ctx.auth.principal, `ecr:${operation}`, resourcesOf(operation, input, ctx));
   switch (operation) {
     case 'GetAuthorizationToken':
       return getAuthorizationToken(input, ctx);

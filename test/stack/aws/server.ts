@@ -12,6 +12,7 @@ import type { RepoRecord } from '../state.js';
 import { ACCOUNTS, PUBLIC_BACKEND_PORT, PUBLIC_HOST } from '../topology.js';
 import { authenticate } from './credentials.js';
 import { ECR_TARGET_PREFIX, ecrOperation } from './ecr.js';
+import { authorize } from './iam.js';
 import { ECR_PUBLIC_TARGET_PREFIX, ecrPublicOperation } from './ecr-public.js';
 import { RepositoryImages } from './images.js';
 import {
@@ -113,8 +114,12 @@ export async function startAwsEmulator(opts: AwsEmulatorOptions): Promise<AwsEmu
           service: 'ecr-public',
           operation,
           run: async () => {
-            authenticate(req, body, 'json');
-            return ecrPublicOperation(operation, parseJsonBody(body), { registryPassword, images });
+            const { principal } = authenticate(req, body, 'json');
+            const input = parseJsonBody(body);
+            const name = typeof input.repositoryName === 'string' ? input.repositoryName : undefined;
+            const resource = name ? `arn:aws:ecr-public::${principal.account}:repository/${name}` : '*';
+            authorize(principal, `ecr-public:${operation}`, [resource]);
+            return ecrPublicOperation(operation, input, { registryPassword, images });
           },
           ...json,
         };

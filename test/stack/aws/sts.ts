@@ -172,7 +172,7 @@ async function assumeRoleWithWebIdentity(params: URLSearchParams, jwks: JwksCach
   const roleId = 'AROA' + idChars(role.arn, 17);
   const arn = `arn:aws:sts::${account}:assumed-role/${roleName}/${sessionName}`;
   const credentials = issueCredentials(
-    { account: account!, arn, userId: `${roleId}:${sessionName}` },
+    { account: account!, arn, userId: `${roleId}:${sessionName}`, roleArn: role.arn },
     duration,
   );
   return {

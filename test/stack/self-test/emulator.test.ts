@@ -5,10 +5,15 @@ import { type JsonWebKey, createVerify, generateKeyPairSync, sign } from 'node:c
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import {
+  BatchGetImageCommand,
   CreateRepositoryCommand,
+  DescribeImagesCommand,
   DescribeRepositoriesCommand,
   ECRClient,
   GetAuthorizationTokenCommand,
+  ListImagesCommand,
+  PutImageCommand,
+  StartImageScanCommand,
   GetLifecyclePolicyCommand,
   PutImageTagMutabilityCommand,
   PutLifecyclePolicyCommand,
@@ -455,5 +460,89 @@ describe('ECR Public', () => {
     const { repository } = await client.send(new CreatePublicRepositoryCommand({ repositoryName: 'tool' }));
     expect(repository?.repositoryUri).toBe('public.ecr.aws/octo-public/tool');
     expect(findRepository('public.ecr.aws', 'octo-public/tool')?.name).toBe('tool');
+  });
+});
+
+describe('permission policies', () => {
+  const PUSH_PULL_ROLE = 'arn:aws:iam::123456789012:role/gha-ecr-push-pull';
+  const repoArn = (name: string) => `arn:aws:ecr:${ACCOUNT.region}:${ACCOUNT.id}:repository/${name}`;
+
+  async function roleClient(roleArn: string) {
+    const { Credentials } = await assume(await fetchToken(), { RoleArn: roleArn });
+    return ecr({
+      accessKeyId: Credentials!.AccessKeyId!,
+      secretAccessKey: Credentials!.SecretAccessKey!,
+      sessionToken: Credentials!.SessionToken!,
+    });
+  }
+
+  /** Outcome of a call: 'allowed' (whatever the operation answered otherwise) or 'denied'. */
+  async function outcome(promise: Promise<unknown>): Promise<string> {
+    try {
+      await promise;
+      return 'allowed';
+    } catch (err) {
+      return (err as Error).name === 'AccessDeniedException' ? 'denied' : 'allowed';
+    }
+  }
+
+  it.each([
+    ['GetAuthorizationToken', () => new GetAuthorizationTokenCommand({}), 'allowed'],
+    [
+      'BatchGetImage',
+      () => new BatchGetImageCommand({ repositoryName: 'app', imageIds: [{ imageTag: 'x' }] }),
+      'allowed',
+    ],
+    [
+      'PutImage',
+      () => new PutImageCommand({ repositoryName: 'app', imageManifest: '{}', imageTag: 'x' }),
+      'allowed',
+    ],
+    ['DescribeRepositories', () => new DescribeRepositoriesCommand({ repositoryNames: ['app'] }), 'denied'],
+    ['DescribeImages', () => new DescribeImagesCommand({ repositoryName: 'app' }), 'denied'],
+    ['ListImages', () => new ListImagesCommand({ repositoryName: 'app' }), 'denied'],
+    ['CreateRepository', () => new CreateRepositoryCommand({ repositoryName: 'app' }), 'denied'],
+    [
+      'StartImageScan',
+      () => new StartImageScanCommand({ repositoryName: 'app', imageId: { imageTag: 'x' } }),
+      'denied',
+    ],
+  ] as const)("amazon-ecr-login's push/pull role: %s is %s", async (_, command, expected) => {
+    const client = await roleClient(PUSH_PULL_ROLE);
+    expect(await outcome(client.send(command() as never))).toBe(expected);
+  });
+
+  it('a denial names the principal, the action and the resource, as AWS does', async () => {
+    const err = await errorOf(
+      (await roleClient(PUSH_PULL_ROLE)).send(new DescribeRepositoriesCommand({ repositoryNames: ['app'] })),
+    );
+    expect(err.name).toBe('AccessDeniedException');
+    expect(err.message).toBe(
+      `User: arn:aws:sts::${ACCOUNT.id}:assumed-role/gha-ecr-push-pull/gha-run-1 is not authorized to perform: ` +
+        `ecr:DescribeRepositories on resource: ${repoArn('app')} because no identity-based policy allows the ecr:DescribeRepositories action`,
+    );
+    expect(err.$metadata?.httpStatusCode).toBe(400);
+  });
+
+  it('the default roles and the static keys may do everything', async () => {
+    const client = await roleClient(ROLE.arn);
+    expect(await outcome(client.send(new DescribeRepositoriesCommand({})))).toBe('allowed');
+    expect(await outcome(ecr().send(new ListImagesCommand({ repositoryName: 'app' })))).toBe('allowed');
+  });
+
+  it('a policy set through the control API scopes a role to one repository; an explicit Deny wins', async () => {
+    await control.setRolePolicy(ROLE.arn, [
+      { actions: ['ecr:*'], resources: [repoArn('only-this')] },
+      { effect: 'Deny', actions: ['ecr:List*'], resources: ['*'] },
+    ]);
+    const client = await roleClient(ROLE.arn);
+    const describe = (name: string) =>
+      client.send(new DescribeRepositoriesCommand({ repositoryNames: [name] }));
+    expect(await outcome(describe('only-this'))).toBe('allowed');
+    expect(await outcome(describe('another'))).toBe('denied');
+    const listed = await errorOf(client.send(new ListImagesCommand({ repositoryName: 'only-this' })));
+    expect(listed.message).toContain('with an explicit deny in an identity-based policy');
+    await control.reset();
+    expect(await outcome(describe('another'))).toBe('allowed');
   });
 });

@@ -7,14 +7,13 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CreateRepositoryCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeContext } from '../../../e2e/contexts.js';
-import { dockerAsUser, HOST, registryPassword, stackEnv, uniqueRepo } from '../../../e2e/support.js';
+import { createRepository, dockerAsUser, HOST, registryPassword, uniqueRepo } from '../../../e2e/support.js';
 import { ENGINES, type EngineName, dockerHost, engineByName, loginThroughEngine } from '../engines.js';
 import { readStackState } from '../env.js';
 import { MEDIA_TYPES, RegistryClient } from '../registry-client.js';
-import { ACCOUNTS, REGISTRY_USER, STATIC_KEYS } from '../topology.js';
+import { ACCOUNTS, REGISTRY_USER } from '../topology.js';
 import { useStack } from './use-stack.js';
 
 useStack();
@@ -33,16 +32,6 @@ function info(engine: EngineName): { ServerVersion: string; DriverStatus: [strin
   });
   expect(r.status, r.stderr).toBe(0);
   return JSON.parse(r.stdout) as { ServerVersion: string; DriverStatus: [string, string][] };
-}
-
-async function createRepository(name: string): Promise<void> {
-  const ecr = new ECRClient({
-    region: ACCOUNT.region,
-    endpoint: stackEnv().AWS_ENDPOINT_URL_ECR,
-    credentials: STATIC_KEYS,
-  });
-  await ecr.send(new CreateRepositoryCommand({ repositoryName: name }));
-  ecr.destroy();
 }
 
 async function manifestJson(repo: string, reference: string): Promise<Record<string, unknown>> {
