@@ -1,4 +1,5 @@
-// Bundles the action (main, post) and the CLI into dist/ with esbuild.
+// Bundles the action (main, post) and the CLI into dist/ (or the directory given as the first
+// argument: the CLI tests bundle into a temporary one) with esbuild.
 // Code splitting keeps start-up fast: each entry loads only its own code, and the
 // AWS SDK sits in a chunk loaded after input validation.
 import { build } from 'esbuild';
@@ -24,10 +25,11 @@ const noHttpClient = {
   },
 };
 
-await rm('dist', { recursive: true, force: true });
+const outdir = process.argv[2] ?? 'dist';
+await rm(outdir, { recursive: true, force: true });
 const result = await build({
   entryPoints: { main: 'src/action.ts', post: 'src/post.ts', cli: 'src/cli.ts' },
-  outdir: 'dist',
+  outdir,
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -43,6 +45,6 @@ const result = await build({
   logLevel: 'warning',
 });
 // dist/ is an ES module tree whatever package.json the action is run from.
-await writeFile('dist/package.json', '{ "type": "module" }\n');
+await writeFile(`${outdir}/package.json`, '{ "type": "module" }\n');
 const total = Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
-console.log(`dist/: ${Object.keys(result.metafile.outputs).length} files, ${total} bytes`);
+console.log(`${outdir}/: ${Object.keys(result.metafile.outputs).length} files, ${total} bytes`);

@@ -37,12 +37,14 @@ type Raw = (name: string) => string;
 
 /**
  * `read(name)` gives the raw input ('' when unset); action.yml defaults are applied here. Throws one
- * ValidationError listing every problem. Pure apart from reads through `fs`.
+ * ValidationError listing every problem. Pure apart from reads through `fs`. `building: false`
+ * (the CLI's `login`) skips the check that a Dockerfile exists.
  */
 export function parseInputs(
   read: (name: string) => string,
   env: Record<string, string | undefined>,
   fs: InputFs,
+  { building = true }: { building?: boolean } = {},
 ): Inputs {
   const problems: ActionError[] = [];
   const texts: Record<string, string> = {};
@@ -60,7 +62,8 @@ export function parseInputs(
   }
   const v = draft as Draft;
   v.auth.region = collect(problems, () => resolveRegion(v, raw, env, fs));
-  for (const check of CHECKS) collect(problems, () => check(v, raw, fs));
+  for (const check of building ? [...CHECKS, dockerfileCheck] : CHECKS)
+    collect(problems, () => check(v, raw, fs));
   if (problems.length > 0) throw new ValidationError(problems);
   // Every row parsed: every field is set.
   return v as Inputs;
@@ -175,22 +178,23 @@ const CHECKS: Check[] = [
       );
     }
   },
-  // buildx resolves `file` against the working directory, not the context: check what it will open.
-  (v, raw, fs) => {
-    const { context, file: given } = v.build;
-    if (context === undefined || isRemoteContext(context)) return;
-    const file = given ?? join(context, 'Dockerfile');
-    if (fs.exists(file) && !fs.isDirectory(file)) return;
-    const inContext = given && fs.exists(join(context, given)) ? join(context, given) : undefined;
-    fail(
-      'file',
-      raw('file'),
-      given
-        ? 'an existing Dockerfile (relative to the working directory)'
-        : `a Dockerfile: ${file} does not exist`,
-      inContext
-        ? `\`file\` is relative to the working directory, not the context: use "${inContext}".`
-        : undefined,
-    );
-  },
 ];
+
+/** buildx resolves `file` against the working directory, not the context: check what it will open. */
+const dockerfileCheck: Check = (v, raw, fs) => {
+  const { context, file: given } = v.build;
+  if (context === undefined || isRemoteContext(context)) return;
+  const file = given ?? join(context, 'Dockerfile');
+  if (fs.exists(file) && !fs.isDirectory(file)) return;
+  const inContext = given && fs.exists(join(context, given)) ? join(context, given) : undefined;
+  fail(
+    'file',
+    raw('file'),
+    given
+      ? 'an existing Dockerfile (relative to the working directory)'
+      : `a Dockerfile: ${file} does not exist`,
+    inContext
+      ? `\`file\` is relative to the working directory, not the context: use "${inContext}".`
+      : undefined,
+  );
+};

@@ -42,6 +42,8 @@ export interface Row<T> {
   default?: string;
   /** One entry per line (or JSON): any other input must be a single line. */
   multiLine?: boolean;
+  /** Several entries (lines or CSV records): the CLI takes its flag repeatedly. */
+  list?: boolean;
   /** Never shown in a message, not even when malformed. */
   secret?: boolean;
 }
@@ -50,7 +52,7 @@ function row<T>(name: string, parse: Parser<T>, options: Omit<Row<T>, 'name' | '
   return { name, parse, ...options };
 }
 
-const MULTI_LINE = { multiLine: true } as const;
+const LIST = { multiLine: true, list: true } as const;
 
 // build-push-action's `ignoreComma` inputs: one item per record, commas kept, quotes removed.
 const RECORDS = { commas: 'keep' } as const;
@@ -74,18 +76,18 @@ export const INPUT_TABLE = {
   target: {
     registry: row('registry', optional(registry)),
     repository: row('repository', optional(repository)),
-    registries: row('registries', lines(extraTarget), MULTI_LINE),
+    registries: row('registries', lines(extraTarget), LIST),
   },
   build: {
     context: row('context', buildContext, { default: '.' }),
     file: row('file', text),
     target: row('target', text),
-    buildArgs: row('build-args', list(keyValue, RECORDS), MULTI_LINE),
-    secrets: row('secrets', lines(secret), { multiLine: true, secret: true }),
-    secretFiles: row('secret-files', lines(secretFile), MULTI_LINE),
-    labels: row('labels', list(keyValue, RECORDS), MULTI_LINE),
-    annotations: row('annotations', list(keyValue, RECORDS), MULTI_LINE),
-    platforms: row('platforms', platforms, MULTI_LINE),
+    buildArgs: row('build-args', list(keyValue, RECORDS), LIST),
+    secrets: row('secrets', lines(secret), { ...LIST, secret: true }),
+    secretFiles: row('secret-files', lines(secretFile), LIST),
+    labels: row('labels', list(keyValue, RECORDS), LIST),
+    annotations: row('annotations', list(keyValue, RECORDS), LIST),
+    platforms: row('platforms', platforms, LIST),
     builder: row('builder', text),
     buildkitEndpoint: row('buildkit-endpoint', optional(buildkitEndpoint)),
     push: row('push', boolean, { default: 'true' }),
@@ -95,23 +97,23 @@ export const INPUT_TABLE = {
     provenance: row('provenance', provenance, { default: 'false' }),
     sbom: row('sbom', boolean, { default: 'false' }),
     cache: row('cache', oneOf(CACHE_MODES), { default: 'none' }),
-    cacheFrom: row('cache-from', list(cacheEntry, RECORDS), MULTI_LINE),
-    cacheTo: row('cache-to', list(cacheEntry, RECORDS), MULTI_LINE),
+    cacheFrom: row('cache-from', list(cacheEntry, RECORDS), LIST),
+    cacheTo: row('cache-to', list(cacheEntry, RECORDS), LIST),
   },
   tags: {
-    rules: row('tags', tagRules, MULTI_LINE),
-    flavor: row('flavor', flavor, MULTI_LINE),
+    rules: row('tags', tagRules, LIST),
+    flavor: row('flavor', flavor, LIST),
     prHeadSha: row('pr-head-sha', boolean, { default: 'false' }),
   },
   repository: {
     create: row('create-repository', boolean, { default: 'false' }),
     tagMutability: row('image-tag-mutability', oneOf(TAG_MUTABILITIES), { default: 'MUTABLE' }),
-    mutabilityExclusions: row('image-tag-mutability-exclusions', lines(tagFilter), MULTI_LINE),
+    mutabilityExclusions: row('image-tag-mutability-exclusions', lines(tagFilter), LIST),
     scanOnPush: row('scan-on-push', boolean, { default: 'true' }),
     encryption: row('encryption', oneOf(['AES256', 'KMS']), { default: 'AES256' }),
     kmsKey: row('kms-key', text),
-    repositoryTags: row('repository-tags', lines(keyValue), MULTI_LINE),
-    lifecyclePolicy: row('lifecycle-policy', optional(lifecyclePolicy), MULTI_LINE),
+    repositoryTags: row('repository-tags', lines(keyValue), LIST),
+    lifecyclePolicy: row('lifecycle-policy', optional(lifecyclePolicy), { multiLine: true }),
     updateSettings: row('update-repository-settings', boolean, { default: 'false' }),
   },
   publish: {

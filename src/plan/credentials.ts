@@ -10,12 +10,17 @@ export type CredentialPlan =
       sessionName: string;
       durationSeconds: number;
       audience: string;
-      /** Outside GitHub (GitLab `id_tokens`, EKS): the JWT is read from this file. */
+      /** Outside GitHub (GitLab `id_tokens`, Buildkite, EKS): the JWT is read from this file. */
       tokenFile?: string;
+      /** Outside GitHub (CircleCI): the variable that holds the JWT. */
+      tokenVariable?: string;
     }
   | { source: 'default-chain'; note?: string }
   /** No credentials can exist here (act without OIDC or keys): the run degrades to a dry run. */
   | { source: 'none'; reason: string };
+
+/** Variables other CIs put a ready OIDC token in (CircleCI: V2 carries more claims). */
+const TOKEN_VARIABLES = ['CIRCLE_OIDC_TOKEN_V2', 'CIRCLE_OIDC_TOKEN'];
 
 const AWS_ENV_CREDENTIALS = [
   'AWS_ACCESS_KEY_ID',
@@ -42,9 +47,12 @@ export function planCredentials(
 ): CredentialPlan {
   if (!auth.roleToAssume) return { source: 'default-chain' };
   const tokenFile = hasOidc(env) ? undefined : env.AWS_WEB_IDENTITY_TOKEN_FILE;
-  if (hasOidc(env) || tokenFile) {
+  const tokenVariable =
+    hasOidc(env) || tokenFile ? undefined : TOKEN_VARIABLES.find((name) => env[name]?.trim());
+  if (hasOidc(env) || tokenFile || tokenVariable) {
     return {
       tokenFile,
+      tokenVariable,
       source: 'web-identity',
       roleArn: auth.roleToAssume,
       sessionName: auth.roleSessionName ?? defaultSessionName(ctx),

@@ -9,9 +9,12 @@ import type { Runner } from '../runner/runner.js';
 import type { AwsSession } from '../aws/session.js';
 import type { Job } from './prepare.js';
 
+/** What credentials need of the job (the CLI's `login` has no build, hence no full Job). */
+export type Access = Pick<Job, 'inputs' | 'ctx' | 'credentials' | 'retry'>;
+
 /** Step 1: AWS credentials from the job's OIDC token (AssumeRoleWithWebIdentity), or the default chain. */
 export async function getAwsSession(
-  job: Job,
+  job: Access,
   runner: Runner,
   report: RunReport,
   roleArn?: string,
@@ -29,14 +32,19 @@ export async function getAwsSession(
             durationSeconds: job.inputs.auth.roleDurationSeconds,
             audience: job.inputs.auth.audience,
             tokenFile: undefined,
+            tokenVariable: undefined,
           }
         : undefined;
   if (webIdentity) {
-    const { tokenFile, audience } = webIdentity;
+    const { tokenFile, tokenVariable, audience } = webIdentity;
     // No retry here: the STS loop retries, with a fresh token each attempt.
     const fetchToken = () =>
-      timed(report, 'oidc', () =>
-        tokenFile ? readFile(tokenFile, 'utf8').then((t) => t.trim()) : fetchIdToken(runner.env, audience),
+      timed(report, 'oidc', async () =>
+        tokenFile
+          ? (await readFile(tokenFile, 'utf8')).trim()
+          : tokenVariable
+            ? (runner.env[tokenVariable] ?? '').trim()
+            : fetchIdToken(runner.env, audience),
       );
     // The first token is requested before the SDK (most of the bundle) is loaded, so the
     // two overlap.
@@ -65,7 +73,7 @@ export async function getAwsSession(
   return timed(report, 'sts', () => defaultChainSession(region, job.retry));
 }
 
-export function requireRegion(job: Job): string {
+export function requireRegion(job: Pick<Job, 'inputs'>): string {
   const region = job.inputs.auth.region;
   if (!region) {
     throw new ActionError(

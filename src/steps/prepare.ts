@@ -87,11 +87,16 @@ export function prepareJob(runner: Runner, deps: PrepareDeps): Job {
     dryRunReason: credentials.source === 'none' ? credentials.reason : undefined,
     fingerprint: buildFingerprint(inputs.build, dockerfileText(inputs, deps.fs)),
     reuseTag,
-    retry: {
-      maxAttempts: inputs.retry.maxAttempts,
-      budgetMs: inputs.retry.budgetSeconds * 1000,
-      log: (line) => runner.warning(line),
-    },
+    retry: retryPolicy(inputs, runner),
+  };
+}
+
+/** The retry policy of the inputs, logging each retry as a warning. */
+export function retryPolicy(inputs: Inputs, runner: Runner): RetryPolicy {
+  return {
+    maxAttempts: inputs.retry.maxAttempts,
+    budgetMs: inputs.retry.budgetSeconds * 1000,
+    log: (line) => runner.warning(line),
   };
 }
 
