@@ -163,8 +163,8 @@ export interface CliRun {
   status: number;
   stdout: string;
   stderr: string;
-  /** The JSON document on stdout (empty when stdout is not JSON). */
-  outputs: Record<string, string>;
+  /** The JSON document on stdout: typed outputs, `error` on failure (empty when stdout is not JSON). */
+  outputs: Record<string, unknown>;
 }
 
 /** Runs the bundled CLI (`dist/cli.js COMMAND --flag value ...`) with only the given environment. */
@@ -182,9 +182,9 @@ export function runCli(
     encoding: 'utf8',
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } as NodeJS.ProcessEnv,
   });
-  let outputs: Record<string, string> = {};
+  let outputs: Record<string, unknown> = {};
   try {
-    outputs = JSON.parse(r.stdout) as Record<string, string>;
+    outputs = JSON.parse(r.stdout) as Record<string, unknown>;
   } catch {
     // not JSON: the test looks at stdout itself
   }

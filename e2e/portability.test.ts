@@ -156,8 +156,8 @@ describe('CLI', () => {
       { CI_COMMIT_SHA: SHA, CI_COMMIT_TAG: 'v4.5.6', CI_PROJECT_PATH: 'grp/svc' },
     );
     expect(cli.status, cli.stderr).toBe(0);
-    expect(cli.outputs['tag-names']).toBe('4.5.6\nsha-0123456\nlatest');
-    expect(JSON.parse(cli.outputs.plan!).dryRun).toBe(true);
+    expect(cli.outputs['tag-names']).toEqual(['4.5.6', 'sha-0123456', 'latest']);
+    expect((cli.outputs.plan as { dryRun: boolean }).dryRun).toBe(true);
     expect(await client.getLog()).toEqual([]);
   });
 
@@ -211,9 +211,13 @@ describe('CLI', () => {
       { ...stackEnv(), ...gitlab },
     );
     expect(cli.status, cli.stderr).toBe(0);
-    expect(cli.outputs.labels).toBe(action.outputs.labels);
+    expect(
+      Object.entries(cli.outputs.labels as Record<string, string>)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('\n'),
+    ).toBe(action.outputs.labels);
     expect(cli.outputs.digest).toBe(action.outputs.digest);
-    expect(cli.outputs['tag-names']).toBe(action.outputs['tag-names']);
+    expect(cli.outputs['tag-names']).toEqual(action.outputs['tag-names']!.split('\n'));
     expect(await registryDigest(viaCli, SHA)).toBe(action.outputs.digest);
     // The CLI is its own post step: its private dir is gone.
     expect(

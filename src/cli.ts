@@ -1,117 +1,128 @@
 #!/usr/bin/env node
-import { execFileSync } from 'node:child_process';
-import { parseArgs } from 'node:util';
-import { loadSdk } from './aws/load-sdk.js';
-import { resolveTarget } from './aws/registry-host.js';
+// Entry point of the CLI (dist/cli.js, the package's `ecr-build-push` bin): the command line,
+// then the same engine as the action with the CLI as its runner and its own post step.
+import { rmSync } from 'node:fs';
+import pkg from '../package.json' with { type: 'json' };
 import { cleanup } from './post/cleanup.js';
 import { readPostState } from './post/state.js';
-import { ciEnvironment, type GitReader } from './context/ci-env.js';
-import { INPUT_NAMES } from './inputs/table.js';
-import { main } from './main.js';
-import { dockerEnv } from './docker/job-dir.js';
+import { parseCommandLine, UsageError, type CommandLine } from './cli/args.js';
+import { withCiEvent } from './cli/ci-event.js';
+import { exitCodeFor, EXIT, SIGNAL_EXIT } from './cli/exit-code.js';
+import { git } from './cli/git.js';
+import { helpText } from './cli/help.js';
+import { login } from './cli/login.js';
+import { errorInfo, interruptedInfo, typedOutputs, type CliDocument, type ErrorInfo } from './cli/outputs.js';
+import { signalDescendants } from './cli/processes.js';
+import { supervise, type Ending } from './cli/supervise.js';
+import { terminal, type Terminal } from './cli/terminal.js';
+import { textSummary } from './cli/text-summary.js';
+import { ciContext } from './context/ci-env.js';
 import { describeFailure } from './errors.js';
-import { dockerLogin } from './docker/login.js';
-import { emptyReport } from './report/run-report.js';
+import { main } from './main.js';
 import { cliRunner, type CliRunner } from './runner/cli-runner.js';
-import { getAwsSession, requireRegion } from './steps/credentials.js';
-import { nodeDeps, prepareJob } from './steps/prepare.js';
+import { nodeDeps } from './steps/prepare.js';
 
-const USAGE = `Usage: ecr-build-push <plan|run|login> [--INPUT VALUE ...]
-
-  plan    dry run: validate, resolve tags, print the plan (read-only AWS calls only with credentials)
-  run     build, tag and push (the action's main and post steps in one)
-  login   assume the role and log docker in to the registry (no build); prints the registry
-
-Every action input is a flag of the same name (--role-to-assume, --repository, --tags, --dry-run, ...).
-Credentials: --role-to-assume with AWS_WEB_IDENTITY_TOKEN_FILE (GitLab id_tokens) or the default chain.
-Context comes from GITHUB_*, GitLab, Buildkite or Jenkins variables, else from git.
-Outputs: one JSON object on stdout. Logs: stderr.`;
-
-const git: GitReader = {
-  sha: () => gitOut(['rev-parse', 'HEAD']),
-  tags: () => (gitOut(['tag', '--points-at', 'HEAD']) ?? '').split('\n').filter(Boolean),
-  branch: () => {
-    const b = gitOut(['rev-parse', '--abbrev-ref', 'HEAD']);
-    return b && b !== 'HEAD' ? b : undefined;
-  },
-  remote: () => gitOut(['remote', 'get-url', 'origin']),
-};
-
-function gitOut(args: string[]): string | undefined {
-  try {
-    return (
-      execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || undefined
-    );
-  } catch {
-    return undefined;
-  }
-}
+type RunLine = Extract<CommandLine, { inputs: unknown }>;
 
 async function cli(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (!command || !['plan', 'run', 'login'].includes(command)) {
-    process.stderr.write(`${USAGE}\n`);
-    return command === '--help' || command === '-h' ? 0 : 2;
-  }
-  const options = Object.fromEntries(INPUT_NAMES.map((name) => [name, { type: 'string' as const }]));
-  let flags: Record<string, string>;
+  let line: CommandLine;
   try {
-    flags = parseArgs({ args: rest, options, strict: true, allowPositionals: false }).values as Record<
-      string,
-      string
-    >;
+    line = parseCommandLine(argv, process.env);
   } catch (error) {
-    process.stderr.write(`error: ${(error as Error).message}\n\n${USAGE}\n`);
-    return 2;
+    if (!(error instanceof UsageError)) throw error;
+    // Before any option is known: JSON on stdout (it is the default format), the message on stderr.
+    process.stderr.write(`error: ${error.message}${error.hint ? `\n  Hint: ${error.hint}` : ''}\n`);
+    process.stdout.write(`${JSON.stringify(document({}, errorInfo(error)), null, 2)}\n`);
+    return EXIT.usage;
   }
-  if (command === 'plan') flags['dry-run'] = 'true';
-  const runner = cliRunner(flags, ciEnvironment(process.env, git), (line) =>
-    process.stderr.write(`${line}\n`),
-  );
-  // stdout carries one JSON document: docker's progress (written to stdout by @actions/exec) goes to stderr.
-  const toStdout = process.stdout.write.bind(process.stdout);
-  process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
-  try {
-    if (command === 'login') await login(runner);
-    else await main(runner);
-    return 0;
-  } catch (error) {
-    runner.error(describeFailure(error));
-    return 1;
-  } finally {
-    toStdout(`${JSON.stringify(runner.outputs, null, 2)}\n`);
-    // The CLI is its own post step.
-    const result = await cleanup(
-      readPostState((name) => runner.state[name] ?? ''),
-      process.env,
-    );
-    for (const p of [...result.problems, ...(result.leftBehind ? [result.leftBehind] : [])])
-      runner.warning(`cleanup: ${p}`);
+  if (line.command === 'version') {
+    process.stdout.write(`${pkg.version}\n`);
+    return EXIT.ok;
   }
+  if (line.command === 'help') {
+    process.stdout.write(`${helpText(line.topic)}\n`);
+    return EXIT.ok;
+  }
+  return run(line);
 }
 
-/**
- * `login`: credentials, one authorization token, and `docker login` into the user's own
- * docker config, for scripts that push themselves. Read-only: it creates nothing.
- */
-async function login(runner: CliRunner): Promise<void> {
-  const job = prepareJob(runner, nodeDeps);
-  const session = await getAwsSession(job, runner, emptyReport(false));
-  const target = resolveTarget(
-    job.inputs.target.registry,
-    job.repository,
-    requireRegion(job),
-    session.account,
+async function run(line: RunLine): Promise<number> {
+  const term = terminal(line.options);
+  const context = ciContext(process.env, git);
+  const { env, deps } = withCiEvent(nodeDeps, context);
+  const runner = cliRunner(line.inputs, env, (text, level) => term.log(text, level));
+  if (context.source !== 'GitHub Actions') runner.debug(`context from ${context.source}`);
+  for (const warning of line.warnings) runner.warning(warning);
+  return supervise(
+    async () => {
+      if (line.command === 'login') await login(runner, deps);
+      else await main(runner, deps);
+    },
+    (ending) => finish(ending, line, runner, term),
+    {
+      signalChildren: signalDescendants,
+      say: (text) => term.log(text, 'warning'),
+      // A second signal: the private dir (registry credentials, secret files) goes first.
+      force: () => {
+        const dir = readPostState((name) => runner.state[name] ?? '').jobDir;
+        if (dir) rmSync(dir, { recursive: true, force: true });
+      },
+      graceMs: 10_000,
+    },
   );
-  const mask = (value: string) => runner.mask(value);
-  const registryLogin =
-    target.kind === 'public'
-      ? await (await import('./aws/ecr-public.js')).publicLogin(session, job.retry, mask)
-      : await new (await loadSdk()).Ecr(target, session, job.retry).login(mask);
-  await dockerLogin(target.host, registryLogin, dockerEnv(process.env), job.retry);
-  runner.setOutput('registry', target.host);
-  runner.setOutput('repository-uri', target.uri);
-  runner.setOutput('aws-account-id', session.account);
 }
 
-cli(process.argv.slice(2)).then((code) => process.exit(code));
+/** The CLI is its own post step: on every ending it cleans up, then prints the one document. */
+async function finish(ending: Ending, line: RunLine, runner: CliRunner, term: Terminal): Promise<number> {
+  let error: ErrorInfo | undefined;
+  let code: number = EXIT.ok;
+  if (ending.kind === 'failed') {
+    runner.error(describeFailure(ending.error));
+    error = errorInfo(ending.error);
+    code = exitCodeFor(ending.error);
+  } else if (ending.kind === 'signal') {
+    error = interruptedInfo(ending.signal);
+    runner.error(error.message);
+    code = SIGNAL_EXIT[ending.signal];
+  }
+  const cleaned = await cleanup(
+    readPostState((name) => runner.state[name] ?? ''),
+    runner.env,
+  );
+  for (const p of cleaned.problems) runner.warning(`cleanup: ${p}`);
+  // Credentials or secret files still on disk fail the run, as they fail the action's post step.
+  if (cleaned.leftBehind) {
+    runner.error(`cleanup: ${cleaned.leftBehind}`);
+    error ??= { message: cleaned.leftBehind, hint: null, code: 'CleanupFailed' };
+    if (code === EXIT.ok) code = EXIT.failure;
+  }
+  const doc = document(runner.outputs, error && redacted(error, runner));
+  // The action shows these in the job summary; the CLI has none.
+  for (const warning of (doc.plan as { warnings?: string[] } | null)?.warnings ?? []) runner.warning(warning);
+  await term.print(
+    line.options.format === 'text' ? textSummary(doc, line.command) : JSON.stringify(doc, null, 2),
+  );
+  return code;
+}
+
+function document(outputs: Record<string, string>, error?: ErrorInfo): CliDocument {
+  const doc: CliDocument = typedOutputs(outputs);
+  if (error) doc.error = error;
+  return doc;
+}
+
+function redacted(error: ErrorInfo, runner: CliRunner): ErrorInfo {
+  return {
+    message: runner.redact(error.message),
+    hint: error.hint === null ? null : runner.redact(error.hint),
+    code: error.code,
+  };
+}
+
+cli(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`${describeFailure(error)}\n`);
+    process.exit(EXIT.failure);
+  },
+);

@@ -1,5 +1,8 @@
 import type { Runner } from './runner.js';
 
+/** How much a log line matters: `--quiet` keeps warnings and errors, `--json-only` nothing. */
+export type LogLevel = 'debug' | 'info' | 'notice' | 'warning' | 'error';
+
 /**
  * The CLI's runner: inputs from flags, outputs collected for one JSON document on
  * stdout, logs on stderr with every masked value replaced by ***.
@@ -9,16 +12,19 @@ export interface CliRunner extends Runner {
   state: Record<string, string>;
   /** The failure, on stderr, with masked values redacted like every other line. */
   error(message: string): void;
+  /** Text with every masked value replaced by *** (for what the CLI prints itself). */
+  redact(text: string): string;
 }
 
 export function cliRunner(
   flags: Record<string, string>,
   env: NodeJS.ProcessEnv,
-  write: (line: string) => void,
+  write: (line: string, level: LogLevel) => void,
 ): CliRunner {
   const secrets: string[] = [];
   const redact = (text: string) => secrets.reduce((out, s) => out.split(s).join('***'), text);
-  const log = (prefix: string) => (message: string) => write(redact(`${prefix}${message}`));
+  const log = (level: LogLevel, prefix: string) => (message: string) =>
+    write(redact(`${prefix}${message}`), level);
   const runner: CliRunner = {
     outputs: {},
     state: {},
@@ -39,16 +45,17 @@ export function cliRunner(
       if (name === 'AWS_ACCESS_KEY_ID')
         runner.warning('export-credentials has no effect in the CLI: nothing is exported.');
     },
-    info: log(''),
-    notice: log('notice: '),
-    warning: log('warning: '),
-    error: log('error: '),
-    debug: env.ECR_BUILD_PUSH_DEBUG ? log('debug: ') : () => undefined,
+    info: log('info', ''),
+    notice: log('notice', 'notice: '),
+    warning: log('warning', 'warning: '),
+    error: log('error', 'error: '),
+    debug: env.ECR_BUILD_PUSH_DEBUG ? log('debug', 'debug: ') : () => undefined,
     group: (title, fn) => {
-      write(redact(title));
+      write(redact(title), 'info');
       return fn();
     },
     summary: async () => undefined,
+    redact,
     env,
   };
   return runner;
