@@ -122,6 +122,24 @@ describe('ECR-aware publishing', () => {
     expect(released.run.state.hosts).toBeUndefined();
   });
 
+  it('a release reuses the branch build under sha-<sha> tags (type=sha,format=long, as the README shows)', async () => {
+    const repo = uniqueRepo('sha-prefix');
+    const inputs = {
+      ...baseInputs(repo, makeContext()),
+      tags: 'type=sha,format=long\ntype=ref,event=branch\ntype=semver,pattern={{version}}',
+    };
+    const built = await ship({ inputs });
+    expect(built.run.main.code, allOutput(built.run)).toBe(0);
+    expect(built.run.outputs['tag-names']!.split('\n')).toContain(`sha-${SHA}`);
+    await client.reset();
+    const released = await ship({ inputs, env: { GITHUB_REF: 'refs/tags/v3.1.0' } });
+    expect(released.run.main.code, allOutput(released.run)).toBe(0);
+    expect(released.run.outputs.reused).toBe('true');
+    expect(released.stats.blobUploadBytes).toBe(0);
+    for (const tag of ['3.1.0', 'latest', `sha-${SHA}`])
+      expect(await registryDigest(repo, tag), tag).toBe(built.run.outputs.digest);
+  });
+
   it('reuse-key: tree reuses the image of an unchanged build context across commits', async () => {
     // The context must be committed at HEAD: the example app of this repository.
     mkdirSync(join(ROOT, 'examples/app/bin'), { recursive: true });

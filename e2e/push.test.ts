@@ -73,3 +73,27 @@ describe('a multi-layer image', () => {
     expect(Number(/Size \| ([\d.]+) MiB/.exec(run.summary)?.[1])).toBeGreaterThan(36);
   });
 });
+
+describe("tags as build-push-action's full references", () => {
+  it('a reference naming the target becomes its tag; another image is refused before any push', async () => {
+    const repo = uniqueRepo('fullref');
+    const context = makeContext();
+    const run = await runAction({
+      inputs: { ...baseInputs(repo, context), tags: `${HOST}/${repo}:v9,${HOST}/${repo}:stable` },
+      env: stackEnv(),
+    });
+    expect(run.main.code, allOutput(run)).toBe(0);
+    expect(run.outputs['tag-names']!.split('\n')).toEqual(['v9', 'stable']);
+    for (const tag of ['v9', 'stable']) expect(await registryDigest(repo, tag), tag).toBe(run.outputs.digest);
+
+    const other = await runAction({
+      inputs: { ...baseInputs(repo, context), tags: `${HOST}/${repo}:v10\n${HOST}/other-app:v10` },
+      env: stackEnv(),
+    });
+    expect(other.main.code).not.toBe(0);
+    expect(allOutput(other)).toContain(
+      `line 2 "${HOST}/other-app:v10" names another image than the target ${HOST}/${repo}`,
+    );
+    expect(await registryDigest(repo, 'v10')).toBeUndefined();
+  });
+});

@@ -19,6 +19,7 @@ import {
 } from './steps/registry.js';
 import { writeReport } from './steps/report.js';
 import { scanGate } from './steps/scan.js';
+import { checkTagReferences } from './tags/references.js';
 
 /**
  * The whole job: inputs → AWS credentials → ECR login → tags and plan → build and
@@ -47,6 +48,10 @@ export async function main(runner: Runner, deps: PrepareDeps = nodeDeps): Promis
     // 2. ECR: token and repository (every target)
     const primary = await openRegistry(job, session, runner, report);
     const registries = [primary, ...(await openExtraRegistries(job, session, runner, report))];
+    checkTagReferences(
+      job.tags.references,
+      registries.map((r) => r.target),
+    );
     describeTarget(report, primary);
 
     // 3-4. Tags against what the registry holds, and the plan
@@ -152,6 +157,8 @@ async function offlineDryRun(job: Job, runner: Runner, report: RunReport): Promi
     exists: false,
   };
   describeTarget(report, registry);
+  // Without credentials the account, and so the host, is known only when `registry` names it.
+  if (job.inputs.target.registry) checkTagReferences(job.tags.references, [target]);
   report.warnings.push(
     'No AWS credentials in the environment: no AWS call was made; existing tags, reuse and repository settings were not checked.',
   );

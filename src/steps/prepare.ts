@@ -67,7 +67,7 @@ export function prepareJob(runner: Runner, deps: PrepareDeps): Job {
   };
   const tags = planTags(ctx, tagRequest);
   const credentials = planCredentials(inputs.auth, ctx, env, inputs.dryRun);
-  const reuseTag = chooseReuseTag(inputs, ctx, tags, deps);
+  const reuseTag = chooseReuseTag(inputs, tags, deps);
   if (reuseTag && !tags.tags.includes(reuseTag)) tags.tags.push(reuseTag);
   if (tags.tags.length === 0) {
     throw new ActionError(
@@ -122,12 +122,7 @@ function defaultRepository(ctx: RunContext): string {
   return name;
 }
 
-function chooseReuseTag(
-  inputs: Inputs,
-  ctx: RunContext,
-  tags: TagPlan,
-  deps: PrepareDeps,
-): string | undefined {
+function chooseReuseTag(inputs: Inputs, tags: TagPlan, deps: PrepareDeps): string | undefined {
   if (inputs.publish.reuseKey === 'tree') {
     try {
       return `tree-${deps.treeHash(inputs.build.context)}`;
@@ -139,6 +134,5 @@ function chooseReuseTag(
       );
     }
   }
-  const sha = inputs.tags.prHeadSha && ctx.prHeadSha ? ctx.prHeadSha : ctx.sha;
-  return tags.tags.find((tag) => tag === sha);
+  return tags.commitTag;
 }

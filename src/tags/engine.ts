@@ -30,6 +30,8 @@ export function planTags(ctx: RunContext, req: TagRequest): TagPlan {
   const notes: TagPlan['notes'] = [];
 
   const tags: string[] = [];
+  // The sha rule's tag, long form first: reuse finds the commit's image by it.
+  let commit: { tag: string; long: boolean } | undefined;
   let decider: { rule: TagRule; latest: boolean; version?: VersionRef } | undefined;
   // Array.prototype.sort is stable: equal priorities keep their input order, as in metadata-action.
   for (const rule of [...rules].sort((a, b) => b.priority - a.priority)) {
@@ -47,6 +49,9 @@ export function planTags(ctx: RunContext, req: TagRequest): TagPlan {
     if (tag === '') {
       notes.push({ rule: rule.text, reason: `${JSON.stringify(outcome.value)} has no valid tag characters` });
       continue;
+    }
+    if (rule.type === 'sha' && (commit === undefined || (!commit.long && rule.format === 'long'))) {
+      commit = { tag, long: rule.format === 'long' };
     }
     if (!tags.includes(tag)) {
       tags.push(tag);
@@ -93,6 +98,8 @@ export function planTags(ctx: RunContext, req: TagRequest): TagPlan {
     annotations: withUserEntries(defaults, req.annotations, 'annotations', globals, warnings),
     warnings,
     notes,
+    ...(commit ? { commitTag: commit.tag } : {}),
+    references: parsed.flatMap((rule) => (rule.type === 'raw' && rule.reference ? [rule.reference] : [])),
   };
 }
 

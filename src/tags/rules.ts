@@ -6,6 +6,7 @@ import { TagRuleError } from '../errors.js';
 import { didYouMean } from '../text/did-you-mean.js';
 import { checkTemplate, ExpressionError, GLOBAL_EXPRESSIONS, VERSION_EXPRESSIONS } from './expressions.js';
 import { FieldError, readLines, splitFields } from './fields.js';
+import { isReferenceLine, readReferences, type TagReference } from './references.js';
 import type { TagRule, TagRuleType } from './types.js';
 
 export { parseFlavor } from './flavor.js';
@@ -56,7 +57,24 @@ const EXAMPLES: Record<TagRuleType, string> = {
 
 /** Parse the rules, in input order (the engine sorts by priority). Throws TagRuleError. */
 export function parseTagRules(text: string): TagRule[] {
-  return readLines(text).map(({ line, text: rule }) => parseRule(line, rule));
+  return readLines(text).flatMap(({ line, text: rule }) =>
+    isReferenceLine(rule) ? readReferences(line, rule).map(referenceRule) : [parseRule(line, rule)],
+  );
+}
+
+/** A build-push-action reference gives exactly its tag: no flavor prefix or suffix, never `latest`. */
+function referenceRule(reference: TagReference): TagRule {
+  return {
+    line: reference.line,
+    text: reference.text,
+    enable: 'true',
+    priority: DEFAULT_PRIORITY.raw,
+    prefix: '',
+    suffix: '',
+    type: 'raw',
+    value: reference.tag,
+    reference,
+  };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { RunContext } from '../context/types.js';
 import type { KeyValue } from '../types/key-value.js';
+import type { TagReference } from './references.js';
 
 export interface TagRequest {
   /** Raw `tags` input (metadata-action rules, one per line or comma-separated lines); empty = ECR defaults. */
@@ -31,6 +32,13 @@ export interface TagPlan {
   warnings: string[];
   /** Rules that produced nothing for this event and why. */
   notes: { rule: string; reason: string }[];
+  /**
+   * The tag that names this commit's image, whatever the sha rule's prefix, suffix or format (the
+   * long form when both are there): what reuse looks for. Undefined without a `type=sha` tag.
+   */
+  commitTag?: string;
+  /** Full image references given in `tags`: each must name a target (checkTagReferences). */
+  references: TagReference[];
 }
 
 export type TagRuleType = 'schedule' | 'semver' | 'pep440' | 'match' | 'edge' | 'ref' | 'raw' | 'sha';
@@ -66,7 +74,12 @@ export type TagRule =
   | (RuleBase & { type: 'match'; pattern: string; group: number; value: string })
   | (RuleBase & { type: 'edge'; branch: string })
   | (RuleBase & { type: 'ref'; event: 'branch' | 'tag' | 'pr' })
-  | (RuleBase & { type: 'raw'; value: string })
+  | (RuleBase & {
+      type: 'raw';
+      value: string;
+      /** A build-push-action image reference in `tags`: its name is checked against the targets. */
+      reference?: TagReference;
+    })
   | (RuleBase & { type: 'sha'; format: 'short' | 'long' });
 
 export interface Flavor {
