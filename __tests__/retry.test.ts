@@ -55,6 +55,30 @@ describe('classifyError', () => {
     ['socket hang up', new Error('socket hang up'), true],
     ['fetch failed with cause', new TypeError('fetch failed', { cause: nodeError('ECONNRESET') }), true],
     ['ENOTFOUND', nodeError('ENOTFOUND', 'getaddrinfo ENOTFOUND nowhere.invalid'), false],
+    ['EHOSTUNREACH', nodeError('EHOSTUNREACH', 'connect EHOSTUNREACH 10.0.0.1:443'), true],
+    ['ENETUNREACH', nodeError('ENETUNREACH', 'connect ENETUNREACH 2600::1:443'), true],
+    [
+      'clock skew the SDK corrected',
+      Object.assign(sdkError('SignatureDoesNotMatch', 403), {
+        $metadata: { httpStatusCode: 403, clockSkewCorrected: true },
+      }),
+      true,
+    ],
+    ['skew not corrected', sdkError('SignatureDoesNotMatch', 403), false],
+    [
+      'STS could not fetch the verification key',
+      sdkError('InvalidIdentityToken', 400, "Couldn't retrieve verification key from your identity provider"),
+      true,
+    ],
+    [
+      'STS: InvalidIdentityTokenException, verification key',
+      sdkError(
+        'InvalidIdentityTokenException',
+        400,
+        "Couldn't retrieve verification key from your identity provider",
+      ),
+      true,
+    ],
     // docker CLI output
     ['registry 503', dockerFailure('received unexpected HTTP status: 503 Service Unavailable'), true],
     ['registry 502', dockerFailure('error: 502 Bad Gateway'), true],
@@ -180,6 +204,13 @@ describe('withRetry', () => {
     expect(error).toBeInstanceOf(DockerError);
     expect(attempts).toEqual([1, 2, 3]);
     expect(waits).toHaveLength(2);
+  });
+
+  it('the error it rethrows names the operation and the attempts made, for the message', async () => {
+    const { policy } = fakePolicy({ maxAttempts: 3 });
+    const { fn } = flaky([throttled, throttled, throttled]);
+    const error = await withRetry('ecr:PutImage', fn, policy).catch((e: unknown) => e);
+    expect(error).toMatchObject({ $failedOperation: { operation: 'ecr:PutImage', attempts: 3 } });
   });
 
   it('fails at once, without sleeping, on a non-retryable error', async () => {

@@ -2,6 +2,17 @@
  * One retry policy for every network operation: classify the failure, back off with full jitter,
  * stop at the attempt limit or the time budget, and rethrow the last error untouched.
  * Misconfigurations (access denied, bad audience, missing repository) fail on the first attempt.
+ *
+ * The AWS SDK's own retry strategy is switched off (`maxAttempts: 1` in SDK_DEFAULTS), and this
+ * loop is the only one. Why: the SDK's standard strategy retries throttling, 5xx, timeouts and
+ * transient socket errors up to 3 times with its own backoff and a retry-token bucket, but it
+ * logs nothing, knows nothing of our time budget, cannot fetch a fresh OIDC token between STS
+ * attempts, and cannot refresh an expired session; nested under ours it would multiply the
+ * attempts (3 x 3). What we keep from the SDK is its clock-skew correction: that is a
+ * middleware of the client, not of the retry strategy. A request refused for a skewed clock
+ * (RequestTimeTooSkewed, SignatureDoesNotMatch with a far-off date...) makes the client store
+ * the offset (`systemClockOffset`) and mark the error `$metadata.clockSkewCorrected`; this loop
+ * retries such an error, on the same client, so the next attempt is signed with the corrected time.
  */
 import { ActionError } from './errors.js';
 
@@ -67,7 +78,17 @@ const NETWORK_CODES = new Set([
   'EPIPE',
   'EAI_AGAIN',
   'ECONNABORTED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
 ]);
+
+/**
+ * STS answers InvalidIdentityToken when it could not fetch the identity provider's signing keys:
+ * trouble on AWS's side or the provider's (configure-aws-credentials retries it too), unlike the
+ * other InvalidIdentityToken causes (audience, issuer, expired claims).
+ */
+export const VERIFICATION_KEY = /couldn'?t retrieve verification key/i;
 
 // Docker and buildx report registry failures only as text. The fatal ones are checked first: a denied
 // push that also mentions a dropped connection is still denied.
@@ -97,7 +118,7 @@ type ErrorShape = {
   message?: unknown;
   retryable?: unknown;
   $retryable?: unknown;
-  $metadata?: { httpStatusCode?: unknown };
+  $metadata?: { httpStatusCode?: unknown; clockSkewCorrected?: unknown };
   statusCode?: unknown;
   status?: unknown;
   stderr?: unknown;
@@ -147,6 +168,11 @@ function classify(err: unknown, depth: number): Classification {
   const output = str(e.output) ?? str(e.stderr);
 
   if (typeof e.retryable === 'boolean') return { retryable: e.retryable, reason: summary };
+  // The client corrected its clock offset from this answer: the next attempt is signed right.
+  if (e.$metadata?.clockSkewCorrected === true)
+    return { retryable: true, reason: `${summary} (clock skew corrected)` };
+  if (/^InvalidIdentityToken/.test(name) && VERIFICATION_KEY.test(message))
+    return { retryable: true, reason: summary };
   // Our own errors are decisions already made, except a failed docker call, whose output is the evidence.
   if (err instanceof ActionError && output === undefined) return { retryable: false, reason: summary };
   if (FATAL_NAMES.has(name) || (code && FATAL_NAMES.has(code))) return { retryable: false, reason: summary };
@@ -190,19 +216,33 @@ export async function withRetry<T>(
       return await fn(attempt);
     } catch (err) {
       const { retryable, reason } = classifyError(err);
-      if (!retryable || attempt >= maxAttempts) throw err;
+      if (!retryable || attempt >= maxAttempts) throw annotate(err, operation, attempt);
       // Full jitter: a random wait up to the exponential ceiling, so parallel jobs do not retry in step.
       const waitMs = Math.round(random() * Math.min(capMs, baseMs * 2 ** (attempt - 1)));
       const elapsed = now() - started;
       const head = `${operation} failed (attempt ${attempt}/${maxAttempts}): ${reason}`;
       if (elapsed + waitMs > budgetMs) {
         log(`${head}; not retrying: the ${seconds(budgetMs)} retry budget is spent`);
-        throw err;
+        throw annotate(err, operation, attempt);
       }
       log(`${head}; retrying in ${seconds(waitMs)}`);
       await sleep(waitMs);
     }
   }
+}
+
+/** Where a failure happened, for the message that explains it (errors.ts): operation and attempts made. */
+export interface FailedOperation {
+  operation: string;
+  attempts: number;
+}
+
+/** Records the operation on the error itself (once: the innermost loop names it best). */
+function annotate(err: unknown, operation: string, attempts: number): unknown {
+  if (typeof err === 'object' && err !== null && !('$failedOperation' in err) && Object.isExtensible(err)) {
+    Object.assign(err, { $failedOperation: { operation, attempts } satisfies FailedOperation });
+  }
+  return err;
 }
 
 function seconds(ms: number): string {

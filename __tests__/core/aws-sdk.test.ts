@@ -38,6 +38,7 @@ describe('aws/session', () => {
     SessionToken: 'FwoGZXIvYXdzEXAMPLESESSIONTOKEN',
     Expiration: new Date('2030-01-01T00:00:00Z'),
   };
+  const STS_OK = { Credentials: CREDENTIALS };
 
   /** A request whose token source hands out a new JWT per call and records every mask call, in order. */
   function request(overrides: Partial<WebIdentityRequest> = {}) {
@@ -238,12 +239,43 @@ describe('aws/session', () => {
       expect(retry.lines[0]).toContain('sts:AssumeRoleWithWebIdentity failed (attempt 1/3)');
     });
 
-    it('Throttling on every attempt: the last SDK error surfaces after maxAttempts', async () => {
+    it('Throttling on every attempt: explained after maxAttempts, naming the operation and the attempts', async () => {
       const { req, tokens } = request();
       sts.on(AssumeRoleWithWebIdentityCommand).rejects(awsError('Throttling', 'Rate exceeded'));
       const err = await rejection(assumeRoleWithWebIdentity(req));
-      expect(err.name).toBe('Throttling');
+      expect(err).toBeInstanceOf(AuthError);
+      expect(err.code).toBe('Throttled');
+      expect(err.message).toMatch(/^sts:AssumeRoleWithWebIdentity failed after 3 attempts: AWS throttled/);
+      expect(err.hint).toContain('retry-budget-seconds');
       expect(tokens).toHaveLength(3);
+    });
+
+    it('"Couldn\'t retrieve verification key" is transient: retried with a fresh token, no blame on the OIDC provider', async () => {
+      const { req, tokens } = request();
+      sts
+        .on(AssumeRoleWithWebIdentityCommand)
+        .rejectsOnce(
+          awsError(
+            'InvalidIdentityToken',
+            "Couldn't retrieve verification key from your identity provider, please reference AssumeRoleWithWebIdentity documentation for requirements",
+          ),
+        )
+        .resolves(STS_OK);
+      await assumeRoleWithWebIdentity(req);
+      expect(tokens).toHaveLength(2);
+      expect(new Set(tokens).size).toBe(2);
+    });
+
+    it('verification key trouble on every attempt: the hint says re-run, not "create the provider"', async () => {
+      const { req } = request();
+      sts
+        .on(AssumeRoleWithWebIdentityCommand)
+        .rejects(
+          awsError('InvalidIdentityToken', "Couldn't retrieve verification key from your identity provider"),
+        );
+      const err = await rejection(assumeRoleWithWebIdentity(req));
+      expect(err.hint).toMatch(/Re-run the job later/);
+      expect(err.hint).not.toMatch(/exists in the role's account/);
     });
   });
 
@@ -642,7 +674,8 @@ describe('aws/ecr', () => {
       ecrMock.on(StartImageScanCommand).rejects(awsError('ThrottlingException', 'Rate exceeded'));
       const retry = instantRetry(5);
       const err = await rejection(ecr(retry).startScan(D1));
-      expect(err.name).toBe('ThrottlingException');
+      expect(err.code).toBe('Throttled');
+      expect(err.message).toMatch(/^ecr:StartImageScan failed: AWS throttled/);
       expect(ecrMock.commandCalls(StartImageScanCommand)).toHaveLength(1);
       expect(retry.lines).toEqual([]);
     });
@@ -780,8 +813,8 @@ describe('aws/ecr', () => {
       for (const text of texts) expect(err.describe()).toContain(text);
     });
 
-    it('anything else passes through unchanged', () => {
-      const original = awsError('ThrottlingException');
+    it('an error that is no AWS answer (a bug) passes through unchanged', () => {
+      const original = new TypeError('x is undefined');
       expect(explainEcrError(original, 'PutImage', TARGET)).toBe(original);
     });
 

@@ -71,6 +71,7 @@ describe('context/github-context', () => {
   }
 
   const read = (path: string) => {
+    if (path.startsWith('/tmp/literal:')) return path.slice('/tmp/literal:'.length);
     const event = /\/([a-z_]+)\.json$/.exec(path)?.[1];
     return event && PAYLOADS[event] ? JSON.stringify(PAYLOADS[event]) : undefined;
   };
@@ -175,6 +176,13 @@ describe('context/github-context', () => {
         env('pull_request', { GITHUB_EVENT_PATH: undefined, GITHUB_REF: 'refs/pull/7/merge' }),
         { prNumber: 7, prHeadSha: undefined, repo: undefined, defaultBranch: undefined },
       ],
+      ...(['null', '[]', '"text"', '42', '{not json'] as const).map(
+        (text): [string, NodeJS.ProcessEnv, Record<string, unknown>] => [
+          `event file holding ${text}: no payload fields, no crash`,
+          env('push', { GITHUB_EVENT_PATH: `/tmp/literal:${text}` }),
+          { prNumber: undefined, repo: undefined, defaultBranch: undefined },
+        ],
+      ),
       [
         'run identity and server',
         env('push', { GITHUB_SERVER_URL: 'https://ghe.example.com' }),

@@ -8,6 +8,7 @@ import {
   readlinkSync,
   rmSync,
   statSync,
+  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -612,6 +613,24 @@ describe('docker/job-dir and cleanup', () => {
     ];
     it.each(buildx)('%j → BUILDX_CONFIG %s', (env, expected) => {
       expect(dockerEnv(env, dir).BUILDX_CONFIG).toBe(expected);
+    });
+  });
+
+  describe('createJobDir', () => {
+    it('RUNNER_TEMP that is a file: an ActionError naming it, not a stack', () => {
+      const file = join(mkdtempSync(join(tmpdir(), 'runner-temp-file-')), 'temp');
+      writeFileSync(file, '');
+      let error: unknown;
+      try {
+        createJobDir({ RUNNER_TEMP: file });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ActionError);
+      expect((error as ActionError).message).toMatch(
+        /^Cannot create the job's private directory under RUNNER_TEMP, ".*temp": E(?:NOTDIR|EXIST)\.$/,
+      );
+      expect((error as ActionError).hint).toMatch(/is a file/);
     });
   });
 

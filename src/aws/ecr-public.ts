@@ -1,6 +1,7 @@
 import { ECRPUBLICClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr-public';
 import { EcrError } from '../errors.js';
 import { withRetry, type RetryPolicy } from '../retry.js';
+import { explainAwsError } from './aws-errors.js';
 import type { RegistryLogin } from '../types/registry.js';
 import { decodeToken } from './ecr.js';
 import { PUBLIC_REGION } from './registry-host.js';
@@ -27,6 +28,13 @@ export async function publicLogin(
     if (!token) throw new EcrError('ECR Public returned no authorization token.', undefined, 'EcrNoToken');
     mask(token);
     return decodeToken(token, mask);
+  } catch (error) {
+    throw explainAwsError(
+      error,
+      'ecr-public:GetAuthorizationToken',
+      PUBLIC_REGION,
+      (message, hint, code) => new EcrError(message, hint, code),
+    );
   } finally {
     client.destroy();
   }

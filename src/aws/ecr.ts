@@ -14,6 +14,7 @@ import {
   StartImageScanCommand,
 } from '@aws-sdk/client-ecr';
 import { EcrError } from '../errors.js';
+import { explainAwsError } from './aws-errors.js';
 import { MEDIA_TYPES } from '../oci/media-types.js';
 import { mediaTypeOf } from '../oci/manifest.js';
 import type {
@@ -384,6 +385,9 @@ export function explainEcrError(error: unknown, operation: string, target: Regis
         'ImmutableTagConflict',
       );
     default:
-      return error;
+      return explainAwsError(error, `ecr:${operation}`, target.region, ecrError);
   }
 }
+
+const ecrError = (message: string, hint: string | undefined, code: string) =>
+  new EcrError(message, hint, code);

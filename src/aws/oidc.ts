@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { AuthError } from '../errors.js';
 
 /**
@@ -13,9 +14,15 @@ export async function fetchIdToken(env: NodeJS.ProcessEnv, audience: string): Pr
   if (!url || !bearer) throw missingOidcError(env);
   const target = new URL(url);
   target.searchParams.set('audience', audience);
-  const res = await fetch(target, {
-    headers: { Authorization: `Bearer ${bearer}`, Accept: 'application/json' },
-  });
+  let res: Response;
+  try {
+    res = await fetch(target, {
+      headers: { Authorization: `Bearer ${bearer}`, Accept: 'application/json' },
+      signal: AbortSignal.timeout(OIDC_TIMEOUT_MS),
+    });
+  } catch (error) {
+    throw unreachable(target.host, error);
+  }
   if (!res.ok) {
     const error = new AuthError(
       `The OIDC token request failed with HTTP ${res.status} ${res.statusText}.`,
@@ -28,10 +35,67 @@ export async function fetchIdToken(env: NodeJS.ProcessEnv, audience: string): Pr
     Object.assign(error, { retryable: res.status >= 500 || res.status === 429 || res.status === 408 });
     throw error;
   }
-  const body = (await res.json()) as { value?: string };
+  let body: { value?: string };
+  try {
+    body = (await res.json()) as { value?: string };
+  } catch (error) {
+    if ((error as Error).name === 'TimeoutError') throw unreachable(target.host, error);
+    throw new AuthError(
+      'The OIDC token service answered with something that is not JSON.',
+      undefined,
+      'OidcBadAnswer',
+    );
+  }
   if (!body.value)
     throw new AuthError('The OIDC token service answered without a token.', undefined, 'OidcEmptyToken');
   return body.value;
+}
+
+/** The token service answers in well under a second; a black-holed one must not hold the job. */
+export const OIDC_TIMEOUT_MS = 10_000;
+
+/** A token service that cannot be reached or does not answer: worth another attempt. */
+function unreachable(host: string, error: unknown): AuthError {
+  const e = error as Error & { cause?: { code?: string; message?: string } };
+  const why =
+    e.name === 'TimeoutError'
+      ? `no answer within ${OIDC_TIMEOUT_MS / 1000} s`
+      : (e.cause?.code ?? e.cause?.message ?? e.message);
+  const failure = new AuthError(
+    `Could not reach the OIDC token service at ${host}: ${why}.`,
+    'Check the network from the runner to the Actions service (a proxy or firewall on a self-hosted runner).',
+    'OidcUnreachable',
+  );
+  return Object.assign(failure, { retryable: true });
+}
+
+/**
+ * The web identity token from AWS_WEB_IDENTITY_TOKEN_FILE (GitLab `id_tokens`, Kubernetes). Read per
+ * attempt: the file is rotated by whoever writes it.
+ */
+export async function readTokenFile(path: string): Promise<string> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? (error as Error).message;
+    throw new AuthError(
+      `Could not read the web identity token file ${JSON.stringify(path)} (AWS_WEB_IDENTITY_TOKEN_FILE): ${code}.`,
+      code === 'ENOENT'
+        ? 'The file does not exist: in GitLab CI, declare the token under `id_tokens:` and write it to that path before the job step (echo "$ID_TOKEN" > "$AWS_WEB_IDENTITY_TOKEN_FILE"), or point the variable at the right path.'
+        : 'Make the file readable by the user running the job, and check that the path names a file.',
+      'TokenFileUnreadable',
+    );
+  }
+  const token = text.trim();
+  if (!token) {
+    throw new AuthError(
+      `The web identity token file ${JSON.stringify(path)} (AWS_WEB_IDENTITY_TOKEN_FILE) is empty.`,
+      'Write the OIDC token (a JWT) to the file before running the step.',
+      'TokenFileEmpty',
+    );
+  }
+  return token;
 }
 
 export function hasOidc(env: NodeJS.ProcessEnv): boolean {

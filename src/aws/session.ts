@@ -1,7 +1,8 @@
 import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import { AuthError } from '../errors.js';
-import { withRetry, type RetryPolicy } from '../retry.js';
+import { VERIFICATION_KEY, withRetry, type RetryPolicy } from '../retry.js';
+import { explainAwsError } from './aws-errors.js';
 
 /** Credentials in the process (never exported unless asked) and who they belong to. */
 export interface AwsSession {
@@ -10,8 +11,22 @@ export interface AwsSession {
   arn: string;
 }
 
-/** SDK clients never retry on their own: src/retry.ts does, with one policy and a log line per retry. */
-export const SDK_DEFAULTS = { maxAttempts: 1 } as const;
+/** Milliseconds to connect, and for a whole request and answer: a black-holed endpoint fails fast. */
+export const CONNECT_TIMEOUT_MS = 5_000;
+export const REQUEST_TIMEOUT_MS = 30_000;
+
+/**
+ * SDK clients never retry on their own: src/retry.ts does, with one policy and a log line per retry
+ * (it explains why). Every call has a connect and a request timeout; a timeout is retried there.
+ */
+export const SDK_DEFAULTS = {
+  maxAttempts: 1,
+  requestHandler: {
+    connectionTimeout: CONNECT_TIMEOUT_MS,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    throwOnRequestTimeout: true,
+  },
+} as const;
 
 export interface WebIdentityRequest {
   roleArn: string;
@@ -65,7 +80,7 @@ export async function assumeRoleWithWebIdentity(req: WebIdentityRequest): Promis
       arn,
     };
   } catch (error) {
-    throw explainStsError(error, req.roleArn, token);
+    throw explainStsError(error, req.roleArn, token, req.region);
   } finally {
     sts.destroy();
   }
@@ -93,7 +108,7 @@ export async function defaultChainSession(region: string, retry: RetryPolicy): P
         'NoCredentials',
       );
     }
-    throw error;
+    throw explainAwsError(error, 'sts:GetCallerIdentity', region, authError);
   } finally {
     sts.destroy();
   }
@@ -115,7 +130,7 @@ function claims(token: string): Record<string, unknown> {
   }
 }
 
-function explainStsError(error: unknown, roleArn: string, token: string): unknown {
+function explainStsError(error: unknown, roleArn: string, token: string, region: string): unknown {
   const err = error as Error;
   const c = claims(token);
   const seen = `token sub=${JSON.stringify(c.sub ?? '?')}, aud=${JSON.stringify(c.aud ?? '?')}`;
@@ -130,9 +145,11 @@ function explainStsError(error: unknown, roleArn: string, token: string): unknow
     case 'InvalidIdentityToken':
       return new AuthError(
         `STS rejected the OIDC token for ${roleArn} (${seen}): ${err.message}`,
-        /audience/i.test(err.message)
-          ? 'The `audience` input must match the audience in the IAM OIDC provider and the trust policy (usually sts.amazonaws.com).'
-          : "Check that the IAM OIDC identity provider for token.actions.githubusercontent.com exists in the role's account.",
+        VERIFICATION_KEY.test(err.message)
+          ? "STS could not fetch the identity provider's signing keys, on every attempt: a problem on AWS's or the provider's side, not in this workflow. Re-run the job later."
+          : /audience/i.test(err.message)
+            ? 'The `audience` input must match the audience in the IAM OIDC provider and the trust policy (usually sts.amazonaws.com).'
+            : "Check that the IAM OIDC identity provider for token.actions.githubusercontent.com exists in the role's account.",
         'StsInvalidIdentityToken',
       );
     case 'ExpiredToken':
@@ -148,6 +165,9 @@ function explainStsError(error: unknown, roleArn: string, token: string): unknow
         'StsValidation',
       );
     default:
-      return error;
+      return explainAwsError(error, 'sts:AssumeRoleWithWebIdentity', region, authError);
   }
 }
+
+const authError = (message: string, hint: string | undefined, code: string) =>
+  new AuthError(message, hint, code);

@@ -63,7 +63,9 @@ export function readRunContext(
 function parsePayload(text: string | undefined): Payload {
   if (!text) return {};
   try {
-    return JSON.parse(text) as Payload;
+    const parsed: unknown = JSON.parse(text);
+    // `null`, a list or a string (a hand-written event file under act) carries no fields.
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Payload) : {};
   } catch {
     return {};
   }

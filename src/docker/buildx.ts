@@ -43,8 +43,12 @@ export async function buildAndPush(
     async () => {
       const result = await docker(args, { env });
       if (result.exitCode === 0) return;
-      const output = `${result.stderr}\n${result.stdout}`;
-      const failure = dockerFailure('docker buildx build', result, buildHint(output));
+      // Only the failing step's lines decide: an earlier warning (a refused cache import) says
+      // nothing about why the push failed.
+      const output = failingPhase(`${result.stdout}\n${result.stderr}`);
+      const failure = Object.assign(dockerFailure('docker buildx build', result, buildHint(output)), {
+        output,
+      });
       throw spec.push && PUSH_PHASE.test(output) ? failure : Object.assign(failure, { retryable: false });
     },
     {
@@ -73,9 +77,29 @@ function readIfExists(path: string): string | undefined {
   }
 }
 
+/**
+ * The lines of BuildKit's plain progress output that belong to the step that failed (`#N ...` of the
+ * last `#N ERROR`) and the summary after the last step (`ERROR: failed to ...`). Output without
+ * step numbers (a failure before the build starts) is taken whole.
+ */
+export function failingPhase(output: string): string {
+  const lines = output.split('\n');
+  const step = (line: string) => /^#(\d+) /.exec(line)?.[1];
+  const lastStepLine = lines.findLastIndex((line) => step(line) !== undefined);
+  if (lastStepLine < 0) return output;
+  const failed = lines.findLast((line) => /^#\d+ ERROR\b/.test(line));
+  const id = failed ? step(failed) : step(lines[lastStepLine]!);
+  return [
+    ...lines.slice(0, lastStepLine + 1).filter((line) => step(line) === id),
+    ...lines.slice(lastStepLine + 1),
+  ]
+    .join('\n')
+    .trim();
+}
+
 /** BuildKit's words for a failure while sending the result to the registry. */
 const PUSH_PHASE =
-  /failed to push|failed to copy|error exporting|failed commit on ref|pushing layers|exporting to image/i;
+  /failed to push|failed to copy|error exporting|failed commit on ref|pushing layers|exporting to image|^#\d+ pushing /im;
 
 /** The hint for the failures users hit most. */
 export function buildHint(output: string): string | undefined {

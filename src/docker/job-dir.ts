@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, existsSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ActionError, quoted } from '../errors.js';
 
 /**
  * The job-private directory: docker config (registry credentials), secret files,
@@ -17,8 +18,21 @@ export interface JobDir {
 
 export function createJobDir(env: NodeJS.ProcessEnv): JobDir {
   const base = env.RUNNER_TEMP || tmpdir();
-  mkdirSync(base, { recursive: true });
-  const root = mkdtempSync(join(base, 'ecr-build-push-'));
+  let root: string;
+  try {
+    mkdirSync(base, { recursive: true });
+    root = mkdtempSync(join(base, 'ecr-build-push-'));
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? (error as Error).message;
+    const name = env.RUNNER_TEMP ? 'RUNNER_TEMP' : 'the temporary directory (TMPDIR)';
+    throw new ActionError(
+      `Cannot create the job's private directory under ${name}, ${quoted(base)}: ${code}.`,
+      code === 'ENOTDIR' || code === 'EEXIST'
+        ? `${quoted(base)} (or a parent) is a file: it must be a directory the job can write to.`
+        : 'It must be a directory the job can write to: on a self-hosted runner, check its owner and free space (an earlier job running as root may own it).',
+      'RunnerTempUnusable',
+    );
+  }
   const dir = {
     root,
     dockerConfig: join(root, 'docker'),

@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { loadSdk } from '../aws/load-sdk.js';
 import { defaultSessionName } from '../plan/credentials.js';
-import { fetchIdToken } from '../aws/oidc.js';
+import { fetchIdToken, readTokenFile } from '../aws/oidc.js';
+import { unknownRegion } from '../aws/regions.js';
 import { ActionError } from '../errors.js';
 import type { RunReport } from '../report/run-report.js';
 import { timed } from '../report/run-report.js';
@@ -20,6 +20,8 @@ export async function getAwsSession(
   roleArn?: string,
 ): Promise<AwsSession> {
   const region = requireRegion(job);
+  const unknown = roleArn === undefined ? unknownRegion(region) : undefined;
+  if (unknown) runner.warning(`${unknown} Going on: AWS may have opened it after this version.`);
   const plan = job.credentials;
   // An extra registry's own role: the same token source, a role of its own.
   const webIdentity =
@@ -41,7 +43,7 @@ export async function getAwsSession(
     const fetchToken = () =>
       timed(report, 'oidc', async () =>
         tokenFile
-          ? (await readFile(tokenFile, 'utf8')).trim()
+          ? readTokenFile(tokenFile)
           : tokenVariable
             ? (runner.env[tokenVariable] ?? '').trim()
             : fetchIdToken(runner.env, audience),

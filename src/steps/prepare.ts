@@ -106,8 +106,9 @@ function dockerfileText(inputs: Inputs, fs: InputFs): string {
   return readOptional(fs, path) ?? '';
 }
 
+/** A file's text; undefined when there is none (or a directory stands where the file should be). */
 function readOptional(fs: InputFs, path: string): string | undefined {
-  return fs.exists(path) ? fs.readFile(path) : undefined;
+  return fs.exists(path) && !fs.isDirectory(path) ? fs.readFile(path) : undefined;
 }
 
 function defaultRepository(ctx: RunContext): string {
