@@ -1,10 +1,10 @@
 import { hasAmbientCredentials } from './plan/credentials.js';
 import { resolveTarget } from './aws/registry-host.js';
-import { describeFailure } from './errors.js';
+import { ActionError, describeFailure } from './errors.js';
 import { dockerLogin } from './docker/login.js';
 import { buildEverything } from './plan/publish-plan.js';
 import { savePostState } from './post/state.js';
-import { emptyReport, timed, type RunReport } from './report/run-report.js';
+import { emptyReport, timed, type RunReport, type ScanReport } from './report/run-report.js';
 import type { Runner } from './runner/runner.js';
 import { prepareBuild, runBuild } from './steps/build.js';
 import { exportCredentials, getAwsSession, requireRegion } from './steps/credentials.js';
@@ -18,7 +18,8 @@ import {
   type OpenRegistry,
 } from './steps/registry.js';
 import { writeReport } from './steps/report.js';
-import { scanGate } from './steps/scan.js';
+import { publishByMerge } from './steps/merge.js';
+import { combineScans, scanGate } from './steps/scan.js';
 import { checkTagReferences } from './tags/references.js';
 
 /**
@@ -54,8 +55,22 @@ export async function main(runner: Runner, deps: PrepareDeps = nodeDeps): Promis
     );
     describeTarget(report, primary);
 
-    // 3-4. Tags against what the registry holds, and the plan
-    plan = await planAgainstRegistry(job, primary, report);
+    // Merge: an index of pushed digests, API calls alone (no docker, no build)
+    if (job.inputs.publish.mergeDigests.length) {
+      if (job.dryRun) throw dryRunMerge();
+      plan = await publishByMerge(job, registries, runner, report);
+      applyPlan(report, plan);
+      await scanIfAsked(job, primary, runner, report);
+      return report;
+    }
+
+    // 3-4. Tags against what the registry holds, and the plan (push by digest: no tags at all)
+    plan = job.inputs.build.pushByDigest
+      ? {
+          tags: { ...job.tags, tags: [] },
+          publish: buildEverything([], 'push-by-digest: the image is pushed without tags.'),
+        }
+      : await planAgainstRegistry(job, primary, report);
     applyPlan(report, plan);
     assertNoConflicts(plan.publish, primary.target.uri);
     const pushing = job.inputs.build.push && !job.dryRun;
@@ -106,8 +121,17 @@ async function scanIfAsked(
   runner: Runner,
   report: RunReport,
 ): Promise<void> {
-  if (job.inputs.scan.mode === 'wait' && primary.ecr && report.digest) {
-    await scanGate(job, primary.ecr, report.digest, primary.repository.scanOnPush, runner, report);
+  if (job.inputs.scan.mode !== 'wait' || !primary.ecr || !report.digest) return;
+  // ECR scans images, not indexes: each platform manifest, never an attestation or the index.
+  const digests = report.isIndex ? [...new Set(Object.values(report.platformDigests))] : [report.digest];
+  const scans: ScanReport[] = [];
+  try {
+    for (const digest of digests) {
+      await scanGate(job, primary.ecr, digest, primary.repository.scanOnPush, runner, report);
+      scans.push(report.scan!);
+    }
+  } finally {
+    if (scans.length > 1) report.scan = combineScans(scans);
   }
 }
 
@@ -166,4 +190,13 @@ async function offlineDryRun(job: Job, runner: Runner, report: RunReport): Promi
   const build = prepareBuild(job, plan, registry, report.tagNames, false, runner, report);
   if (job.inputs.buildInDryRun) await runBuild(job, build, runner, report);
   return plan;
+}
+
+/** A merge reads what earlier jobs pushed; without them there is nothing to plan offline. */
+function dryRunMerge(): ActionError {
+  return new ActionError(
+    'merge-digests in a dry run: a merge only reads and writes manifests, so there is nothing to dry-run.',
+    'Set `dry-run: false` (the merge moves no layer and builds nothing).',
+    'MergeDryRun',
+  );
 }

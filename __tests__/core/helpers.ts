@@ -62,6 +62,9 @@ export function buildInputs(overrides: Partial<BuildInputs> = {}): BuildInputs {
     cache: 'none',
     cacheFrom: [],
     cacheTo: [],
+    buildkitImage: 'moby/buildkit:buildx-stable-1',
+    driverOpts: [],
+    pushByDigest: false,
     ...overrides,
   };
 }

@@ -2,7 +2,12 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { localCacheDir, rotateLocalCache } from '../../src/docker/local-cache.js';
+import {
+  localCacheKey,
+  localCacheRoot,
+  readIfPresent,
+  rotateLocalCache,
+} from '../../src/docker/local-cache.js';
 
 function context(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'ebp-lc-'));
@@ -10,14 +15,23 @@ function context(files: Record<string, string>): string {
   return dir;
 }
 
-describe('local cache directory', () => {
-  const env = { RUNNER_TOOL_CACHE: '/opt/hostedtoolcache' };
-
-  it('lives under RUNNER_TOOL_CACHE, keyed by Dockerfile and lock files', () => {
-    const a = context({ Dockerfile: 'FROM scratch', 'package-lock.json': '{"v":1}' });
-    expect(localCacheDir(env, a, undefined)).toMatch(
-      /^\/opt\/hostedtoolcache\/ecr-build-push-cache\/[0-9a-f]{16}$/,
+describe('local cache directory and key', () => {
+  it('lives under RUNNER_TOOL_CACHE (the same path on every hosted runner)', () => {
+    expect(localCacheRoot({ RUNNER_TOOL_CACHE: '/opt/hostedtoolcache' })).toBe(
+      '/opt/hostedtoolcache/ecr-build-push-cache',
     );
+    expect(localCacheRoot({ RUNNER_TEMP: '/home/runner/work/_temp' })).toBe(
+      '/home/runner/work/_temp/ecr-build-push-cache',
+    );
+  });
+
+  const key = (dir: string, platforms: string[] = []) =>
+    localCacheKey('my-app', dir, undefined, platforms, readIfPresent);
+
+  it('the key names the scope; the restore key is the scope alone (partial hits)', () => {
+    const k = key(context({ Dockerfile: 'FROM scratch' }));
+    expect(k.key).toMatch(/^ecr-build-push-my-app-[0-9a-f]{32}$/);
+    expect(k.restoreKeys).toEqual(['ecr-build-push-my-app-']);
   });
 
   it.each([
@@ -25,10 +39,15 @@ describe('local cache directory', () => {
     ['the Dockerfile changes', { Dockerfile: 'FROM scratch\nCOPY . /' }, true],
     ['an unrelated file changes', { 'README.md': 'hello' }, false],
   ])('%s → new key: %s', (_name, change, differs) => {
-    const before = context({ Dockerfile: 'FROM scratch', 'package-lock.json': '{"v":1}' });
-    const key = localCacheDir(env, before, undefined).split('/').pop();
-    for (const [name, text] of Object.entries(change)) writeFileSync(join(before, name), text);
-    expect(localCacheDir(env, before, undefined).split('/').pop() !== key).toBe(differs);
+    const dir = context({ Dockerfile: 'FROM scratch', 'package-lock.json': '{"v":1}' });
+    const before = key(dir).key;
+    for (const [name, text] of Object.entries(change)) writeFileSync(join(dir, name), text);
+    expect(key(dir).key !== before).toBe(differs);
+  });
+
+  it('platforms are part of the key', () => {
+    const dir = context({ Dockerfile: 'FROM scratch' });
+    expect(key(dir, ['linux/amd64']).key).not.toBe(key(dir, ['linux/arm64']).key);
   });
 
   it('rotation replaces the old cache with the fresh export', () => {

@@ -15,7 +15,7 @@ import type { RegistryPlan } from '../../src/steps/plan.js';
 import type { Job } from '../../src/steps/prepare.js';
 import { manifestSize, platformDigests } from '../../src/oci/manifest.js';
 import { assertNoConflicts } from '../../src/steps/publish.js';
-import { prepareBuild } from '../../src/steps/build.js';
+import { prepareBuild, type PreparedBuild } from '../../src/steps/build.js';
 import { buildEverything } from '../../src/plan/publish-plan.js';
 import { emptyReport } from '../../src/report/run-report.js';
 import type { Runner } from '../../src/runner/runner.js';
@@ -125,7 +125,12 @@ describe('prepareBuild', () => {
 
   const inputs = buildInputs;
   const job = (build: BuildInputs) =>
-    ({ inputs: { build }, ctx: { runId: '42' }, fingerprint: 'fp-1' }) as unknown as Job;
+    ({
+      inputs: { build },
+      repository: 'my-app',
+      ctx: { runId: '42' },
+      fingerprint: 'fp-1',
+    }) as unknown as Job;
   const registry = (
     uri: string,
     tagMutability: TagMutability,
@@ -173,7 +178,7 @@ describe('prepareBuild', () => {
   ];
   it.each(rows)('cache: registry on %s', (_name, mutability, exclusions, ref) => {
     const { spec } = buildSpec(
-      job(inputs({ cache: 'registry', builder: 'fleet' })),
+      job(inputs({ cache: 'registry', builder: 'fleet', platforms: [] })),
       plan(['v1'], ['v1']),
       registry(URI, mutability, exclusions),
     );
@@ -204,37 +209,42 @@ describe('prepareBuild', () => {
   });
 
   it('buildx tags only the primary registry with the planned push tags; the fingerprint label is added', () => {
-    const { spec, builder } = buildSpec(
-      job(inputs()),
-      plan(['v1.2.3'], ['abc', 'v1.2.3']),
-      registry(URI, 'MUTABLE'),
-    );
+    const { spec } = buildSpec(job(inputs()), plan(['v1.2.3'], ['abc', 'v1.2.3']), registry(URI, 'MUTABLE'));
     expect(spec.tags).toEqual([`${URI}:v1.2.3`]);
     expect(spec.labels).toEqual({ 'org.opencontainers.image.version': '1.2.3', [FINGERPRINT_LABEL]: 'fp-1' });
-    expect(builder).toBeUndefined();
+    expect(spec.builder).toBeUndefined();
   });
 
-  // build inputs → a builder the action must create?
-  const builders: [string, Partial<BuildInputs>, boolean][] = [
-    ['plain build', {}, false],
-    ['two platforms', { platforms: ['linux/amd64', 'linux/arm64'] }, true],
-    ['registry cache', { cache: 'registry' }, true],
-    ['user builder', { builder: 'mine', platforms: ['linux/amd64', 'linux/arm64'] }, false],
-    ['remote endpoint', { buildkitEndpoint: 'tcp://buildkitd.ci:1234' }, true],
-  ];
-  it.each(builders)('%s → creates a builder: %s', (_name, overrides, creates) => {
-    const { spec, builder } = buildSpec(
-      job(inputs(overrides)),
+  it('push-by-digest: no tags, the image exporter pushes by digest to the repository', () => {
+    const { spec } = buildSpec(
+      job(inputs({ pushByDigest: true, platforms: ['linux/arm64'] })),
       plan(['v1'], ['v1']),
       registry(URI, 'MUTABLE'),
     );
-    if (creates) {
-      expect(builder).toMatch(/^ecr-build-push-42-\d+$/);
-      expect(spec.builder).toBe(builder);
-    } else {
-      expect(builder).toBeUndefined();
-      expect(spec.builder).toBe(overrides.builder);
-    }
+    expect(spec.tags).toEqual([]);
+    const args = buildxArgs(spec);
+    expect(args).toContain(`type=image,name=${URI},push-by-digest=true,name-canonical=true,push=true`);
+    expect(args).not.toContain('--push');
+  });
+
+  // build inputs → what the build asks of a builder (chosen when it runs, after detection)
+  const needs: [string, Partial<BuildInputs>, Partial<PreparedBuild['needs']>][] = [
+    ['plain build', {}, { cacheExport: false, attestations: false }],
+    [
+      'two platforms',
+      { platforms: ['linux/amd64', 'linux/arm64'] },
+      { platforms: ['linux/amd64', 'linux/arm64'] },
+    ],
+    ['registry cache', { cache: 'registry' }, { cacheExport: true }],
+    ['inline cache', { cache: 'inline' }, { cacheExport: false }],
+    ['provenance', { provenance: 'mode=max' }, { attestations: true }],
+    ['sbom', { sbom: true }, { attestations: true }],
+    ['push by digest', { pushByDigest: true }, { pushByDigest: true }],
+  ];
+  it.each(needs)('%s → needs %j', (_name, overrides, expected) => {
+    const build = buildSpec(job(inputs(overrides)), plan(['v1'], ['v1']), registry(URI, 'MUTABLE'));
+    expect(build.needs).toMatchObject(expected);
+    expect(build.spec.builder).toBe(overrides.builder);
   });
 });
 

@@ -4,9 +4,9 @@ import type { ScanState } from '../../src/types/scan.js';
 import { ScanGateError } from '../../src/errors.js';
 import type { ScanInputs } from '../../src/inputs/types.js';
 import type { Severity } from '../../src/types/scan.js';
-import { emptyReport, type RunReport } from '../../src/report/run-report.js';
+import { emptyReport, type RunReport, type ScanReport } from '../../src/report/run-report.js';
 import type { Runner } from '../../src/runner/runner.js';
-import { judgeFindings, scanGate, type ScanClock } from '../../src/steps/scan.js';
+import { combineScans, judgeFindings, scanGate, type ScanClock } from '../../src/steps/scan.js';
 import type { Job } from '../../src/steps/prepare.js';
 
 const DIGEST = `sha256:${'f'.repeat(64)}`;
@@ -204,5 +204,32 @@ describe('scanGate', () => {
   it('records the scan timing', async () => {
     const r = await gate({}, [complete({})]);
     expect(r.report.timings).toHaveProperty('scan');
+  });
+});
+
+describe('combineScans: the platform images of an index', () => {
+  const scan = (
+    verdict: ScanReport['verdict'],
+    counts: Record<string, number>,
+    status = 'COMPLETE',
+  ): ScanReport => ({
+    status,
+    counts,
+    verdict,
+    threshold: 'HIGH',
+  });
+  it.each([
+    [
+      'both pass: counts added',
+      [scan('passed', { LOW: 1 }), scan('passed', { LOW: 2, MEDIUM: 1 })],
+      'passed',
+      { LOW: 3, MEDIUM: 1 },
+    ],
+    ['one fails: failed', [scan('passed', {}), scan('failed', { HIGH: 1 })], 'failed', { HIGH: 1 }],
+    ['one timed out: timeout', [scan('timeout', {}, 'IN_PROGRESS'), scan('passed', {})], 'timeout', {}],
+  ])('%s', (_name, scans, verdict, counts) => {
+    const combined = combineScans(scans);
+    expect(combined.verdict).toBe(verdict);
+    expect(combined.counts).toEqual(counts);
   });
 });

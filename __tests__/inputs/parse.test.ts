@@ -278,11 +278,43 @@ const BAD: BadRow[] = [
     ['"mode=max,ref=x"', 'Start the entry with type='],
   ],
   [
-    'push + load + 2 platforms',
-    { load: 'true', platforms: 'linux/amd64,linux/arm64' },
-    'load',
-    ['got "true"', 'false when pushing 2 platforms', 'cannot load a multi-platform image'],
+    'push-by-digest with 2 platforms',
+    { 'push-by-digest': 'true', platforms: 'linux/amd64,linux/arm64' },
+    'push-by-digest',
+    ['one platform, not 2', 'merge-digests'],
   ],
+  [
+    'push-by-digest without push',
+    { 'push-by-digest': 'true', push: 'false' },
+    'push-by-digest',
+    ['push: true'],
+  ],
+  [
+    'merge-digests and push-by-digest',
+    { 'merge-digests': `sha256:${'a'.repeat(64)}`, 'push-by-digest': 'true' },
+    'merge-digests',
+    ['no push-by-digest at the same time', 'own step'],
+  ],
+  [
+    'merge digest without sha256:',
+    { 'merge-digests': 'b'.repeat(64) },
+    'merge-digests',
+    [`Did you mean "sha256:${'b'.repeat(64)}"`],
+  ],
+  [
+    'merge digest short',
+    { 'merge-digests': 'sha256:abc' },
+    'merge-digests',
+    ['sha256:<64 hex> or PLATFORM=sha256:<64 hex> (line 1)'],
+  ],
+  [
+    'merge digest with a uname platform',
+    { 'merge-digests': `aarch64=sha256:${'c'.repeat(64)}` },
+    'merge-digests',
+    ['Did you mean "linux/arm64"'],
+  ],
+  ['driver-opts without =', { 'driver-opts': 'network' }, 'driver-opts', ['key=value such as image=']],
+  ['cache-scope with a slash', { 'cache-scope': 'team/app' }, 'cache-scope', ['letters, digits, . _ -']],
   ['push yes', { push: 'yes' }, 'push', ['"yes"', 'true or false']],
   ['load 1', { load: '1' }, 'load', ['"1"', 'true or false', 'Write true']],
   ['dry-run no', { 'dry-run': 'no' }, 'dry-run', ['"no"', 'Write false']],
@@ -510,6 +542,9 @@ const DEFAULTS: Inputs = {
     cache: 'none',
     cacheFrom: [],
     cacheTo: [],
+    buildkitImage: 'moby/buildkit:buildx-stable-1',
+    driverOpts: [],
+    pushByDigest: false,
   },
   tags: { rules: '', flavor: '', prHeadSha: false },
   repository: {
@@ -521,7 +556,7 @@ const DEFAULTS: Inputs = {
     repositoryTags: [],
     updateSettings: false,
   },
-  publish: { onImmutableConflict: 'fail', reuseExisting: true, reuseKey: 'commit' },
+  publish: { onImmutableConflict: 'fail', reuseExisting: true, reuseKey: 'commit', mergeDigests: [] },
   scan: { mode: 'none', timeoutSeconds: 300 },
   retry: { maxAttempts: 4, budgetSeconds: 60 },
   dryRun: false,
@@ -822,6 +857,30 @@ describe('good inputs', () => {
     'kube-pod://buildkitd-0',
   ])('accepts buildkit endpoint %s', (endpoint) => {
     expect(parse({ 'buildkit-endpoint': endpoint }).build.buildkitEndpoint).toBe(endpoint);
+  });
+
+  it('parses the builder and multi-arch inputs', () => {
+    const inputs = parse({
+      'buildkit-image': 'public.ecr.aws/docker/buildkit:v0.17.0',
+      'buildkitd-config-inline': '[registry."docker.io"]\n  mirrors = ["mirror.gcr.io"]',
+      'driver-opts': 'network=host\nenv.BUILDKIT_STEP_LOG_MAX_SIZE=10485760',
+      'cache-scope': 'web_prod',
+      'merge-digests': `sha256:${'a'.repeat(64)}\nlinux/arm64=sha256:${'b'.repeat(64)}`,
+    });
+    expect(inputs.build).toMatchObject({
+      buildkitImage: 'public.ecr.aws/docker/buildkit:v0.17.0',
+      buildkitdConfigInline: '[registry."docker.io"]\n  mirrors = ["mirror.gcr.io"]',
+      driverOpts: ['network=host', 'env.BUILDKIT_STEP_LOG_MAX_SIZE=10485760'],
+      cacheScope: 'web_prod',
+    });
+    expect(inputs.publish.mergeDigests).toEqual([
+      { digest: `sha256:${'a'.repeat(64)}` },
+      { digest: `sha256:${'b'.repeat(64)}`, platform: 'linux/arm64' },
+    ]);
+  });
+
+  it('load with two platforms is left to run time (the containerd image store can load them)', () => {
+    expect(parse({ load: 'true', platforms: 'linux/amd64,linux/arm64' }).build.load).toBe(true);
   });
 
   it('keeps tags, flavor and the remaining scalars', () => {

@@ -209,22 +209,32 @@ export class Ecr {
 
   /** The manifest stored under a digest (for an index: its per-platform manifests). */
   async manifest(digest: string): Promise<StoredImage | undefined> {
+    return (await this.manifests([digest])).get(digest);
+  }
+
+  /** The manifests stored under these digests, in one BatchGetImage; missing digests are absent. */
+  async manifests(digests: string[]): Promise<Map<string, StoredImage>> {
+    const found = new Map<string, StoredImage>();
+    if (digests.length === 0) return found;
     const out = await this.call('BatchGetImage', () =>
       this.client.send(
         new BatchGetImageCommand({
           ...this.ids,
-          imageIds: [{ imageDigest: digest }],
+          imageIds: digests.map((imageDigest) => ({ imageDigest })),
           acceptedMediaTypes: MEDIA_TYPES,
         }),
       ),
     );
-    const image = out.images?.[0];
-    if (!image?.imageManifest) return undefined;
-    return {
-      digest,
-      manifest: image.imageManifest,
-      mediaType: image.imageManifestMediaType ?? mediaTypeOf(image.imageManifest),
-    };
+    for (const image of out.images ?? []) {
+      const digest = image.imageId?.imageDigest;
+      if (!digest || !image.imageManifest) continue;
+      found.set(digest, {
+        digest,
+        manifest: image.imageManifest,
+        mediaType: image.imageManifestMediaType ?? mediaTypeOf(image.imageManifest),
+      });
+    }
+    return found;
   }
 
   /** Every tag in the repository (for `latest` never moving backwards). */

@@ -20,6 +20,8 @@ export interface BuildSpec {
   noCache: boolean;
   pull: boolean;
   push: boolean;
+  /** Push by digest (no tags) to this HOST/REPO: the image exporter's push-by-digest. */
+  pushByDigest?: string;
   load: boolean;
   builder?: string;
   metadataFile: string;
@@ -45,7 +47,12 @@ export function buildxArgs(spec: BuildSpec): string[] {
   if (spec.sbom) args.push('--sbom=true');
   if (spec.noCache) args.push('--no-cache');
   if (spec.pull) args.push('--pull');
-  if (spec.push) args.push('--push');
+  if (spec.pushByDigest)
+    args.push(
+      '--output',
+      `type=image,name=${spec.pushByDigest},push-by-digest=true,name-canonical=true,push=true`,
+    );
+  else if (spec.push) args.push('--push');
   if (spec.load) args.push('--load');
   args.push('--metadata-file', spec.metadataFile, '--iidfile', spec.iidFile);
   args.push(spec.context);

@@ -1,45 +1,83 @@
-import { ActionError } from '../errors.js';
+import { createHash } from 'node:crypto';
 import type { CacheMode } from '../types/build.js';
 
 export interface CachePlan {
   cacheFrom: string[];
   cacheTo: string[];
-  /** Builder the cache needs the action to create (the docker driver exports inline cache only). */
-  needsContainerBuilder: boolean;
+  /** A cache export other than inline: the builder must have an OCI exporter. */
+  exports: boolean;
   /** Local cache directory to restore/save with @actions/cache. */
   localDir?: string;
+  /** The scope this image's cache lives under (gha scope, registry tag suffix, local dir). */
+  scope: string;
   notes: string[];
 }
 
-export interface CacheRequest {
+/** What names one image's cache: the repository, the stage and the platforms, or the user's `cache-scope`. */
+export interface ScopeRequest {
+  repository: string;
+  target?: string;
+  platforms: string[];
+  /** `cache-scope`: replaces the derived scope. */
+  override?: string;
+}
+
+export interface CacheRequest extends ScopeRequest {
   mode: CacheMode;
   cacheFrom: string[];
   cacheTo: string[];
   /** HOST/REPO of the image. */
   uri: string;
   immutable: boolean;
-  /** Explicit builder the user named: `default` is the docker driver. */
-  builder?: string;
-  remoteEndpoint: boolean;
   /** Tag whose previous image carries the inline cache (latest, or a branch tag). */
   inlineFromTag?: string;
-  /** Where a `local` cache lives between runs. */
-  localDir: string;
+  /** Where `cache: local` directories live between runs (one per scope below it). */
+  localRoot: string;
+}
+
+/** Characters every cache backend accepts in a name (gha scope, ECR tag, directory). */
+const slug = (text: string) => text.replace(/[^\w.-]+/g, '-').replace(/^[.-]+/, '');
+
+/**
+ * The part of the scope beyond the repository: the build stage and the platforms, so a
+ * matrix over targets or platforms of one repository keeps one cache each. Pure.
+ */
+function scopeSuffix(req: ScopeRequest): string {
+  if (req.override !== undefined) return slug(req.override);
+  return slug([req.target, req.platforms.join('_')].filter(Boolean).join('-'));
+}
+
+/** The scope name: `REPOSITORY[-TARGET][-PLATFORMS]`, or `cache-scope` as given. Pure. */
+export function cacheScope(req: ScopeRequest): string {
+  if (req.override !== undefined) return slug(req.override);
+  return [slug(req.repository), scopeSuffix(req)].filter(Boolean).join('-');
+}
+
+/** The registry cache tag: `buildcache` for the plain case (as before), `buildcache-SUFFIX` otherwise; ECR caps tags at 128. */
+export function registryCacheTag(req: ScopeRequest): string {
+  const suffix = scopeSuffix(req);
+  if (!suffix) return 'buildcache';
+  const tag = `buildcache-${suffix}`;
+  if (tag.length <= 128) return tag;
+  return `${tag.slice(0, 128 - 17)}-${createHash('sha256').update(tag).digest('hex').slice(0, 16)}`;
 }
 
 /**
  * Turns the `cache` shortcut into buildx --cache-from/--cache-to values. Pure.
- * Registry cache on ECR needs image-manifest=true,oci-mediatypes=true; an IMMUTABLE
- * repository cannot hold a moving cache tag, so the cache goes to REPO-cache.
+ * Every image gets its own scope, so a matrix or a monorepo does not make its images
+ * evict each other's cache. Registry cache on ECR needs image-manifest=true,oci-mediatypes=true;
+ * an IMMUTABLE repository cannot hold a moving cache tag, so the cache goes to REPO-cache.
+ * Whether the builder can export is decided with the builder (builder-choice.ts).
  */
 export function planCache(req: CacheRequest): CachePlan {
+  const scope = cacheScope(req);
   const plan: CachePlan = {
     cacheFrom: [...req.cacheFrom],
     cacheTo: [...req.cacheTo],
-    needsContainerBuilder: false,
+    exports: false,
+    scope,
     notes: [],
   };
-  const exportsOnlyInline = req.builder === 'default';
   switch (req.mode) {
     case 'none':
       break;
@@ -49,7 +87,7 @@ export function planCache(req: CacheRequest): CachePlan {
       if (req.inlineFromTag) plan.cacheFrom.push(`type=registry,ref=${req.uri}:${req.inlineFromTag}`);
       break;
     case 'registry': {
-      const ref = `${req.immutable ? `${req.uri}-cache` : req.uri}:buildcache`;
+      const ref = `${req.immutable ? `${req.uri}-cache` : req.uri}:${registryCacheTag(req)}`;
       if (req.immutable)
         plan.notes.push(
           `The repository is IMMUTABLE: the registry cache is kept in ${ref} (a mutable cache repository).`,
@@ -60,23 +98,17 @@ export function planCache(req: CacheRequest): CachePlan {
     }
     case 'gha':
       // buildx reads ACTIONS_CACHE_URL / ACTIONS_RUNTIME_TOKEN from its environment: no token on argv.
-      plan.cacheFrom.push('type=gha');
-      plan.cacheTo.push('type=gha,mode=max');
+      plan.cacheFrom.push(`type=gha,scope=${scope}`);
+      plan.cacheTo.push(`type=gha,scope=${scope},mode=max`);
       break;
-    case 'local':
-      plan.localDir = req.localDir;
-      plan.cacheFrom.push(`type=local,src=${req.localDir}`);
-      plan.cacheTo.push(`type=local,dest=${req.localDir}-new,mode=max`);
+    case 'local': {
+      const dir = `${req.localRoot}/${scope}`;
+      plan.localDir = dir;
+      plan.cacheFrom.push(`type=local,src=${dir}`);
+      plan.cacheTo.push(`type=local,dest=${dir}-new,mode=max`);
       break;
+    }
   }
-  const exported = plan.cacheTo.some((to) => !to.startsWith('type=inline'));
-  if (exported && exportsOnlyInline) {
-    throw new ActionError(
-      `The cache export ${JSON.stringify(plan.cacheTo.join(' '))} is not supported by builder 'default' (docker driver exports inline cache only).`,
-      'Use `cache: inline`, leave `builder` empty so the action creates a docker-container builder, or point `buildkit-endpoint` at a BuildKit daemon.',
-      'CacheUnsupported',
-    );
-  }
-  plan.needsContainerBuilder = exported && !req.builder && !req.remoteEndpoint;
+  plan.exports = plan.cacheTo.some((to) => !to.startsWith('type=inline'));
   return plan;
 }

@@ -18,25 +18,44 @@ const LOCK_FILES = [
 
 /**
  * Where `cache: local` keeps BuildKit's cache between jobs: under RUNNER_TOOL_CACHE
- * (kept between jobs on self-hosted runners), keyed by the Dockerfile and the lock
- * files of the context. @actions/cache would carry it across hosted runners too, but
- * bundles to 1.2 MB (the whole action is 0.7 MB); there `cache: gha` is the better
- * choice and BuildKit speaks it natively.
+ * (kept between jobs on self-hosted runners, and the same path on every hosted runner,
+ * which @actions/cache needs to restore an archive), one directory per cache scope.
  */
-export function localCacheDir(env: NodeJS.ProcessEnv, context: string, file: string | undefined): string {
-  const hash = createHash('sha256');
+export function localCacheRoot(env: NodeJS.ProcessEnv): string {
+  return join(env.RUNNER_TOOL_CACHE || env.RUNNER_TEMP || tmpdir(), 'ecr-build-push-cache');
+}
+
+/**
+ * The @actions/cache key of a scope's directory: the Dockerfile, the lock files of the
+ * context and the platforms. The restore key (the scope alone) gives a partial hit when
+ * any of them changed: BuildKit still reuses every layer that did not.
+ */
+export function localCacheKey(
+  scope: string,
+  context: string,
+  file: string | undefined,
+  platforms: string[],
+  readFile: (path: string) => Buffer | undefined,
+): { key: string; restoreKeys: string[] } {
+  const hash = createHash('sha256').update(platforms.join(',')).update('\0');
   for (const path of [
     file ?? join(context, 'Dockerfile'),
     ...LOCK_FILES.map((name) => join(context, name)),
   ]) {
-    if (existsSync(path)) hash.update(path).update(readFileSync(path));
+    const bytes = readFile(path);
+    if (bytes) hash.update(path).update('\0').update(bytes);
   }
-  const root = env.RUNNER_TOOL_CACHE || env.RUNNER_TEMP || tmpdir();
-  return join(root, 'ecr-build-push-cache', hash.digest('hex').slice(0, 16));
+  const prefix = `ecr-build-push-${scope}-`;
+  return { key: `${prefix}${hash.digest('hex').slice(0, 32)}`, restoreKeys: [prefix] };
+}
+
+/** Reads a file for the key; undefined when it does not exist. */
+export function readIfPresent(path: string): Buffer | undefined {
+  return existsSync(path) ? readFileSync(path) : undefined;
 }
 
 /**
- * Post step: BuildKit exported the new cache next to the old one (`DIR-new`); the new
+ * After the build: BuildKit exported the new cache next to the old one (`DIR-new`); the new
  * one replaces it, so the cache never grows without bound.
  */
 export function rotateLocalCache(dir: string): void {

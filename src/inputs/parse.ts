@@ -125,15 +125,29 @@ const CHECKS: Check[] = [
       );
     }
   },
+  // `load` with several platforms depends on the engine's image store: checked once it is known.
   (v) => {
-    const { platforms, push, load } = v.build;
+    const { platforms, push, pushByDigest } = v.build;
     const count = platforms?.length ?? 0;
-    if (push && load && count > 1) {
+    if (pushByDigest && count > 1) {
       fail(
-        'load',
+        'push-by-digest',
         'true',
-        `false when pushing ${count} platforms (${platforms!.join(', ')})`,
-        'Docker cannot load a multi-platform image: set `load: false`, or build one platform to load it.',
+        `one platform, not ${count} (${platforms!.join(', ')})`,
+        'Each job pushes one platform by digest; a later job merges them with `merge-digests` (see the multi-arch workflow).',
+      );
+    }
+    if (pushByDigest && push === false) {
+      fail('push-by-digest', 'true', 'push: true (pushing by digest is a push)');
+    }
+  },
+  (v, raw) => {
+    if (v.publish.mergeDigests?.length && v.build.pushByDigest) {
+      fail(
+        'merge-digests',
+        raw('merge-digests'),
+        'no push-by-digest at the same time',
+        'A merge builds nothing: run it as its own step after the jobs that pushed by digest.',
       );
     }
   },

@@ -8,6 +8,7 @@ import { parseFlavor, parseTagRules } from '../tags/rules.js';
 import { ListSyntaxError, parseList, type ListOptions } from '../text/list-syntax.js';
 import { didYouMean } from '../text/did-you-mean.js';
 import type { KeyValue } from '../types/key-value.js';
+import type { MergeDigest } from './types.js';
 
 /** The only side effects parsing may have: reads of the file system, injected so tests need no files. */
 export interface InputFs {
@@ -311,6 +312,41 @@ export const cacheEntry: LineParser<string> = (value, field, lineNo) => {
   if (!type) return invalid(field, value, expected, 'Start the entry with type=, e.g. type=registry,ref=...');
   if (!CACHE_TYPES.includes(type)) return invalid(field, value, expected, didYouMean(type, CACHE_TYPES));
   return value;
+};
+
+/** A buildx driver option, `key=value` (setup-buildx-action's `driver-opts`). */
+export const driverOpt: LineParser<string> = (value, field, lineNo) =>
+  /^[\w.-]+=/.test(value)
+    ? value
+    : invalid(field, value, `key=value such as image=REGISTRY/buildkit:TAG or network=host (line ${lineNo})`);
+
+/** A cache scope: letters, digits, `.`, `_`, `-` (it becomes a directory and an ECR tag). */
+export const cacheScope: Parser<string> = (raw, field) =>
+  /^[\w][\w.-]{0,100}$/.test(raw)
+    ? raw
+    : invalid(field, raw, '1-101 letters, digits, . _ - (starting with a letter or digit)');
+
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+
+/** `sha256:…` or `PLATFORM=sha256:…`, as the push-by-digest jobs output them. */
+export const mergeDigest: LineParser<MergeDigest> = (value, field, lineNo) => {
+  const at = value.lastIndexOf('=');
+  const digest = value.slice(at + 1);
+  const platform = at < 0 ? undefined : value.slice(0, at);
+  const expected = `sha256:<64 hex> or PLATFORM=sha256:<64 hex> (line ${lineNo})`;
+  if (!DIGEST.test(digest)) {
+    const hint = /^[0-9a-f]{64}$/.test(digest) ? `Did you mean "sha256:${digest}"?` : undefined;
+    return invalid(field, value, expected, hint);
+  }
+  if (platform !== undefined && !PLATFORMS.includes(platform)) {
+    return invalid(
+      field,
+      value,
+      expected,
+      platformHint(platform) ?? 'The platform is os/arch[/variant], e.g. linux/arm64.',
+    );
+  }
+  return platform === undefined ? { digest } : { digest, platform };
 };
 
 const BUILDKIT_SCHEMES = ['tcp', 'unix', 'ssh', 'docker-container', 'kube-pod'];

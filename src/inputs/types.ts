@@ -47,6 +47,16 @@ export interface BuildInputs {
   platforms: string[];
   builder?: string;
   buildkitEndpoint?: string;
+  /** Image of a docker-container builder the action creates (a mirror avoids Docker Hub). */
+  buildkitImage: string;
+  /** buildkitd.toml text for a builder the action creates. */
+  buildkitdConfigInline?: string;
+  /** `key=value` driver options for a builder the action creates. */
+  driverOpts: string[];
+  /** Overrides the per-image cache scope (gha scope, registry cache tag, local directory). */
+  cacheScope?: string;
+  /** Push the single-platform image without tags; the digest goes to a later merge. */
+  pushByDigest: boolean;
   push: boolean;
   load: boolean;
   noCache: boolean;
@@ -73,6 +83,8 @@ export interface RepositoryInputs extends RepositorySettings {
 }
 
 export interface PublishInputs {
+  /** Non-empty: no build; compose these digests into an index under the planned tags. */
+  mergeDigests: MergeDigest[];
   onImmutableConflict: 'fail' | 'skip';
   reuseExisting: boolean;
   /** What identifies "the same build": the commit, or the source tree hash of the context. */
@@ -88,6 +100,12 @@ export interface ScanInputs {
 export interface RetryInputs {
   maxAttempts: number;
   budgetSeconds: number;
+}
+
+/** One `merge-digests` line: a digest pushed by digest, with its platform when given. */
+export interface MergeDigest {
+  digest: string;
+  platform?: string;
 }
 
 export interface Inputs {

@@ -20,8 +20,11 @@ export interface PublishRequest {
 }
 
 export interface PublishPlan {
-  /** build: buildx builds and pushes `push`; reuse: `put` is added to `image` by PutImage, no build. */
-  mode: 'build' | 'reuse';
+  /**
+   * build: buildx builds and pushes `push`; reuse: `put` is added to `image` by PutImage, no
+   * build; merge: `image` is an index composed from pushed digests, `put` by PutImage.
+   */
+  mode: 'build' | 'reuse' | 'merge';
   image?: StoredImage;
   push: string[];
   put: string[];

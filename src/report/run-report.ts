@@ -28,7 +28,9 @@ export interface RunReport {
   annotations: Record<string, string>;
   tagWarnings: string[];
   ruleNotes: { rule: string; reason: string }[];
-  mode?: 'build' | 'reuse';
+  mode?: 'build' | 'reuse' | 'merge';
+  /** The builder the build used and why (which one, created or not). */
+  builder?: string;
   reuseReason?: string;
   digest?: string;
   imageId?: string;

@@ -19,8 +19,13 @@ export function renderSummary(report: RunReport): string {
   if (report.mode)
     rows.push([
       'Mode',
-      report.mode === 'reuse' ? `reused, not rebuilt: ${report.reuseReason ?? ''}` : 'built',
+      report.mode === 'reuse'
+        ? `reused, not rebuilt: ${report.reuseReason ?? ''}`
+        : report.mode === 'merge'
+          ? 'merged into an index (no build, no layer moved)'
+          : 'built',
     ]);
+  if (report.builder) rows.push(['Builder', report.builder]);
   if (report.version) rows.push(['Version', `\`${report.version}\``]);
   if (report.platforms.length) rows.push(['Platforms', report.platforms.join(', ')]);
   if (report.sizeBytes !== undefined) rows.push(['Size', formatBytes(report.sizeBytes)]);

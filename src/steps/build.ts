@@ -1,10 +1,14 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createBuilder } from '../docker/builder.js';
+import { chooseBuilder, needsProbe, type BuilderNeeds } from '../docker/builder-choice.js';
+import { probeBuilder } from '../docker/builder-probe.js';
 import { buildxArgs, type BuildSpec } from '../docker/buildx-args.js';
 import { renderCommand } from '../docker/render-command.js';
 import { buildAndPush, type BuildResult } from '../docker/buildx.js';
 import { planCache } from '../docker/cache.js';
 import { createJobDir, dockerEnv, writeSecretFile, type JobDir } from '../docker/job-dir.js';
-import { localCacheDir } from '../docker/local-cache.js';
+import { localCacheRoot } from '../docker/local-cache.js';
 import { FINGERPRINT_LABEL } from '../plan/fingerprint.js';
 import { savePostState } from '../post/state.js';
 import { isImmutableTag } from '../plan/publish-plan.js';
@@ -20,8 +24,8 @@ export interface PreparedBuild {
   /** Environment of docker children: the private DOCKER_CONFIG, no AWS credentials. */
   env: Record<string, string>;
   spec: BuildSpec;
-  /** A builder this job must create first (and the post step removes). */
-  builder?: string;
+  /** What the build asks of a builder; the builder is chosen when the build runs. */
+  needs: BuilderNeeds;
   /** `cache: local`: the directory the post step rotates after a successful build. */
   localCache?: string;
 }
@@ -49,18 +53,15 @@ export function prepareBuild(
     cacheTo: b.cacheTo,
     uri: primary.target.uri,
     immutable: isImmutableTag('buildcache', primary.repository),
-    builder: b.builder,
-    remoteEndpoint: Boolean(b.buildkitEndpoint),
-    localDir: b.cache === 'local' ? localCacheDir(runner.env, b.context, b.file) : '',
+    repository: job.repository,
+    target: b.target,
+    platforms: b.platforms,
+    override: b.cacheScope,
+    localRoot: localCacheRoot(runner.env),
     inlineFromTag: plan.tags.tags.includes('latest')
       ? 'latest'
       : plan.tags.tags.find((t) => t !== job.reuseTag),
   });
-  const createsBuilder =
-    b.buildkitEndpoint !== undefined ||
-    (!b.builder && (cache.needsContainerBuilder || b.platforms.length > 1));
-  const builder =
-    b.builder ?? (createsBuilder ? `ecr-build-push-${job.ctx.runId}-${process.pid}` : undefined);
   const spec: BuildSpec = {
     context: b.context,
     file: b.file,
@@ -69,7 +70,8 @@ export function prepareBuild(
     labels: { ...plan.tags.labels, [FINGERPRINT_LABEL]: job.fingerprint },
     annotations: b.annotations,
     platforms: b.platforms,
-    tags: tags.map((tag) => `${primary.target.uri}:${tag}`),
+    tags: b.pushByDigest ? [] : tags.map((tag) => `${primary.target.uri}:${tag}`),
+    pushByDigest: b.pushByDigest && push ? primary.target.uri : undefined,
     secrets: [
       ...b.secrets.map(({ key, value }) => ({ id: key, path: writeSecretFile(dir, key, value) })),
       ...b.secretFiles.map(({ key, value }) => ({ id: key, path: value })),
@@ -82,7 +84,7 @@ export function prepareBuild(
     pull: b.pull,
     push,
     load: b.load,
-    builder,
+    builder: b.builder,
     metadataFile: dir.metadataFile,
     iidFile: dir.iidFile,
   };
@@ -93,7 +95,13 @@ export function prepareBuild(
       gha: [...cache.cacheFrom, ...cache.cacheTo].some((entry) => /(?:^|,)type=gha(?:,|$)/.test(entry)),
     }),
     spec,
-    builder: createsBuilder ? builder : undefined,
+    needs: {
+      platforms: b.platforms,
+      cacheExport: cache.exports,
+      attestations: b.provenance !== false || b.sbom,
+      load: b.load,
+      pushByDigest: b.pushByDigest,
+    },
     localCache: cache.localDir || undefined,
   };
 }
@@ -105,16 +113,49 @@ export async function runBuild(
   runner: Runner,
   report: RunReport,
 ): Promise<BuildResult> {
-  if (build.builder) {
-    savePostState(runner.saveState, { builder: build.builder });
-    await timed(report, 'builder', () =>
-      createBuilder(build.builder!, job.inputs.build.buildkitEndpoint, build.env),
-    );
-  }
+  await timed(report, 'builder', () => selectBuilder(job, build, runner, report));
   const result = await timed(report, 'build', () => buildAndPush(build.spec, build.env, job.retry));
   // Only a finished build's cache export may replace the previous cache.
   savePostState(runner.saveState, { cacheDir: build.localCache });
   report.metadata = result.metadataText;
   report.imageId = result.metadata['containerimage.config.digest'] ?? result.imageId;
   return result;
+}
+
+/**
+ * Detect, don't assume: the current (or named) builder is probed once, only when the
+ * build needs more than any builder does, and used whenever it can; a builder of the
+ * job's own is created only when it cannot. The log and the summary say which and why.
+ */
+async function selectBuilder(
+  job: Job,
+  build: PreparedBuild,
+  runner: Runner,
+  report: RunReport,
+): Promise<void> {
+  const b = job.inputs.build;
+  const probe =
+    !b.buildkitEndpoint && needsProbe(build.needs) ? await probeBuilder(b.builder, build.env) : undefined;
+  const choice = chooseBuilder(build.needs, b.builder, b.buildkitEndpoint, probe);
+  runner.info(`Builder: ${choice.reason}.`);
+  for (const note of choice.notes) runner.info(note);
+  if (choice.use === 'existing') {
+    build.spec.builder = choice.name;
+  } else {
+    const name = `ecr-build-push-${job.ctx.runId}-${process.pid}`;
+    let configFile: string | undefined;
+    if (b.buildkitdConfigInline && choice.driver === 'docker-container') {
+      configFile = join(build.dir.root, 'buildkitd.toml');
+      writeFileSync(configFile, b.buildkitdConfigInline, { mode: 0o600 });
+    }
+    // Saved first: a builder whose boot failed half-way is still removed by the post step.
+    savePostState(runner.saveState, { builder: name });
+    await createBuilder(
+      { name, endpoint: b.buildkitEndpoint, image: b.buildkitImage, driverOpts: b.driverOpts, configFile },
+      build.env,
+    );
+    build.spec.builder = name;
+  }
+  report.builder = choice.use === 'create' ? `${build.spec.builder}: ${choice.reason}` : choice.reason;
+  report.command = renderCommand(buildxArgs(build.spec));
 }

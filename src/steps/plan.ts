@@ -5,9 +5,34 @@ import { timed, type RunReport } from '../report/run-report.js';
 import { planTags } from '../tags/engine.js';
 import { parseFlavor } from '../tags/rules.js';
 import type { TagPlan } from '../tags/types.js';
+import type { Ecr } from '../aws/ecr.js';
 import type { StoredImage } from '../types/registry.js';
 import type { Job } from './prepare.js';
 import type { OpenRegistry } from './registry.js';
+
+/**
+ * The planned tags against the registry: which exist (one BatchGetImage), and whether
+ * `latest` would move backwards (ListImages, only when latest=auto adds it).
+ */
+export async function readPlannedTags(
+  job: Job,
+  ecr: Ecr,
+  report: RunReport,
+): Promise<{ tags: TagPlan; existing: Map<string, StoredImage> }> {
+  let tags = job.tags;
+  // Every tag is needed only when latest=auto would add `latest` (it must not move backwards).
+  const checkLatest = tags.latest && parseFlavor(job.inputs.tags.flavor).latest === 'auto';
+  const [existing, existingTags] = await timed(report, 'ecr', () =>
+    Promise.all([ecr.imagesByTag(tags.tags), checkLatest ? ecr.allTags() : undefined]),
+  );
+  report.awsCalls.push('ecr:BatchGetImage');
+  if (existingTags) {
+    report.awsCalls.push('ecr:ListImages');
+    tags = planTags(job.ctx, { ...job.tagRequest, existingTags });
+    if (job.reuseTag && !tags.tags.includes(job.reuseTag)) tags.tags.push(job.reuseTag);
+  }
+  return { tags, existing };
+}
 
 export interface RegistryPlan {
   tags: TagPlan;
@@ -25,23 +50,14 @@ export async function planAgainstRegistry(
   report: RunReport,
 ): Promise<RegistryPlan> {
   const { ecr } = registry;
-  let tags = job.tags;
   if (!ecr)
-    return { tags, publish: buildEverything(tags.tags, 'ECR Public: images are always built and pushed.') };
+    return {
+      tags: job.tags,
+      publish: buildEverything(job.tags.tags, 'ECR Public: images are always built and pushed.'),
+    };
   if (!registry.exists)
-    return { tags, publish: buildEverything(tags.tags, 'the repository does not exist yet.') };
-
-  // Every tag is needed only when latest=auto would add `latest` (it must not move backwards).
-  const checkLatest = tags.latest && parseFlavor(job.inputs.tags.flavor).latest === 'auto';
-  const [existing, existingTags] = await timed(report, 'ecr', () =>
-    Promise.all([ecr.imagesByTag(tags.tags), checkLatest ? ecr.allTags() : undefined]),
-  );
-  report.awsCalls.push('ecr:BatchGetImage');
-  if (existingTags) {
-    report.awsCalls.push('ecr:ListImages');
-    tags = planTags(job.ctx, { ...job.tagRequest, existingTags });
-    if (job.reuseTag && !tags.tags.includes(job.reuseTag)) tags.tags.push(job.reuseTag);
-  }
+    return { tags: job.tags, publish: buildEverything(job.tags.tags, 'the repository does not exist yet.') };
+  const { tags, existing } = await readPlannedTags(job, ecr, report);
 
   const fingerprints = new Map<string, string | undefined>();
   const distinct = new Map<string, StoredImage>();

@@ -93,12 +93,12 @@ export async function publishByBuild(
 }
 
 /** Every target starts as not pushed, with the tags it is to get: what the outputs say after a failure. */
-function startTargets(registries: OpenRegistry[], report: RunReport): void {
+export function startTargets(registries: OpenRegistry[], report: RunReport): void {
   report.targets = registries.map((r) => ({ uri: r.target.uri, pushed: false, tags: report.tagNames }));
 }
 
 /** The primary registry has the image: record it, then copy it to the extra registries. */
-async function finishTargets(job: Job, registries: OpenRegistry[], report: RunReport): Promise<void> {
+export async function finishTargets(job: Job, registries: OpenRegistry[], report: RunReport): Promise<void> {
   const [primary, ...extras] = registries as [OpenRegistry, ...OpenRegistry[]];
   report.targets[0] = { ...report.targets[0]!, pushed: true, digest: report.digest };
   report.pushed = extras.length === 0;

@@ -97,3 +97,14 @@ export async function scanGate(
     );
   }
 }
+
+/** The scans of an index's platform images as one: counts added up, the worst verdict. Pure. */
+export function combineScans(scans: ScanReport[]): ScanReport {
+  const counts: Record<string, number> = {};
+  for (const scan of scans)
+    for (const [severity, n] of Object.entries(scan.counts)) counts[severity] = (counts[severity] ?? 0) + n;
+  const rank: ScanReport['verdict'][] = ['failed', 'unsupported', 'timeout', 'not-scanned', 'passed'];
+  const verdict = rank.find((v) => scans.some((s) => s.verdict === v)) ?? 'passed';
+  const status = scans.find((s) => s.status !== 'COMPLETE')?.status ?? 'COMPLETE';
+  return { status, counts, verdict, threshold: scans[0]?.threshold };
+}
