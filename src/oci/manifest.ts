@@ -43,6 +43,11 @@ export function manifestSize(manifest: string): number | undefined {
   return [parsed.config, ...parsed.layers].reduce((sum, blob) => sum + (blob?.size ?? 0), 0);
 }
 
+/** `os/architecture[/variant]`, as buildx writes platforms. */
+export function platformName(p: NonNullable<Descriptor['platform']>): string {
+  return [p.os, p.architecture, p.variant].filter(Boolean).join('/');
+}
+
 /** platform -> manifest digest from an index (attestation entries left out), or the one manifest. */
 export function platformDigests(image: StoredImage, fallbackPlatform: string): Record<string, string> {
   const parsed = parseManifest(image.manifest);
@@ -51,7 +56,7 @@ export function platformDigests(image: StoredImage, fallbackPlatform: string): R
   for (const m of parsed.manifests) {
     const p = m.platform;
     if (!p || !isPlatformImage(m)) continue;
-    out[[p.os, p.architecture, p.variant].filter(Boolean).join('/')] = m.digest;
+    out[platformName(p)] = m.digest;
   }
   return out;
 }

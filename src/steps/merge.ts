@@ -1,8 +1,8 @@
 import { registryPath } from '../aws/registry-host.js';
 import type { StoredImage } from '../types/registry.js';
 import { EcrError } from '../errors.js';
-import { composeIndex, parsePlatform, type MergePart, type Platform } from '../merge/compose-index.js';
-import { planMerge } from '../merge/merge-plan.js';
+import { composeIndex, parsePlatform, type MergePart, type Platform } from '../oci/image-index.js';
+import { planMerge } from '../plan/merge-plan.js';
 import { RegistryClient } from '../oci/registry-client.js';
 import { timed, type RunReport } from '../report/run-report.js';
 import type { Runner } from '../runner/runner.js';

@@ -1,5 +1,5 @@
 import type { RepositoryState, StoredImage } from '../types/registry.js';
-import { isImmutableTag, type PublishPlan } from '../plan/publish-plan.js';
+import { isImmutableTag, type PublishPlan } from './publish-plan.js';
 
 /**
  * What a merge does to each planned tag, given the index it composed. Pure. The rules of

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RepositoryState, StoredImage, TagMutability } from '../../src/types/registry.js';
-import { planMerge } from '../../src/merge/merge-plan.js';
+import { planMerge } from '../../src/plan/merge-plan.js';
 
 const INDEX: StoredImage = {
   digest: `sha256:${'1'.repeat(64)}`,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ActionError } from '../../src/errors.js';
-import { composeIndex, indexAnnotations, type MergePart } from '../../src/merge/compose-index.js';
+import { composeIndex, indexAnnotations, type MergePart } from '../../src/oci/image-index.js';
 
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const digestOf = (text: string) => `sha256:${createHash('sha256').update(text).digest('hex')}`;

@@ -1,21 +1,10 @@
 import { createHash } from 'node:crypto';
 import { ActionError } from '../errors.js';
+import { isPlatformImage, parseManifest, platformName, type Descriptor } from './manifest.js';
 
 export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 
-export interface Platform {
-  os: string;
-  architecture: string;
-  variant?: string;
-}
-
-interface Descriptor {
-  mediaType: string;
-  digest: string;
-  size: number;
-  platform?: Platform;
-  annotations?: Record<string, string>;
-}
+export type Platform = NonNullable<Descriptor['platform']>;
 
 /** One `merge-digests` entry, read from ECR: the manifest text and, for an image manifest, its platform. */
 export interface MergePart {
@@ -33,9 +22,6 @@ export interface ComposedIndex {
   /** platform → manifest digest, attestation entries left out. */
   platformDigests: Record<string, string>;
 }
-
-export const platformName = (p: Platform): string =>
-  [p.os, p.architecture, p.variant].filter(Boolean).join('/');
 
 export function parsePlatform(text: string): Platform {
   const [os = '', architecture = '', variant] = text.split('/');
@@ -59,7 +45,8 @@ export function indexAnnotations(annotations: Record<string, string>): Record<st
 
 /** The descriptors one part contributes: itself, or (an index: a build with attestations) its entries. */
 function descriptors(part: MergePart): Descriptor[] {
-  const parsed = JSON.parse(part.manifest) as { manifests?: Descriptor[] };
+  const parsed = parseManifest(part.manifest);
+  // Entries are carried as stored (annotations of attestation entries included).
   if (parsed.manifests) return parsed.manifests;
   if (!part.platform) {
     throw new ActionError(
@@ -88,7 +75,7 @@ export function composeIndex(parts: MergePart[], annotations: Record<string, str
   const platformDigests: Record<string, string> = {};
   const seen = new Map<string, string>();
   for (const d of manifests) {
-    if (!d.platform || d.platform.os === 'unknown') continue;
+    if (!d.platform || !isPlatformImage(d)) continue;
     const name = platformName(d.platform);
     const other = seen.get(name);
     if (other && other !== d.digest) {
