@@ -97,3 +97,22 @@ describe("tags as build-push-action's full references", () => {
     expect(await registryDigest(repo, 'v10')).toBeUndefined();
   });
 });
+
+describe('a build-only check whose rules give no tag', () => {
+  it('push: false builds untagged with a notice; push: true fails as before', async () => {
+    const repo = uniqueRepo('notags');
+    const inputs = { ...baseInputs(repo, makeContext()), tags: 'type=ref,event=branch' };
+    const env = { ...stackEnv(), GITHUB_EVENT_NAME: 'pull_request', GITHUB_REF: 'refs/pull/7/merge' };
+    const check = await runAction({ inputs: { ...inputs, push: 'false' }, env });
+    expect(check.main.code, allOutput(check)).toBe(0);
+    expect(check.main.stdout).toMatch(
+      /::notice::No tags planned for refs\/pull\/7\/merge.*Building without tags/,
+    );
+    expect(check.outputs.pushed).toBe('false');
+    expect(check.outputs['tag-names']).toBe('');
+
+    const push = await runAction({ inputs, env });
+    expect(push.main.code).not.toBe(0);
+    expect(allOutput(push)).toContain('No tags planned for refs/pull/7/merge');
+  });
+});

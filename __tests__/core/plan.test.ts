@@ -81,6 +81,7 @@ describe('plan/publish-plan', () => {
   ['MUTABLE, configuration changed, skip changes nothing', { repo: 'MUTABLE', tags: [SHA, T], existing: { [SHA]: 'other' }, reuse: true, conflict: 'skip', mode: 'build', push: [SHA, T] }],
   ['MUTABLE, new commit, latest from an older commit (same configuration) → latest moves', { repo: 'MUTABLE', tags: [SHA, 'latest'], existing: { latest: 'stale' }, reuse: true, conflict: 'fail', mode: 'build', push: [SHA, 'latest'] }],
   ['MUTABLE, only latest planned, older latest with the same configuration → build', { repo: 'MUTABLE', tags: ['latest'], reuseTag: null, existing: { latest: 'stale' }, reuse: true, conflict: 'fail', mode: 'build', push: ['latest'] }],
+  ['no tags at all: a build-only run (push: false), nothing to push', { repo: 'MUTABLE', tags: [], reuseTag: null, existing: {}, reuse: true, conflict: 'fail', mode: 'build', push: [] }],
   ['MUTABLE, no reuse tag planned', { repo: 'MUTABLE', tags: [T], reuseTag: null, existing: {}, reuse: true, conflict: 'fail', mode: 'build', push: [T] }],
 
   // IMMUTABLE

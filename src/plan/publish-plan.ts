@@ -119,7 +119,8 @@ export function planPublish(req: PublishRequest, state: RegistryState): PublishP
     else plan.push.push(tag);
   }
 
-  if (plan.mode === 'build' && plan.push.length === 0 && plan.conflicts.length === 0) {
+  // No tags at all is a build-only run (push: false; prepare refuses it when pushing).
+  if (plan.mode === 'build' && req.tags.length > 0 && plan.push.length === 0 && plan.conflicts.length === 0) {
     if (ours && plan.unchanged.length > 0) {
       // Every tag left already names our image: re-tag (nothing), never build for nothing.
       plan.mode = 'reuse';

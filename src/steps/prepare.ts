@@ -70,11 +70,17 @@ export function prepareJob(runner: Runner, deps: PrepareDeps): Job {
   const reuseTag = chooseReuseTag(inputs, tags, deps);
   if (reuseTag && !tags.tags.includes(reuseTag)) tags.tags.push(reuseTag);
   if (tags.tags.length === 0) {
-    throw new ActionError(
-      `No tags planned for ${ctx.ref || 'this run'}: every rule in \`tags\` is disabled or produced nothing.`,
-      `Why each rule produced nothing: ${tags.notes.map((n) => `${n.rule}: ${n.reason}`).join('; ') || 'no rule applies to this event'}. Add a rule that always applies, e.g. \`type=sha,format=long\`.`,
-      'NoTags',
-    );
+    const problem = `No tags planned for ${ctx.ref || 'this run'}: every rule in \`tags\` is disabled or produced nothing.`;
+    const why = `Why each rule produced nothing: ${tags.notes.map((n) => `${n.rule}: ${n.reason}`).join('; ') || 'no rule applies to this event'}.`;
+    // Nothing to push to is a failure; a build-only check (a PR gate) builds untagged, as the chain does.
+    if (inputs.build.push) {
+      throw new ActionError(
+        problem,
+        `${why} Add a rule that always applies, e.g. \`type=sha,format=long\`.`,
+        'NoTags',
+      );
+    }
+    runner.notice(`${problem} Building without tags (push: false). ${why}`);
   }
   return {
     inputs,
