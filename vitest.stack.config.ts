@@ -10,5 +10,6 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 180_000,
     hookTimeout: 300_000,
+    globalSetup: ['test/stack/self-test/global-setup.ts'],
   },
 });

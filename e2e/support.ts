@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StackClient } from '../test/stack/client.js';
 import { dockerHost, engineByName, type EngineName } from '../test/stack/engines.js';
-import { readStackEnv, readStackState, type StackEnv } from '../test/stack/env.js';
+import { type PrivateRegistryInfo, readStackEnv, readStackState, type StackEnv } from '../test/stack/env.js';
 import { CreateRepositoryCommand, ECRClient, type ImageTagMutability } from '@aws-sdk/client-ecr';
 import { ACCOUNTS, STATIC_KEYS } from '../test/stack/topology.js';
 
@@ -73,17 +73,69 @@ export async function registryDigest(
   return res.ok ? (res.headers.get('docker-content-digest') ?? undefined) : undefined;
 }
 
-/** Runs docker on an engine (classic by default) with a config of its own, logged in to the stack's registry. */
-export function dockerAsUser(args: string[], engine: EngineName = 'classic'): { code: number; out: string } {
+/** Credentials for one `docker login`. */
+export interface Login {
+  host: string;
+  user: string;
+  password: string;
+}
+
+/** The stack's ECR registry (ACCOUNT) as a plain docker login. */
+export function ecrLogin(host = HOST): Login {
+  return { host, user: 'AWS', password: registryPassword() };
+}
+
+/**
+ * The private, non-ECR registry (`registry.octo.example`, basic auth, its own user and password):
+ * `baseImage` is a runnable busybox image (linux/amd64) only a logged-in client can pull, for
+ * "logins made before the step" (`FROM ${privateRegistry().baseImage}`). RUN steps need
+ * `network: none` on both engines (no bridge here).
+ */
+export function privateRegistry(): PrivateRegistryInfo & { login: Login } {
+  const info = readStackState()!.privateRegistry;
+  return { ...info, login: { host: info.host, user: info.user, password: info.password } };
+}
+
+/**
+ * A fresh DOCKER_CONFIG directory logged in (with `docker login --password-stdin`) to each
+ * registry: what docker/login-action leaves behind before a step. Pass it as the job's
+ * DOCKER_CONFIG (or as HOME/.docker).
+ */
+export function dockerConfigWith(logins: Login[], engine: EngineName = 'classic'): string {
   const config = mkdtempSync(join(tmpdir(), 'ebp-user-docker-'));
   const env = { ...process.env, DOCKER_CONFIG: config, DOCKER_HOST: dockerHost(engineByName(engine)) };
-  execFileSync('docker', ['login', '-u', 'AWS', '--password-stdin', HOST], {
-    input: registryPassword(),
-    env,
-    stdio: ['pipe', 'ignore', 'ignore'],
-  });
+  for (const { host, user, password } of logins) {
+    execFileSync('docker', ['login', '-u', user, '--password-stdin', host], {
+      input: password,
+      env,
+      stdio: ['pipe', 'ignore', 'pipe'],
+    });
+  }
+  return config;
+}
+
+/** Runs docker on an engine (classic by default) with a config of its own, logged in to the stack's registry. */
+export function dockerAsUser(args: string[], engine: EngineName = 'classic'): { code: number; out: string } {
+  const config = dockerConfigWith([ecrLogin()], engine);
+  const env = { ...process.env, DOCKER_CONFIG: config, DOCKER_HOST: dockerHost(engineByName(engine)) };
   const r = spawnSync('docker', args, { env, encoding: 'utf8' });
   return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
+}
+
+/**
+ * Env that sends a job's traffic through the stack's logging forward proxy (upper- and lower-case
+ * variables, as runners set them); `client.proxyLog()` then lists each request (CONNECT host:port
+ * for HTTPS, the absolute URL for HTTP; `client.reset()` clears it). Docker's daemons never use it.
+ */
+export function proxyEnv(noProxy?: string): Record<string, string> {
+  const url = readStackState()!.env.FORWARD_PROXY_URL;
+  const env: Record<string, string> = {
+    HTTPS_PROXY: url,
+    HTTP_PROXY: url,
+    https_proxy: url,
+    http_proxy: url,
+  };
+  return noProxy === undefined ? env : { ...env, NO_PROXY: noProxy, no_proxy: noProxy };
 }
 
 /** Every file under a directory (recursive), for leak scans. */

@@ -3,6 +3,7 @@
  */
 import type { FindingsSeed } from './control.js';
 import type { Fault, LoggedRequest } from './faults.js';
+import type { ProxyLogEntry } from './forward-proxy.js';
 import type { OidcOverrides } from './oidc-issuer.js';
 import type { RegistryStats } from './registry-proxy.js';
 import type { RepoRecord } from './state.js';
@@ -34,7 +35,12 @@ export class StackClient {
     return this.call('GET', 'log');
   }
 
-  /** Clears faults, the log, repositories, OIDC overrides, role policies, seeded findings and registry counters. */
+  /** Every request the forward proxy (FORWARD_PROXY_URL) saw since the last reset, oldest first. */
+  async proxyLog(): Promise<ProxyLogEntry[]> {
+    return this.call('GET', 'proxy-log');
+  }
+
+  /** Clears faults, the log, the proxy log, repositories, OIDC overrides, role policies, seeded findings and registry counters. */
   async reset(): Promise<void> {
     await this.call('POST', 'reset');
   }

@@ -1,12 +1,13 @@
 /**
  * The control API of the local stack, served by the AWS emulator under /_control (JSON): faults,
- * the request log, OIDC claim overrides, role policies, seeded scan findings, repositories and
+ * the request log, the forward proxy's log, OIDC claim overrides, role policies, seeded scan findings, repositories and
  * registry counters.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type Fault, requestLog, resetFaultsAndLog, setFaults } from './faults.js';
 import { issuedSecrets } from './aws/credentials.js';
 import { resetRolePolicies, setRolePolicy } from './aws/iam.js';
+import { proxyLog, resetProxyLog } from './forward-proxy.js';
 import { issuedIdTokens, type OidcOverrides, resetOidcOverrides, setOidcOverrides } from './oidc-issuer.js';
 import { registryStats, resetRegistryStats } from './registry-proxy.js';
 import type { PolicyStatement } from './topology.js';
@@ -57,6 +58,8 @@ export function handleControl(req: IncomingMessage, res: ServerResponse, body: B
       setRolePolicy(body.roleArn as string, body.statements as PolicyStatement[]);
       return send(res, 200, { ok: true });
     }
+    case 'GET /_control/proxy-log':
+      return send(res, 200, proxyLog());
     case 'GET /_control/log':
       return send(res, 200, requestLog());
     case 'POST /_control/reset':
@@ -66,6 +69,7 @@ export function handleControl(req: IncomingMessage, res: ServerResponse, body: B
       resetOidcOverrides();
       resetRegistryStats();
       resetRolePolicies();
+      resetProxyLog();
       return send(res, 200, { ok: true });
     case 'POST /_control/oidc':
       if (!input || typeof input !== 'object')

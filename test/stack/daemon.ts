@@ -10,11 +10,14 @@ import { startAwsEmulator } from './aws/server.js';
 import { engineEnv, readStackState, removeStackFiles, writeStackFiles, type StackEnv } from './env.js';
 import { startOidcIssuer } from './oidc-issuer.js';
 import { PATHS } from './paths.js';
-import { newRegistryPassword, startRegistries } from './registry.js';
+import { pushBaseImage } from './base-image.js';
+import { startForwardProxy } from './forward-proxy.js';
+import { newRegistryPassword, PRIVATE_BACKEND, startRegistries } from './registry.js';
+import { RegistryClient } from './registry-client.js';
 import { startRegistryProxy } from './registry-proxy.js';
 import { findRepository, onManifestPushed } from './state.js';
 import { ensureTls, REGISTRY_HOSTS } from './tls.js';
-import { ACCOUNTS, PORTS } from './topology.js';
+import { ACCOUNTS, PORTS, PRIVATE_REGISTRY } from './topology.js';
 
 const stops: (() => Promise<void>)[] = [];
 let announced = false;
@@ -35,15 +38,25 @@ async function main(): Promise<void> {
   const oidcRequestToken = randomBytes(24).toString('base64url');
 
   const tls = ensureTls();
-  const registries = await startRegistries(registryPassword);
+  const privateUser = { user: PRIVATE_REGISTRY.user, password: newRegistryPassword() };
+  const registries = await startRegistries(registryPassword, privateUser);
   stops.push(registries.stop);
+  const baseImage = `${PRIVATE_REGISTRY.host}/${PRIVATE_REGISTRY.baseRepository}:${PRIVATE_REGISTRY.baseTag}`;
+  await pushBaseImage(
+    new RegistryClient(PRIVATE_REGISTRY.backendPort, privateUser.password, privateUser.user),
+    PRIVATE_REGISTRY.baseRepository,
+    PRIVATE_REGISTRY.baseTag,
+  );
   const proxy = await startRegistryProxy({
     cert: tls.serverCert,
     key: tls.serverKey,
     password: registryPassword,
     hooks: { findRepository, onManifestPushed },
+    plainBackends: [PRIVATE_BACKEND],
   });
   stops.push(proxy.close);
+  const forwardProxy = await startForwardProxy(PORTS.forwardProxy);
+  stops.push(forwardProxy.close);
   const oidc = await startOidcIssuer({ port: PORTS.oidc, requestToken: oidcRequestToken });
   stops.push(oidc.close);
   const aws = await startAwsEmulator({
@@ -63,6 +76,7 @@ async function main(): Promise<void> {
     AWS_REGION: ACCOUNTS[0]!.region,
     NODE_EXTRA_CA_CERTS: tls.caCert,
     ...engineEnv(),
+    FORWARD_PROXY_URL: forwardProxy.url,
   };
   writeStackFiles({
     pid: process.pid,
@@ -71,7 +85,8 @@ async function main(): Promise<void> {
     oidcRequestToken,
     caCert: tls.caCert,
     registryHosts: REGISTRY_HOSTS,
-    ports: { aws: PORTS.aws, oidc: PORTS.oidc, registry: proxy.port },
+    ports: { aws: PORTS.aws, oidc: PORTS.oidc, registry: proxy.port, forwardProxy: PORTS.forwardProxy },
+    privateRegistry: { host: PRIVATE_REGISTRY.host, ...privateUser, baseImage },
     backends: registries.backends,
     env,
   });

@@ -18,7 +18,7 @@ import {
 } from './engines.js';
 import { PATHS, REPO_ROOT } from './paths.js';
 import type { BackendInfo } from './registry.js';
-import { removeTrust } from './tls.js';
+import { CLASSIC_ENGINE_RECORD, removeTrust, TLS_HOSTS } from './tls.js';
 import { REGISTRY_USER } from './topology.js';
 
 /** The environment a job needs to run the action against the stack. */
@@ -34,6 +34,17 @@ export interface StackEnv {
   CLASSIC_DOCKER_HOST: string;
   /** DOCKER_HOST of the containerd engine (Docker 26.1, containerd image store). */
   CONTAINERD_DOCKER_HOST: string;
+  /** The logging forward proxy (HTTP and CONNECT): a job behind a proxy sets HTTPS_PROXY to it. */
+  FORWARD_PROXY_URL: string;
+}
+
+/** The private (non-ECR) registry: basic auth, a base image only a logged-in client can pull. */
+export interface PrivateRegistryInfo {
+  host: string;
+  user: string;
+  password: string;
+  /** Full reference of the private base image (busybox, linux/amd64). */
+  baseImage: string;
 }
 
 /** The engine variables of StackEnv, for the daemon to fill in. */
@@ -53,7 +64,8 @@ export interface StackState {
   oidcRequestToken: string;
   caCert: string;
   registryHosts: string[];
-  ports: { aws: number; oidc: number; registry: number };
+  ports: { aws: number; oidc: number; registry: number; forwardProxy: number };
+  privateRegistry: PrivateRegistryInfo;
   backends: BackendInfo[];
   env: StackEnv;
 }
@@ -155,6 +167,9 @@ export function checkPrerequisites(): Prerequisites {
     for (const engine of ENGINES.filter((e) => !answers(e)))
       missing.push(`a running ${engine.name} Docker engine at ${engine.socket} (that this user may use)`);
   }
+  const classicPid = readFileOr('/var/run/docker.pid', '').trim();
+  if (readFileOr(CLASSIC_ENGINE_RECORD, '').trim() !== `${classicPid} ${TLS_HOSTS.join(' ')}`)
+    missing.push("a classic dockerd started after the stack hosts' /etc/docker/certs.d directories");
   return { root, missing };
 }
 
@@ -181,9 +196,14 @@ function probe(url: string, ca?: Buffer): Promise<number> {
  * passes auth (see engines.ts for why a probe from this process is not enough).
  */
 function engineChecks(state: StackState): Promise<string | undefined>[] {
+  const { privateRegistry: priv } = state;
+  const logins = [
+    ...state.registryHosts.map((host) => ({ host, user: REGISTRY_USER, password: state.registryPassword })),
+    { host: priv.host, user: priv.user, password: priv.password },
+  ];
   return ENGINES.flatMap((engine) =>
-    state.registryHosts.map(async (host) => {
-      const login = await loginThroughEngine(engine, host, REGISTRY_USER, state.registryPassword);
+    logins.map(async ({ host, user, password }) => {
+      const login = await loginThroughEngine(engine, host, user, password);
       return login.ok ? undefined : `${engine.name} engine → ${host}: ${login.message}`;
     }),
   );
@@ -200,6 +220,10 @@ export async function unhealthyServers(state: StackState): Promise<string[]> {
       probe(`https://${host}:${state.ports.registry}/v2/`, ca).then((s) => s === 401),
     ]),
     [`AWS emulator :${state.ports.aws}`, probe(`http://127.0.0.1:${state.ports.aws}/`).then((s) => s > 0)],
+    [
+      `forward proxy :${state.ports.forwardProxy}`,
+      probe(`http://127.0.0.1:${state.ports.forwardProxy}/`).then((s) => s === 400),
+    ],
     [
       `OIDC issuer :${state.ports.oidc}`,
       probe(`http://127.0.0.1:${state.ports.oidc}/.well-known/openid-configuration`).then((s) => s === 200),

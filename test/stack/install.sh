@@ -17,6 +17,16 @@ ENGINE2_RUN=/run/ebp-engine2
 ENGINE2_HOST=unix://$ENGINE2_RUN/docker.sock
 ENGINE2_CONTAINERD=$ENGINE2_RUN/containerd/containerd.sock
 ENGINE2_LOG=${ENGINE2_LOG:-/var/log/ebp-engine2}
+# Every host the stack's TLS proxy serves: TLS_HOSTS in test/stack/tls.ts (a self-test keeps them equal).
+STACK_HOSTS=(
+  123456789012.dkr.ecr.eu-west-1.amazonaws.com
+  210987654321.dkr.ecr.us-east-1.amazonaws.com
+  public.ecr.aws
+  registry.octo.example
+)
+CERTS_DIR=/etc/docker/certs.d
+# "<pid of the classic dockerd> <hosts>" once that daemon started with every host's certs.d directory.
+CLASSIC_RECORD=/var/lib/ebp-stack/classic-engine
 
 fail() {
   echo "install.sh: $*" >&2
@@ -81,6 +91,20 @@ if [[ ! -x $ENGINE2/usr/sbin/dockerd || ! -x $ENGINE2/usr/bin/containerd ]]; the
   echo "install.sh: engine 2 installed in $((SECONDS - started)) s"
 fi
 
+# Starts a daemon in its own session with no file descriptor of ours but stdio: a daemon that kept
+# an inherited descriptor of a lock (`flock LOCK bash install.sh`) would hold that lock forever.
+daemon() {
+  local log=$1
+  shift
+  (
+    for fd in /proc/$BASHPID/fd/*; do
+      fd=${fd##*/}
+      ((fd > 2)) && eval "exec $fd>&-"
+    done
+    exec setsid nohup "$@" >>"$log" 2>&1 </dev/null
+  ) &
+}
+
 # Waits up to 30 s for a command to succeed.
 wait_for() {
   for _ in $(seq 1 60); do
@@ -94,14 +118,33 @@ classic_answers() { DOCKER_HOST=$CLASSIC_HOST docker info >/dev/null 2>&1; }
 engine2_answers() { DOCKER_HOST=$ENGINE2_HOST docker info >/dev/null 2>&1; }
 engine2_containerd_up() { [[ -S $ENGINE2_CONTAINERD ]] && pgrep -f "^$ENGINE2/usr/bin/containerd " >/dev/null; }
 
+# dockerd 20.10's BuildKit lists /etc/docker/certs.d once, when the daemon starts (it reads the CA
+# files inside each listed directory at every pull): a host whose directory appears later is never
+# trusted for FROM pulls. So the directories exist before the daemon starts and stay (empty while the
+# stack is down), and a classic daemon not known to have started after them is restarted, once.
+for host in "${STACK_HOSTS[@]}"; do mkdir -p "$CERTS_DIR/$host"; done
+classic_record() { echo "$(cat /var/run/docker.pid 2>/dev/null) ${STACK_HOSTS[*]}"; }
+if classic_answers && [[ $(cat "$CLASSIC_RECORD" 2>/dev/null) != "$(classic_record)" ]]; then
+  pid=$(cat /var/run/docker.pid 2>/dev/null || true)
+  echo "install.sh: restarting the classic dockerd (pid ${pid:-?}) so that its BuildKit sees $CERTS_DIR/{${STACK_HOSTS[*]}}"
+  if [[ -n $pid ]] && kill "$pid" 2>/dev/null; then
+    for _ in $(seq 1 60); do
+      [[ -d /proc/$pid ]] || break
+      sleep 0.5
+    done
+  fi
+  classic_answers && fail "the classic dockerd still answers after SIGTERM (not started by this script?)"
+fi
 if ! classic_answers; then
   echo "install.sh: starting dockerd (log: $DOCKERD_LOG)"
-  setsid nohup dockerd >>"$DOCKERD_LOG" 2>&1 </dev/null &
+  daemon "$DOCKERD_LOG" dockerd
   wait_for classic_answers || {
     tail -n 20 "$DOCKERD_LOG" >&2
     fail "dockerd did not become ready within 30 s"
   }
 fi
+mkdir -p "$(dirname "$CLASSIC_RECORD")"
+classic_record >"$CLASSIC_RECORD"
 
 # Engine 2 runs beside the classic one with nothing shared but /etc/docker/certs.d (so both trust
 # the stack's registry CA): its own config, data root, exec root, pid file, socket and containerd,
@@ -130,22 +173,21 @@ EOF
   # containerd finds its shim and dockerd its init on PATH.
   engine_path=$ENGINE2/usr/bin:$ENGINE2/usr/sbin:$PATH
   if ! engine2_containerd_up; then
-    PATH=$engine_path setsid nohup "$ENGINE2/usr/bin/containerd" --config "$ENGINE2_ETC/containerd.toml" \
-      >>"$ENGINE2_LOG/containerd.log" 2>&1 </dev/null &
+    daemon "$ENGINE2_LOG/containerd.log" env PATH="$engine_path" "$ENGINE2/usr/bin/containerd" \
+      --config "$ENGINE2_ETC/containerd.toml"
     wait_for engine2_containerd_up || {
       tail -n 20 "$ENGINE2_LOG/containerd.log" >&2
       fail "engine 2's containerd did not open $ENGINE2_CONTAINERD within 30 s"
     }
   fi
-  PATH=$engine_path setsid nohup "$ENGINE2/usr/sbin/dockerd" \
+  daemon "$ENGINE2_LOG/dockerd.log" env PATH="$engine_path" "$ENGINE2/usr/sbin/dockerd" \
     --config-file "$ENGINE2_ETC/daemon.json" \
     --data-root "$ENGINE2_LIB/docker" \
     --exec-root "$ENGINE2_RUN/exec" \
     --pidfile "$ENGINE2_RUN/dockerd.pid" \
     -H "$ENGINE2_HOST" \
     --containerd "$ENGINE2_CONTAINERD" \
-    --bridge none --iptables=false --ip6tables=false \
-    >>"$ENGINE2_LOG/dockerd.log" 2>&1 </dev/null &
+    --bridge none --iptables=false --ip6tables=false
   wait_for engine2_answers || {
     tail -n 20 "$ENGINE2_LOG/dockerd.log" >&2
     fail "engine 2 did not become ready within 30 s"

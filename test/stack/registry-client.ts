@@ -43,9 +43,9 @@ export class RegistryClient {
   private readonly base: string;
   private readonly auth: string;
 
-  constructor(port: number, password: string) {
+  constructor(port: number, password: string, user = REGISTRY_USER) {
     this.base = `http://127.0.0.1:${port}/v2`;
-    this.auth = 'Basic ' + Buffer.from(`${REGISTRY_USER}:${password}`).toString('base64');
+    this.auth = 'Basic ' + Buffer.from(`${user}:${password}`).toString('base64');
   }
 
   private async request(method: string, path: string, headers: Record<string, string> = {}, body?: Buffer) {
@@ -125,6 +125,23 @@ export class RegistryClient {
     );
     if (!res.ok) await this.fail(res, `put manifest ${repository}:${reference}`);
     return res.headers.get('docker-content-digest') ?? '';
+  }
+
+  /** Uploads a blob in one request (monolithic upload: POST, then PUT with the digest). */
+  async putBlob(repository: string, digest: string, bytes: Buffer): Promise<void> {
+    const start = await this.request('POST', `${repository}/blobs/uploads/`);
+    if (start.status !== 202) await this.fail(start, `start upload to ${repository}`);
+    // Location is absolute or /v2/...; either way, the part after /v2/ is ours to request.
+    const location = new URL(start.headers.get('location') ?? '', 'http://registry');
+    const path = `${location.pathname.replace(/^\/v2\//, '')}${location.search}`;
+    const sep = location.search ? '&' : '?';
+    const res = await this.request(
+      'PUT',
+      `${path}${sep}digest=${encodeURIComponent(digest)}`,
+      { 'content-type': 'application/octet-stream' },
+      bytes,
+    );
+    if (res.status !== 201) await this.fail(res, `upload ${digest} to ${repository}`);
   }
 
   /** Size of a blob in bytes, or undefined when the repository does not hold it. */

@@ -44,6 +44,8 @@ export interface RegistryProxyOptions {
   port?: number;
   /** Backend port per registry host; BACKEND_PORTS by default. */
   backends?: { host: string; port: number }[];
+  /** Hosts that are not ECR: forwarded as they are (the backend checks credentials), no ECR rules. */
+  plainBackends?: { host: string; port: number }[];
 }
 
 export interface RegistryProxy {
@@ -178,7 +180,10 @@ const MANIFEST_TYPES = [
 ].join(', ');
 
 export function startRegistryProxy(options: RegistryProxyOptions): Promise<RegistryProxy> {
-  const backendByHost = new Map((options.backends ?? BACKEND_PORTS).map((b) => [b.host, b.port]));
+  const plainHosts = new Set((options.plainBackends ?? []).map((b) => b.host));
+  const backendByHost = new Map(
+    [...(options.backends ?? BACKEND_PORTS), ...(options.plainBackends ?? [])].map((b) => [b.host, b.port]),
+  );
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
   /** Whether a manifest answers for this tag in the backend (the client's credentials are reused). */
@@ -313,7 +318,8 @@ export function startRegistryProxy(options: RegistryProxyOptions): Promise<Regis
     if (fault?.kind === 'latency') await sleep(fault.latencyMs ?? 1000);
 
     // Unauthenticated requests go to the backend, which asks for credentials.
-    if (!route.name || !authorized(req, options.password)) return forward(port, req, res, route);
+    if (plainHosts.has(host) || !route.name || !authorized(req, options.password))
+      return forward(port, req, res, route);
 
     let repository = route.name;
     if (host === PUBLIC_HOST) {

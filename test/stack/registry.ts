@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ACCOUNTS, PUBLIC_BACKEND_PORT, PUBLIC_HOST, REGISTRY_USER } from './topology.js';
+import { ACCOUNTS, PRIVATE_REGISTRY, PUBLIC_BACKEND_PORT, PUBLIC_HOST, REGISTRY_USER } from './topology.js';
 import { PATHS } from './paths.js';
 
 export const REGISTRY_BINARY = '/usr/bin/docker-registry';
@@ -30,19 +30,28 @@ export interface RegistryBackends {
   stop(): Promise<void>;
 }
 
-/** Every registry host with the port of its backend. */
+/** Every ECR registry host with the port of its backend. */
 export const BACKEND_PORTS: { host: string; port: number }[] = [
   ...ACCOUNTS.map((a) => ({ host: a.host, port: a.backendPort })),
   { host: PUBLIC_HOST, port: PUBLIC_BACKEND_PORT },
 ];
+
+/** The private (non-ECR) registry's backend. */
+export const PRIVATE_BACKEND = { host: PRIVATE_REGISTRY.host, port: PRIVATE_REGISTRY.backendPort };
+
+/** Credentials of a backend's only user. */
+export interface BackendUser {
+  user: string;
+  password: string;
+}
 
 export function newRegistryPassword(): string {
   return randomBytes(24).toString('base64url');
 }
 
 /** bcrypt entry from htpasswd; the password goes through stdin, never argv. */
-function htpasswdEntry(password: string): string {
-  return execFileSync('htpasswd', ['-niB', REGISTRY_USER], {
+function htpasswdEntry({ user, password }: BackendUser): string {
+  return execFileSync('htpasswd', ['-niB', user], {
     input: password + '\n',
     encoding: 'utf8',
   }).trim();
@@ -101,12 +110,17 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Starts every backend with fresh storage and waits until each asks for credentials. */
-export async function startRegistries(password: string): Promise<RegistryBackends> {
+/**
+ * Starts every backend with fresh storage and waits until each asks for credentials: the ECR ones
+ * for REGISTRY_USER with `password`, the private one for its own user.
+ */
+export async function startRegistries(password: string, privateUser: BackendUser): Promise<RegistryBackends> {
   fs.rmSync(PATHS.registryDir, { recursive: true, force: true });
   fs.mkdirSync(PATHS.registryDir, { recursive: true, mode: 0o700 });
   const htpasswdFile = path.join(PATHS.registryDir, 'htpasswd');
-  fs.writeFileSync(htpasswdFile, htpasswdEntry(password) + '\n', { mode: 0o600 });
+  fs.writeFileSync(htpasswdFile, htpasswdEntry({ user: REGISTRY_USER, password }) + '\n', { mode: 0o600 });
+  const privateHtpasswd = path.join(PATHS.registryDir, 'htpasswd-private');
+  fs.writeFileSync(privateHtpasswd, htpasswdEntry(privateUser) + '\n', { mode: 0o600 });
   // Distribution reads REGISTRY_* variables as config overrides: keep the caller's out.
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('REGISTRY_')));
 
@@ -116,11 +130,12 @@ export async function startRegistries(password: string): Promise<RegistryBackend
     await Promise.all(children.map(stopChild));
   };
   try {
-    for (const { host, port } of BACKEND_PORTS) {
+    for (const { host, port } of [...BACKEND_PORTS, PRIVATE_BACKEND]) {
       const dir = path.join(PATHS.registryDir, String(port));
       fs.mkdirSync(dir, { recursive: true });
       const config = path.join(dir, 'config.yml');
-      fs.writeFileSync(config, configFor(dir, port, host, htpasswdFile));
+      const users = host === PRIVATE_BACKEND.host ? privateHtpasswd : htpasswdFile;
+      fs.writeFileSync(config, configFor(dir, port, host, users));
       const accessLog = path.join(dir, 'access.log');
       const log = path.join(dir, 'registry.log');
       // Distribution writes the access log to stdout and its own log to stderr.

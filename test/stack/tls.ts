@@ -7,10 +7,20 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ACCOUNTS, PUBLIC_HOST } from './topology.js';
+import { ACCOUNTS, PRIVATE_REGISTRY, PUBLIC_HOST } from './topology.js';
 import { PATHS } from './paths.js';
 
+/** The ECR hosts (private and public). */
 export const REGISTRY_HOSTS: string[] = [...ACCOUNTS.map((a) => a.host), PUBLIC_HOST];
+/**
+ * Every host the TLS proxy serves: the certificate names them, /etc/hosts maps them, Docker trusts
+ * them. install.sh's STACK_HOSTS is the same list (it makes their certs.d directories before the
+ * classic dockerd starts).
+ */
+export const TLS_HOSTS: string[] = [...REGISTRY_HOSTS, PRIVATE_REGISTRY.host];
+
+/** Written by install.sh: `<pid> <hosts>` of the classic dockerd that started after every certs.d directory. */
+export const CLASSIC_ENGINE_RECORD = '/var/lib/ebp-stack/classic-engine';
 
 const HOSTS_FILE = '/etc/hosts';
 const DOCKER_CERTS_DIR = '/etc/docker/certs.d';
@@ -84,7 +94,7 @@ function makeCertificates(sanFile: string, sans: string): void {
 
 /** Makes (or keeps) the CA and the server certificate; needs no privileges. */
 export function ensureCertificates(): TlsFiles {
-  const sans = [...REGISTRY_HOSTS.map((h) => `DNS:${h}`), 'IP:127.0.0.1'].join(',');
+  const sans = [...TLS_HOSTS.map((h) => `DNS:${h}`), 'IP:127.0.0.1'].join(',');
   const sanFile = path.join(PATHS.tlsDir, 'sans.txt');
   if (!certificateIsCurrent(sanFile, sans)) makeCertificates(sanFile, sans);
   return { caCert: PATHS.caCert, serverCert: PATHS.serverCert, serverKey: PATHS.serverKey };
@@ -111,7 +121,7 @@ function updateSystemStore(): void {
 /** Docker and the system trust the CA; every registry host resolves to 127.0.0.1. Needs root. */
 export function installTrust(tls: TlsFiles): void {
   const ca = fs.readFileSync(tls.caCert, 'utf8');
-  for (const host of REGISTRY_HOSTS) {
+  for (const host of TLS_HOSTS) {
     const dir = path.join(DOCKER_CERTS_DIR, host);
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'ca.crt'), ca);
@@ -122,13 +132,15 @@ export function installTrust(tls: TlsFiles): void {
     fs.writeFileSync(SYSTEM_CA, ca);
     updateSystemStore();
   }
-  writeHosts(hostsWithoutStack() + REGISTRY_HOSTS.map((h) => `127.0.0.1 ${h} ${HOSTS_MARK}\n`).join(''));
+  writeHosts(hostsWithoutStack() + TLS_HOSTS.map((h) => `127.0.0.1 ${h} ${HOSTS_MARK}\n`).join(''));
 }
 
-/** Undoes installTrust. */
+/**
+ * Undoes installTrust. The certs.d directories stay, empty: dockerd 20.10's BuildKit lists them only
+ * when the daemon starts (install.sh).
+ */
 export function removeTrust(): void {
-  for (const host of REGISTRY_HOSTS)
-    fs.rmSync(path.join(DOCKER_CERTS_DIR, host), { recursive: true, force: true });
+  for (const host of TLS_HOSTS) fs.rmSync(path.join(DOCKER_CERTS_DIR, host, 'ca.crt'), { force: true });
   if (fs.existsSync(SYSTEM_CA)) {
     fs.rmSync(SYSTEM_CA);
     updateSystemStore();
@@ -141,7 +153,7 @@ export function trustInstalled(): boolean {
   if (!fs.existsSync(PATHS.caCert)) return false;
   const ca = fs.readFileSync(PATHS.caCert, 'utf8');
   const hosts = fs.readFileSync(HOSTS_FILE, 'utf8');
-  return REGISTRY_HOSTS.every((host) => {
+  return TLS_HOSTS.every((host) => {
     const file = path.join(DOCKER_CERTS_DIR, host, 'ca.crt');
     return (
       hosts.includes(`127.0.0.1 ${host} ${HOSTS_MARK}`) &&

@@ -40,6 +40,22 @@ export const PORTS = {
   oidc: 4567,
   /** Registry proxy (TLS, every registry host). */
   registry: 443,
+  /** Logging forward proxy (HTTP and CONNECT), for HTTPS_PROXY tests. */
+  forwardProxy: 4568,
+} as const;
+
+/**
+ * A registry that is not ECR (a team's own, or Docker Hub behind a login): basic auth with its own
+ * user and a password made at each start, served by the same TLS proxy on 443 without any ECR
+ * behaviour. It holds a private, runnable base image (base-image.ts) for builds that need a login
+ * made before the step.
+ */
+export const PRIVATE_REGISTRY = {
+  host: 'registry.octo.example',
+  backendPort: 5004,
+  user: 'octo-ci',
+  baseRepository: 'base/busybox',
+  baseTag: '1',
 } as const;
 
 /** Username docker logs in with; ECR tokens decode to AWS:<password>. */

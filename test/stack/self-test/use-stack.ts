@@ -1,17 +1,12 @@
 /**
  * For the self-test files that need the running stack (root, port 443, /etc/hosts, both engines):
- * starts it before the file's tests, as the e2e suite's global setup does, and stops it afterwards
- * if this file started it. The in-process tests (emulator, proxy) do without it.
+ * starts it before the file's tests unless it runs; the suite's global setup stops it at the end.
  */
-import { afterAll, beforeAll } from 'vitest';
-import setup from '../../../e2e/global-setup.js';
+import { beforeAll } from 'vitest';
+import { ensureStackUp } from '../env.js';
 
 export function useStack(): void {
-  let teardown: (() => Promise<void>) | undefined;
   beforeAll(async () => {
-    teardown = await setup();
+    await ensureStackUp();
   }, 300_000);
-  afterAll(async () => {
-    await teardown?.();
-  }, 60_000);
 }
