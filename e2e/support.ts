@@ -123,6 +123,18 @@ export function dockerAsUser(args: string[], engine: EngineName = 'classic'): { 
 }
 
 /**
+ * Env of a job that has the Actions cache service: ACTIONS_CACHE_URL and ACTIONS_RUNTIME_TOKEN of
+ * the stack's stand-in, which speaks the REST protocol @actions/cache 6.x uses when
+ * ACTIONS_CACHE_SERVICE_V2 is unset (the runner env sets no V2 variable). What the toolkit did:
+ * `client.getLog()` entries with service `cache` (lookup, reserve, upload, commit, download) and
+ * `client.cacheEntries()` (key, version, size, committed, downloads). Faults: `cache:<operation>`.
+ */
+export function cacheServiceEnv(): Record<string, string> {
+  const { CACHE_SERVICE_URL, CACHE_SERVICE_TOKEN } = readStackState()!.env;
+  return { ACTIONS_CACHE_URL: CACHE_SERVICE_URL, ACTIONS_RUNTIME_TOKEN: CACHE_SERVICE_TOKEN };
+}
+
+/**
  * Env that sends a job's traffic through the stack's logging forward proxy (upper- and lower-case
  * variables, as runners set them); `client.proxyLog()` then lists each request (CONNECT host:port
  * for HTTPS, the absolute URL for HTTP; `client.reset()` clears it). Docker's daemons never use it.

@@ -1,6 +1,7 @@
 /**
  * Typed client of the stack's control API, for the e2e suite, the demo and the benchmark.
  */
+import type { CacheEntry } from './actions-cache.js';
 import type { FindingsSeed } from './control.js';
 import type { Fault, LoggedRequest } from './faults.js';
 import type { ProxyLogEntry } from './forward-proxy.js';
@@ -33,6 +34,11 @@ export class StackClient {
 
   async getLog(): Promise<LoggedRequest[]> {
     return this.call('GET', 'log');
+  }
+
+  /** The Actions cache stand-in's entries (kept across resets, like registry content). */
+  async cacheEntries(): Promise<CacheEntry[]> {
+    return this.call('GET', 'cache');
   }
 
   /** Every request the forward proxy (FORWARD_PROXY_URL) saw since the last reset, oldest first. */

@@ -8,6 +8,7 @@ import { type Fault, requestLog, resetFaultsAndLog, setFaults } from './faults.j
 import { issuedSecrets } from './aws/credentials.js';
 import { resetRolePolicies, setRolePolicy } from './aws/iam.js';
 import { proxyLog, resetProxyLog } from './forward-proxy.js';
+import { cacheEntries } from './actions-cache.js';
 import { issuedIdTokens, type OidcOverrides, resetOidcOverrides, setOidcOverrides } from './oidc-issuer.js';
 import { registryStats, resetRegistryStats } from './registry-proxy.js';
 import type { PolicyStatement } from './topology.js';
@@ -58,6 +59,8 @@ export function handleControl(req: IncomingMessage, res: ServerResponse, body: B
       setRolePolicy(body.roleArn as string, body.statements as PolicyStatement[]);
       return send(res, 200, { ok: true });
     }
+    case 'GET /_control/cache':
+      return send(res, 200, cacheEntries());
     case 'GET /_control/proxy-log':
       return send(res, 200, proxyLog());
     case 'GET /_control/log':

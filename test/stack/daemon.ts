@@ -10,6 +10,7 @@ import { startAwsEmulator } from './aws/server.js';
 import { engineEnv, readStackState, removeStackFiles, writeStackFiles, type StackEnv } from './env.js';
 import { startOidcIssuer } from './oidc-issuer.js';
 import { PATHS } from './paths.js';
+import { startActionsCache } from './actions-cache.js';
 import { pushBaseImage } from './base-image.js';
 import { startForwardProxy } from './forward-proxy.js';
 import { newRegistryPassword, PRIVATE_BACKEND, startRegistries } from './registry.js';
@@ -57,6 +58,8 @@ async function main(): Promise<void> {
   stops.push(proxy.close);
   const forwardProxy = await startForwardProxy(PORTS.forwardProxy);
   stops.push(forwardProxy.close);
+  const cache = await startActionsCache({ port: PORTS.cache, dir: PATHS.cacheDir });
+  stops.push(cache.close);
   const oidc = await startOidcIssuer({ port: PORTS.oidc, requestToken: oidcRequestToken });
   stops.push(oidc.close);
   const aws = await startAwsEmulator({
@@ -77,6 +80,8 @@ async function main(): Promise<void> {
     NODE_EXTRA_CA_CERTS: tls.caCert,
     ...engineEnv(),
     FORWARD_PROXY_URL: forwardProxy.url,
+    CACHE_SERVICE_URL: cache.url,
+    CACHE_SERVICE_TOKEN: cache.token,
   };
   writeStackFiles({
     pid: process.pid,
@@ -85,7 +90,13 @@ async function main(): Promise<void> {
     oidcRequestToken,
     caCert: tls.caCert,
     registryHosts: REGISTRY_HOSTS,
-    ports: { aws: PORTS.aws, oidc: PORTS.oidc, registry: proxy.port, forwardProxy: PORTS.forwardProxy },
+    ports: {
+      aws: PORTS.aws,
+      oidc: PORTS.oidc,
+      registry: proxy.port,
+      forwardProxy: PORTS.forwardProxy,
+      cache: PORTS.cache,
+    },
     privateRegistry: { host: PRIVATE_REGISTRY.host, ...privateUser, baseImage },
     backends: registries.backends,
     env,

@@ -36,6 +36,12 @@ export interface StackEnv {
   CONTAINERD_DOCKER_HOST: string;
   /** The logging forward proxy (HTTP and CONNECT): a job behind a proxy sets HTTPS_PROXY to it. */
   FORWARD_PROXY_URL: string;
+  /**
+   * The Actions cache stand-in (REST protocol of @actions/cache) and its runtime token: a job with a
+   * cache service sets them as ACTIONS_CACHE_URL and ACTIONS_RUNTIME_TOKEN (e2e: cacheServiceEnv()).
+   */
+  CACHE_SERVICE_URL: string;
+  CACHE_SERVICE_TOKEN: string;
 }
 
 /** The private (non-ECR) registry: basic auth, a base image only a logged-in client can pull. */
@@ -64,7 +70,7 @@ export interface StackState {
   oidcRequestToken: string;
   caCert: string;
   registryHosts: string[];
-  ports: { aws: number; oidc: number; registry: number; forwardProxy: number };
+  ports: { aws: number; oidc: number; registry: number; forwardProxy: number; cache: number };
   privateRegistry: PrivateRegistryInfo;
   backends: BackendInfo[];
   env: StackEnv;
@@ -220,6 +226,12 @@ export async function unhealthyServers(state: StackState): Promise<string[]> {
       probe(`https://${host}:${state.ports.registry}/v2/`, ca).then((s) => s === 401),
     ]),
     [`AWS emulator :${state.ports.aws}`, probe(`http://127.0.0.1:${state.ports.aws}/`).then((s) => s > 0)],
+    [
+      `Actions cache :${state.ports.cache}`,
+      probe(`http://127.0.0.1:${state.ports.cache}/_apis/artifactcache/cache?keys=k&version=v`).then(
+        (s) => s === 401,
+      ),
+    ],
     [
       `forward proxy :${state.ports.forwardProxy}`,
       probe(`http://127.0.0.1:${state.ports.forwardProxy}/`).then((s) => s === 400),

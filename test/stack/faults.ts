@@ -24,7 +24,7 @@ export interface Fault {
 
 export interface LoggedRequest {
   time: string;
-  service: 'oidc' | 'sts' | 'ecr' | 'ecr-public' | 'registry';
+  service: 'oidc' | 'sts' | 'ecr' | 'ecr-public' | 'registry' | 'cache';
   operation: string;
   status: number;
   fault?: string;

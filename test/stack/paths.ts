@@ -18,5 +18,7 @@ export const PATHS = {
   serverCert: path.join(STATE_DIR, 'tls', 'server.crt'),
   serverKey: path.join(STATE_DIR, 'tls', 'server.key'),
   registryDir: path.join(STATE_DIR, 'registry'),
+  /** Archives of the Actions cache stand-in (emptied at each start). */
+  cacheDir: path.join(STATE_DIR, 'actions-cache'),
   installScript: path.join(REPO_ROOT, 'test', 'stack', 'install.sh'),
 } as const;

@@ -42,6 +42,8 @@ export const PORTS = {
   registry: 443,
   /** Logging forward proxy (HTTP and CONNECT), for HTTPS_PROXY tests. */
   forwardProxy: 4568,
+  /** Actions cache service (REST protocol of @actions/cache), for ACTIONS_CACHE_URL. */
+  cache: 4569,
 } as const;
 
 /**

@@ -42,7 +42,7 @@ export interface AwsEmulator {
   close(): Promise<void>;
 }
 
-type Service = Exclude<LoggedRequest['service'], 'oidc' | 'registry'>;
+type Service = Extract<LoggedRequest['service'], 'sts' | 'ecr' | 'ecr-public'>;
 
 /** One parsed AWS request: which operation, how to run it and how its answers are written. */
 interface Call {
