@@ -52,6 +52,8 @@ const REUSABLE_REF = `ecr-build-push/ecr-build-push/${REUSABLE}@v1`;
 const NOT_MIRRORED: Record<string, string> = {
   // A secret value must not travel as an input: it is the workflow secret BUILD_SECRETS.
   secrets: 'passed from secrets.BUILD_SECRETS',
+  // It names variables of the step's environment, which a caller cannot set in a called workflow.
+  'secret-envs': 'no caller-set step environment',
   // The job ends after the action: no later step could use exported credentials...
   'export-credentials': 'no later step',
   // ...or an image loaded into this runner's engine.

@@ -48,7 +48,7 @@ export async function main(runner: Runner, deps: PrepareDeps = nodeDeps): Promis
 
     // 2. ECR: token and repository (every target)
     const primary = await openRegistry(job, session, runner, report);
-    const registries = [primary, ...(await openExtraRegistries(job, session, runner, report))];
+    const registries = [primary, ...(await openExtraRegistries(job, primary, session, runner, report))];
     checkTagReferences(
       job.tags.references,
       registries.map((r) => r.target),

@@ -50,6 +50,7 @@ export function buildInputs(overrides: Partial<BuildInputs> = {}): BuildInputs {
     buildArgs: [],
     secrets: [],
     secretFiles: [],
+    secretEnvs: [],
     labels: [],
     annotations: [],
     platforms: ['linux/amd64'],

@@ -234,8 +234,47 @@ const BAD: BadRow[] = [
   ['label with empty key', { labels: 'a=b\n\n=c' }, 'labels', ['"=c"', 'non-empty key', 'line 3']],
   ['annotation key with space', { annotations: 'my key=v' }, 'annotations', ['"my key=v"', 'without spaces']],
   ['repository tag without =', { 'repository-tags': 'team' }, 'repository-tags', ['"team"', 'KEY=VALUE']],
-  ['secret with empty id', { secrets: '=hunter2' }, 'secrets', ['"=***"', 'id=value', 'value is not shown']],
-  ['secret without =', { secrets: 'hunter2' }, 'secrets', ['"***"', 'id=value']],
+  ['secret with empty id', { secrets: '=hunter2' }, 'secrets', ['value is not shown', 'line 1 has no id']],
+  ['secret without =', { secrets: 'hunter2' }, 'secrets', ['value is not shown', 'line 1 has no `=`']],
+  [
+    'the reserved fingerprint label',
+    { labels: 'dev.ecr-build-push.fingerprint=mine' },
+    'labels',
+    ['"dev.ecr-build-push.fingerprint"', 'reserved', 'remove that line'],
+  ],
+  ['secret with an empty value', { secrets: 'a=1\nnpm=' }, 'secrets', ['line 2 has an empty value']],
+  ['secret id "."', { secrets: '.=x' }, 'secrets', ['"." or ".."', 'cannot name a file']],
+  ['secret id ".."', { secrets: '..=x' }, 'secrets', ['"." or ".."']],
+  [
+    'secret quoted field never closed',
+    { secrets: 'a=1\n"key=-----BEGIN\nabc' },
+    'secrets',
+    ['line 2', 'never closed'],
+  ],
+  [
+    'duplicate secret id',
+    { secrets: 'npm=a\nnpm=b' },
+    'secrets',
+    ['entry 2 of `secrets`', 'entry 1 of `secrets`'],
+  ],
+  [
+    'secret id used twice across inputs',
+    { secrets: 'npmrc=a', 'secret-files': 'npmrc=secrets/npmrc' },
+    'secret-files',
+    ['(id "npmrc")', 'entry 1 of `secrets`'],
+  ],
+  [
+    'secret-envs without a variable name',
+    { 'secret-envs': 'tok=' },
+    'secret-envs',
+    ['names no environment variable'],
+  ],
+  [
+    'secret-envs variable not set',
+    { 'secret-envs': 'tok=NOT_SET_ANYWHERE' },
+    'secret-envs',
+    ['NOT_SET_ANYWHERE is not'],
+  ],
   [
     'secret file missing',
     { 'secret-files': 'npmrc=secrets/missing' },
@@ -494,12 +533,42 @@ describe('bad inputs', () => {
     );
   });
 
-  it('never shows a secret value', () => {
-    const problems = problemsOf({ secrets: 'ok=fine\n=hunter2\nhunter3\nbad id=hunter4' });
-    expect(problems).toHaveLength(3);
+  it('never shows any part of a secret line, not even the text before `=`', () => {
+    const problems = problemsOf({
+      secrets: 'ok=fine\n=hunter2\nhunter3\nbad id=hunter4\nghp_ab/CD+ef=\nhunter5==',
+    });
+    expect(problems).toHaveLength(4);
     const text = problems.map((p) => p.describe()).join('\n');
-    expect(text).not.toMatch(/hunter/);
-    expect(text).toContain('line 4');
+    expect(text).not.toMatch(/hunter|ghp_|CD\+ef/);
+    for (const line of [2, 3, 4, 5]) expect(text).toContain(`line ${line}`);
+  });
+
+  it('registries take # comment lines, like tags', () => {
+    const inputs = parse({
+      registries: '# mirrors\n210987654321/eu-west-1\n  # public one\npublic.ecr.aws/acme',
+    });
+    expect(inputs.target.registries.map((r) => r.spec)).toEqual([
+      '210987654321/eu-west-1',
+      'public.ecr.aws/acme',
+    ]);
+  });
+
+  it('takes build-push-action secrets: quoted entries, multi-line values in quotes, "" for a quote', () => {
+    const pem = '-----BEGIN KEY-----\nMIIEabc\n-----END KEY-----';
+    const inputs = parse(
+      {
+        secrets: `plain=abc\n"quoted=x,y"\n"key=${pem}"\n"json={""a"":1}"`,
+        'secret-envs': 'gh=GH_TOKEN',
+      },
+      { GH_TOKEN: 't' },
+    );
+    expect(inputs.build.secrets).toEqual([
+      { key: 'plain', value: 'abc' },
+      { key: 'quoted', value: 'x,y' },
+      { key: 'key', value: pem },
+      { key: 'json', value: '{"a":1}' },
+    ]);
+    expect(inputs.build.secretEnvs).toEqual([{ key: 'gh', value: 'GH_TOKEN' }]);
   });
 
   it('reports every problem at once', () => {
@@ -530,6 +599,7 @@ const DEFAULTS: Inputs = {
     buildArgs: [],
     secrets: [],
     secretFiles: [],
+    secretEnvs: [],
     labels: [],
     annotations: [],
     platforms: [],

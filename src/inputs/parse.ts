@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { parseEcrHost } from '../aws/registry-host.js';
 import { ActionError, InputError, ValidationError } from '../errors.js';
+import { FINGERPRINT_LABEL } from '../plan/fingerprint.js';
 import { region } from './aws-parsers.js';
 import { checkCharacters, isRemoteContext, type InputFs } from './parsers.js';
 import { INPUT_ROWS } from './table.js';
@@ -64,6 +65,7 @@ export function parseInputs(
   v.auth.region = collect(problems, () => resolveRegion(v, raw, env, fs));
   for (const check of building ? [...CHECKS, dockerfileCheck] : CHECKS)
     collect(problems, () => check(v, raw, fs));
+  collect(problems, () => secretChecks(v, env));
   if (problems.length > 0) throw new ValidationError(problems);
   // Every row parsed: every field is set.
   return v as Inputs;
@@ -172,6 +174,18 @@ const CHECKS: Check[] = [
       );
     }
   },
+  (v) => {
+    // The action sets this label itself: a user's value would show in the `labels` output and
+    // never reach the image.
+    if (v.build.labels?.some(({ key }) => key === FINGERPRINT_LABEL)) {
+      fail(
+        'labels',
+        FINGERPRINT_LABEL,
+        'no label of the reserved name',
+        `The action sets ${FINGERPRINT_LABEL} itself (what the image was built from, for reuse): remove that line.`,
+      );
+    }
+  },
   (v, raw) => {
     if (v.repository.kmsKey && v.repository.encryption === 'AES256') {
       fail(
@@ -193,6 +207,41 @@ const CHECKS: Check[] = [
     }
   },
 ];
+
+/**
+ * One id names one secret: a second value for an id would silently replace the first (buildx keeps
+ * one). `secrets` entries are named by position only; their ids are part of text never shown.
+ * A `secret-envs` variable must be set: buildx would otherwise build with an empty secret.
+ */
+function secretChecks(v: Draft, env: Record<string, string | undefined>): void {
+  const { secrets, secretFiles, secretEnvs } = v.build;
+  if (!secrets || !secretFiles || !secretEnvs) return;
+  const seen = new Map<string, string>();
+  const claim = (input: string, id: string, entry: string, shown: boolean) => {
+    const first = seen.get(id);
+    if (first !== undefined) {
+      throw new InputError(
+        input,
+        undefined,
+        `ids used once across secrets, secret-files and secret-envs: ${entry}${shown ? ` (id ${JSON.stringify(id)})` : ''} repeats the id of ${first}`,
+        'Give each secret its own id: buildx keeps one value per id.',
+      );
+    }
+    seen.set(id, entry);
+  };
+  secrets.forEach(({ key }, i) => claim('secrets', key, `entry ${i + 1} of \`secrets\``, false));
+  secretFiles.forEach(({ key }, i) => claim('secret-files', key, `entry ${i + 1} of \`secret-files\``, true));
+  secretEnvs.forEach(({ key }, i) => claim('secret-envs', key, `entry ${i + 1} of \`secret-envs\``, true));
+  const unset = secretEnvs.filter(({ value }) => !env[value]);
+  if (unset.length > 0) {
+    throw new InputError(
+      'secret-envs',
+      unset.map(({ key, value }) => `${key}=${value}`).join(', '),
+      `environment variables that are set (${unset.map(({ value }) => value).join(', ')} ${unset.length > 1 ? 'are' : 'is'} not)`,
+      'Set them on the step: `env: { NAME: ${{ secrets.NAME }} }`.',
+    );
+  }
+}
 
 /** buildx resolves `file` against the working directory, not the context: check what it will open. */
 const dockerfileCheck: Check = (v, raw, fs) => {

@@ -189,20 +189,54 @@ export const keyValue: LineParser<KeyValue> = (value, field, lineNo) => {
 
 const SECRET_ID = /^[\w.-]+$/;
 
-/** `id=value`. The value is never echoed: messages show `id=***`. */
+/** What is wrong with a secret id, if anything: it becomes a file name in the private directory. */
+function secretIdProblem(id: string): string | undefined {
+  if (id === '') return 'has no id before the first `=`';
+  if (!SECRET_ID.test(id)) return 'has an id with characters other than letters, digits, _ . -';
+  if (/^\.+$/.test(id)) return 'has the id "." or "..", which cannot name a file';
+  return undefined;
+}
+
+const SECRET_HINT =
+  'Each entry is id=value, e.g. npm_token=${{ secrets.NPM_TOKEN }}. A value with newlines (a PEM key) goes in double quotes, spanning lines: "key=-----BEGIN ...", with "" for a quote inside.';
+
+/**
+ * `id=value`, as build-push-action reads it (split at the first `=`; an empty value is refused).
+ * No part of a bad entry is ever shown, not even the text before `=`: a token pasted without
+ * `id=` may end in base64 padding and look like `id=`. The line number finds it.
+ */
 export const secret: LineParser<KeyValue> = (value, field, lineNo) => {
   const at = value.indexOf('=');
+  const problem =
+    at < 0
+      ? 'has no `=`'
+      : (secretIdProblem(value.slice(0, at)) ?? (at === value.length - 1 ? 'has an empty value' : undefined));
+  if (problem) {
+    return invalid(field, undefined, `id=value: the entry on line ${lineNo} ${problem}`, SECRET_HINT);
+  }
+  return { key: value.slice(0, at), value: value.slice(at + 1) };
+};
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** `id=ENV_NAME` (build-push-action's `secret-envs`): the value comes from that variable of the step. */
+export const secretEnv: LineParser<KeyValue> = (value, field, lineNo) => {
+  const at = value.indexOf('=');
   const id = at < 0 ? '' : value.slice(0, at);
-  if (!SECRET_ID.test(id)) {
-    const shown = at < 0 ? '***' : `${id}=***`;
+  const name = value.slice(at + 1);
+  const problem =
+    at < 0
+      ? 'has no `=`'
+      : (secretIdProblem(id) ?? (ENV_NAME.test(name) ? undefined : 'names no environment variable'));
+  if (problem) {
     return invalid(
       field,
-      shown,
-      `id=value with an id of letters, digits, _ . - (line ${lineNo}; the value is not shown)`,
-      at < 0 ? 'Each line is id=value, e.g. npm_token=${{ secrets.NPM_TOKEN }}.' : undefined,
+      value,
+      `id=ENV_NAME: the entry on line ${lineNo} ${problem}`,
+      'e.g. github_token=GITHUB_TOKEN, with `env: { GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }} }` on the step.',
     );
   }
-  return { key: id, value: value.slice(at + 1) };
+  return { key: id, value: name };
 };
 
 /** `id=path` of an existing file. */
@@ -210,9 +244,8 @@ export const secretFile: LineParser<KeyValue> = (value, field, lineNo) => {
   const at = value.indexOf('=');
   const id = at < 0 ? '' : value.slice(0, at);
   const path = value.slice(at + 1);
-  if (!SECRET_ID.test(id) || path === '') {
-    return invalid(field, value, `id=path with an id of letters, digits, _ . - (line ${lineNo})`);
-  }
+  const problem = at < 0 ? 'has no `=`' : (secretIdProblem(id) ?? (path === '' ? 'has no path' : undefined));
+  if (problem) return invalid(field, value, `id=path: the entry on line ${lineNo} ${problem}`);
   if (!field.fs.exists(path) || field.fs.isDirectory(path)) {
     return invalid(field, value, `id=path naming an existing file (line ${lineNo})`, `No file at ${path}.`);
   }

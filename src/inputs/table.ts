@@ -29,6 +29,7 @@ import {
   platforms,
   provenance,
   secret,
+  secretEnv,
   secretFile,
   tagFilter,
   tagRules,
@@ -79,15 +80,17 @@ export const INPUT_TABLE = {
   target: {
     registry: row('registry', optional(registry)),
     repository: row('repository', optional(repository)),
-    registries: row('registries', lines(extraTarget), LIST),
+    // One target per line or comma, `#` comment lines like `tags`.
+    registries: row('registries', list(extraTarget, { commas: 'split', comments: true }), LIST),
   },
   build: {
     context: row('context', buildContext, { default: '.' }),
     file: row('file', text),
     target: row('target', text),
     buildArgs: row('build-args', list(keyValue, RECORDS), LIST),
-    secrets: row('secrets', lines(secret), { ...LIST, secret: true }),
-    secretFiles: row('secret-files', lines(secretFile), LIST),
+    secrets: row('secrets', list(secret, RECORDS), { ...LIST, secret: true }),
+    secretFiles: row('secret-files', list(secretFile, RECORDS), LIST),
+    secretEnvs: row('secret-envs', list(secretEnv, RECORDS), LIST),
     labels: row('labels', list(keyValue, RECORDS), LIST),
     annotations: row('annotations', list(keyValue, RECORDS), LIST),
     platforms: row('platforms', platforms, LIST),

@@ -42,6 +42,8 @@ export interface BuildInputs {
   secrets: KeyValue[];
   /** `id=path` secrets read from files. */
   secretFiles: KeyValue[];
+  /** `id=ENV_NAME` secrets whose value is that variable of the step's environment. */
+  secretEnvs: KeyValue[];
   labels: KeyValue[];
   annotations: KeyValue[];
   platforms: string[];

@@ -35,7 +35,7 @@ export function buildFingerprint(build: BuildInputs, dockerfile = ''): string {
     platforms: [...build.platforms].sort(),
     provenance: build.provenance,
     sbom: build.sbom,
-    secrets: [...build.secrets, ...build.secretFiles].map(({ key }) => key).sort(),
+    secrets: [...build.secrets, ...build.secretFiles, ...build.secretEnvs].map(({ key }) => key).sort(),
   };
   return createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 32);
 }

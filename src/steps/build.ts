@@ -75,6 +75,10 @@ export function prepareBuild(
     secrets: [
       ...b.secrets.map(({ key, value }) => ({ id: key, path: writeSecretFile(dir, key, value) })),
       ...b.secretFiles.map(({ key, value }) => ({ id: key, path: value })),
+      ...b.secretEnvs.map(({ key, value }) => ({
+        id: key,
+        path: writeSecretFile(dir, key, runner.env[value] ?? ''),
+      })),
     ],
     cacheFrom: cache.cacheFrom,
     cacheTo: cache.cacheTo,

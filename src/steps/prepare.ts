@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { planCredentials, type CredentialPlan } from '../plan/credentials.js';
 import { readRunContext } from '../context/github-context.js';
 import type { RunContext } from '../context/types.js';
-import { ActionError } from '../errors.js';
+import { ActionError, InputError, quoted } from '../errors.js';
+import { repository } from '../inputs/aws-parsers.js';
 import { parseInputs } from '../inputs/parse.js';
 import type { InputFs } from '../inputs/parsers.js';
 import type { Inputs } from '../inputs/types.js';
@@ -51,13 +52,27 @@ export const nodeDeps: PrepareDeps = {
     execFileSync('git', ['rev-parse', `HEAD:./${dir === '.' ? '' : dir}`], { encoding: 'utf8' }).trim(),
 };
 
+/** A secret value and each of its lines (the runner masks line by line: a PEM key spans several). */
+function maskSecret(runner: Runner, value: string): void {
+  for (const text of [value, ...value.split(/\r?\n/)]) if (text.trim()) runner.mask(text.trim());
+}
+
 /** Validates every input, resolves the context and the tags, and decides where credentials come from. */
 export function prepareJob(runner: Runner, deps: PrepareDeps): Job {
   const env = runner.env;
+  // Every line of `secrets` is masked before it is parsed: a malformed line (a token pasted
+  // without `id=`) must not reach a message, a log line or the summary in clear.
+  // Quotes around a CSV field are not part of any value, and a line of a quote or two alone
+  // (the end of a quoted PEM key) masked as it is would hide every quote in the log.
+  for (const line of runner.input('secrets').split(/\r?\n/)) {
+    const text = line.trim().replace(/^"|"$/g, '');
+    if (text.length >= 4) maskSecret(runner, text);
+  }
   const inputs = parseInputs((name) => runner.input(name), env, deps.fs);
-  for (const { value } of inputs.build.secrets) runner.mask(value);
+  for (const { value } of inputs.build.secrets) maskSecret(runner, value);
+  for (const { value } of inputs.build.secretEnvs) maskSecret(runner, env[value] ?? '');
   const ctx = readRunContext(env, (path) => readOptional(deps.fs, path), deps.now());
-  const repository = inputs.target.repository ?? defaultRepository(ctx);
+  const repository = inputs.target.repository ?? defaultRepository(ctx, deps.fs);
   const tagRequest: TagRequest = {
     rules: inputs.tags.rules,
     flavor: inputs.tags.flavor,
@@ -117,7 +132,8 @@ function readOptional(fs: InputFs, path: string): string | undefined {
   return fs.exists(path) && !fs.isDirectory(path) ? fs.readFile(path) : undefined;
 }
 
-function defaultRepository(ctx: RunContext): string {
+/** The GitHub repository's name, checked like the `repository` input (`acme/.github` is no ECR name). */
+function defaultRepository(ctx: RunContext, fs: InputFs): string {
   const name = ctx.repository.split('/').pop()?.toLowerCase();
   if (!name) {
     throw new ActionError(
@@ -126,7 +142,17 @@ function defaultRepository(ctx: RunContext): string {
       'NoRepository',
     );
   }
-  return name;
+  try {
+    return repository(name, { input: 'repository', fs });
+  } catch (error) {
+    const { value, expected, hint } = error as InputError;
+    throw new InputError(
+      'repository',
+      value,
+      expected,
+      `It defaulted from GITHUB_REPOSITORY (${quoted(ctx.repository)}): set \`repository\` to a valid name.${hint ? ` ${hint}` : ''}`,
+    );
+  }
 }
 
 function chooseReuseTag(inputs: Inputs, tags: TagPlan, deps: PrepareDeps): string | undefined {

@@ -1,6 +1,6 @@
 import type { Ecr } from '../aws/ecr.js';
 import type { RegistryLogin, RepositoryState } from '../types/registry.js';
-import { EcrError } from '../errors.js';
+import { EcrError, InputError } from '../errors.js';
 import { isImmutableTag } from '../plan/publish-plan.js';
 import { loadSdk } from '../aws/load-sdk.js';
 import { privateHost, resolveTarget, type RegistryTarget } from '../aws/registry-host.js';
@@ -91,10 +91,26 @@ export async function openRegistry(
 /** Extra targets (`registries`): each opened with the same session, or its own role. */
 export async function openExtraRegistries(
   job: Job,
+  primary: OpenRegistry,
   session: AwsSession,
   runner: Runner,
   report: RunReport,
 ): Promise<OpenRegistry[]> {
+  const { host, alias, account, region } = primary.target;
+  const primaryHosts = [host, alias ? `${host}/${alias}` : host];
+  const same = job.inputs.target.registries.find(
+    (spec) =>
+      (spec.host !== undefined && primaryHosts.includes(spec.host)) ||
+      (spec.account !== undefined && spec.account === account && spec.region === region),
+  );
+  if (same) {
+    throw new InputError(
+      'registries',
+      same.spec,
+      'targets other than the primary registry',
+      `${primary.target.host} is already where the image goes (\`registry\`/\`aws-region\`): remove it from \`registries\`.`,
+    );
+  }
   return Promise.all(
     job.inputs.target.registries.map(async (spec) => {
       const own = spec.roleToAssume ? await getAwsSession(job, runner, report, spec.roleToAssume) : session;
