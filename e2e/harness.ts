@@ -33,8 +33,8 @@ export interface ActionJob {
   inputs: Record<string, string>;
   /** Environment on top of the runner's defaults (stack env, GITHUB_REF, ...). */
   env?: Record<string, string | undefined>;
-  /** Event payload written to GITHUB_EVENT_PATH. */
-  event?: Record<string, unknown>;
+  /** Event payload written to GITHUB_EVENT_PATH (`null` writes `null`, as a hand-written event file may hold). */
+  event?: Record<string, unknown> | null;
   /** Working directory (the checkout). */
   cwd?: string;
   /** Skip the post step (to inspect what main left behind). */
@@ -120,14 +120,16 @@ export async function runAction(job: ActionJob): Promise<ActionRun> {
   writeFileSync(
     eventPath,
     JSON.stringify(
-      job.event ?? {
-        repository: {
-          name: 'octo-app',
-          default_branch: 'main',
-          description: 'Octo app',
-          license: { spdx_id: 'MIT' },
-        },
-      },
+      job.event !== undefined
+        ? job.event
+        : {
+            repository: {
+              name: 'octo-app',
+              default_branch: 'main',
+              description: 'Octo app',
+              license: { spdx_id: 'MIT' },
+            },
+          },
     ),
   );
   for (const name of ['output', 'state', 'env', 'summary']) writeFileSync(join(files, name), '');

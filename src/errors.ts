@@ -123,6 +123,12 @@ export class ScanGateError extends ActionError {
 const MAX_MESSAGE = 1800;
 
 /**
+ * The only place "Unexpected error" is written, and it is meant for bugs alone: every failure an
+ * input, the environment or a remote service can cause is an ActionError by the time it gets
+ * here (inputs: InputError/ValidationError; AWS and network: aws-errors.ts; docker: DockerError;
+ * files and processes: the system-error branch below). The hostile-input e2e table asserts that
+ * none of its rows ends here.
+ *
  * What a user reads when the step fails: the message and hint of an ActionError; a failed file
  * or process operation (a Node system error: EACCES, ENOSPC, EISDIR...) with what it touched,
  * since the environment causes those, not a bug; anything else as an unexpected error, the

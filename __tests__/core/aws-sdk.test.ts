@@ -23,6 +23,7 @@ import { resolveTarget } from '../../src/aws/registry-host.js';
 import {
   assumeRoleWithWebIdentity,
   defaultChainSession,
+  renewingCredentials,
   type WebIdentityRequest,
 } from '../../src/aws/session.js';
 import { AuthError, EcrError } from '../../src/errors.js';
@@ -60,6 +61,7 @@ describe('aws/session', () => {
         masked.push(value);
         events.push(`mask:${value}`);
       },
+      log: (line) => events.push(`log:${line}`),
       retry: instantRetry(3),
       ...overrides,
     };
@@ -102,13 +104,18 @@ describe('aws/session', () => {
         DurationSeconds: 3600,
         WebIdentityToken: tokens[0],
       });
+      const issued = {
+        accessKeyId: CREDENTIALS.AccessKeyId,
+        secretAccessKey: CREDENTIALS.SecretAccessKey,
+        sessionToken: CREDENTIALS.SessionToken,
+        expiration: CREDENTIALS.Expiration,
+      };
+      expect(typeof session.credentials).toBe('function');
+      expect(await (session.credentials as () => Promise<unknown>)()).toEqual(issued);
       expect(session).toEqual({
-        credentials: {
-          accessKeyId: CREDENTIALS.AccessKeyId,
-          secretAccessKey: CREDENTIALS.SecretAccessKey,
-          sessionToken: CREDENTIALS.SessionToken,
-          expiration: CREDENTIALS.Expiration,
-        },
+        credentials: expect.any(Function),
+        expire: expect.any(Function),
+        issued,
         account: '123456789012',
         arn: 'arn:aws:sts::123456789012:assumed-role/gha-ecr-push/GitHubActions-app-1-1',
       });
@@ -228,7 +235,7 @@ describe('aws/session', () => {
         )
         .resolves({ Credentials: CREDENTIALS });
       const session = await assumeRoleWithWebIdentity(req);
-      expect(session.credentials?.accessKeyId).toBe(CREDENTIALS.AccessKeyId);
+      expect(session.issued?.accessKeyId).toBe(CREDENTIALS.AccessKeyId);
       const sent = sts
         .commandCalls(AssumeRoleWithWebIdentityCommand)
         .map((c) => c.args[0].input.WebIdentityToken);
@@ -651,6 +658,30 @@ describe('aws/ecr', () => {
     });
   });
 
+  describe('an expired session', () => {
+    it('ExpiredTokenException: the session renews and the call is made again', async () => {
+      let expired = 0;
+      const session = { ...SESSION, expire: () => void expired++ };
+      ecrMock
+        .on(DescribeRepositoriesCommand)
+        .rejectsOnce(
+          awsError('ExpiredTokenException', 'The security token included in the request is expired'),
+        )
+        .resolves({ repositories: [{ imageTagMutability: 'MUTABLE' }] });
+      const state = await new Ecr(TARGET, session, instantRetry()).repository();
+      expect(state?.tagMutability).toBe('MUTABLE');
+      expect(expired).toBe(1);
+      expect(ecrMock.commandCalls(DescribeRepositoriesCommand)).toHaveLength(2);
+    });
+
+    it('without a renewable session (default chain) it fails at once, explained', async () => {
+      ecrMock.on(DescribeRepositoriesCommand).rejects(awsError('ExpiredTokenException', 'expired'));
+      const err = await rejection(ecr().repository());
+      expect(err.code).toBe('SessionExpired');
+      expect(ecrMock.commandCalls(DescribeRepositoriesCommand)).toHaveLength(1);
+    });
+  });
+
   describe('Ecr.startScan', () => {
     it('starts a scan of the digest', async () => {
       ecrMock.on(StartImageScanCommand).resolves({});
@@ -824,5 +855,57 @@ describe('aws/ecr', () => {
       expect(err.hint).toContain('--region us-east-1');
       expect(err.hint).not.toContain('--registry-id');
     });
+  });
+});
+
+describe('aws/session renewingCredentials', () => {
+  const at = (ms: number) => new Date(ms);
+  const creds = (id: string, expiresAt?: number) => ({
+    accessKeyId: id,
+    secretAccessKey: 's',
+    expiration: expiresAt === undefined ? undefined : at(expiresAt),
+  });
+
+  it('renews when less than a quarter of the lifetime is left, once for concurrent callers', async () => {
+    let now = 0;
+    let renewals = 0;
+    const { credentials } = renewingCredentials(
+      creds('first', 4000),
+      async () => creds(`fresh-${++renewals}`, now + 4000),
+      () => now,
+    );
+    const get = credentials as () => Promise<{ accessKeyId: string }>;
+    now = 2999;
+    expect((await get()).accessKeyId).toBe('first');
+    now = 3001;
+    const both = await Promise.all([get(), get()]);
+    expect(both.map((c) => c.accessKeyId)).toEqual(['fresh-1', 'fresh-1']);
+    expect(renewals).toBe(1);
+    expect((await get()).accessKeyId).toBe('fresh-1');
+  });
+
+  it('an hour-long session renews 5 minutes before it expires', async () => {
+    let now = 0;
+    const hour = 3_600_000;
+    const { credentials } = renewingCredentials(
+      creds('first', hour),
+      async () => creds('fresh', 2 * hour),
+      () => now,
+    );
+    const get = credentials as () => Promise<{ accessKeyId: string }>;
+    now = hour - 300_001;
+    expect((await get()).accessKeyId).toBe('first');
+    now = hour - 299_999;
+    expect((await get()).accessKeyId).toBe('fresh');
+  });
+
+  it('expire() makes the next call renew; no expiration never renews on its own', async () => {
+    const { credentials, expire } = renewingCredentials(creds('first'), async () =>
+      creds('fresh', Date.now() + 3_600_000),
+    );
+    const get = credentials as () => Promise<{ accessKeyId: string }>;
+    expect((await get()).accessKeyId).toBe('first');
+    expire!();
+    expect((await get()).accessKeyId).toBe('fresh');
   });
 });

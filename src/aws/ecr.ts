@@ -67,11 +67,24 @@ export class Ecr {
     options: CallOptions = {},
   ): Promise<T | undefined> {
     try {
-      return options.once ? await fn() : await withRetry(`ecr:${operation}`, fn, this.retry);
+      const attempt = () => fn().catch((error: unknown) => this.renewOnExpiry(error));
+      return options.once ? await attempt() : await withRetry(`ecr:${operation}`, attempt, this.retry);
     } catch (error) {
       if (options.absentOn !== undefined && (error as Error).name === options.absentOn) return undefined;
       throw explainEcrError(error, operation, this.target);
     }
+  }
+
+  /**
+   * ECR said the session expired (a build outlived it, or the clock jumped): the credentials are
+   * renewed on the next call, so the failure is worth another attempt.
+   */
+  private renewOnExpiry(error: unknown): never {
+    if (this.session.expire && /^ExpiredToken(?:Exception)?$/.test((error as Error).name)) {
+      this.session.expire();
+      throw Object.assign(error as Error, { retryable: true });
+    }
+    throw error;
   }
 
   /** One GetAuthorizationToken; the password is masked before anything else sees it. */
@@ -239,7 +252,12 @@ export class Ecr {
 
   /** Every tag in the repository (for `latest` never moving backwards). */
   async allTags(): Promise<string[]> {
-    const tags: string[] = [];
+    return [...(await this.tagDigests()).keys()];
+  }
+
+  /** Every tag in the repository and the digest it names (ListImages, every page). */
+  async tagDigests(): Promise<Map<string, string>> {
+    const tags = new Map<string, string>();
     let nextToken: string | undefined;
     do {
       const out = await this.call('ListImages', () =>
@@ -252,7 +270,7 @@ export class Ecr {
           }),
         ),
       );
-      for (const id of out.imageIds ?? []) if (id.imageTag) tags.push(id.imageTag);
+      for (const id of out.imageIds ?? []) if (id.imageTag) tags.set(id.imageTag, id.imageDigest ?? '');
       nextToken = out.nextToken;
     } while (nextToken);
     return tags;

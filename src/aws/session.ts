@@ -1,14 +1,60 @@
 import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import type { AwsCredentialIdentity } from '@aws-sdk/types';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { AuthError } from '../errors.js';
 import { VERIFICATION_KEY, withRetry, type RetryPolicy } from '../retry.js';
 import { explainAwsError } from './aws-errors.js';
 
 /** Credentials in the process (never exported unless asked) and who they belong to. */
 export interface AwsSession {
-  credentials?: AwsCredentialIdentity;
+  /**
+   * What SDK clients sign with: the assumed role's credentials, renewed (a fresh OIDC token, the
+   * role assumed again) when they near expiry. Undefined: the SDK's default chain.
+   */
+  credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  /** The credentials STS issued first: what `export-credentials` hands to later steps. */
+  issued?: AwsCredentialIdentity;
+  /** An AWS answer said the credentials expired: the next call renews them. */
+  expire?: () => void;
   account: string;
   arn: string;
+}
+
+/**
+ * Credentials that renew themselves: `renew()` runs when less than a quarter of their lifetime
+ * (at most 5 minutes) is left, or after `expire()`; concurrent calls share one renewal. A build
+ * longer than `role-duration-seconds` thus keeps working after the push.
+ */
+export function renewingCredentials(
+  first: AwsCredentialIdentity,
+  renew: () => Promise<AwsCredentialIdentity>,
+  now: () => number = Date.now,
+): Pick<AwsSession, 'credentials' | 'expire'> {
+  let current = first;
+  let issuedAt = now();
+  let renewing: Promise<AwsCredentialIdentity> | undefined;
+  const nearExpiry = () => {
+    const expiresAt = current.expiration?.getTime();
+    if (expiresAt === undefined) return false;
+    const margin = Math.min(5 * 60_000, (expiresAt - issuedAt) / 4);
+    return expiresAt - now() < margin;
+  };
+  const credentials = async () => {
+    if (!nearExpiry()) return current;
+    renewing ??= renew()
+      .then((fresh) => {
+        current = fresh;
+        issuedAt = now();
+        return fresh;
+      })
+      .finally(() => {
+        renewing = undefined;
+      });
+    return renewing;
+  };
+  const expire = () => {
+    current = { ...current, expiration: new Date(0) };
+  };
+  return { credentials, expire };
 }
 
 /** Milliseconds to connect, and for a whole request and answer: a black-holed endpoint fails fast. */
@@ -37,9 +83,31 @@ export interface WebIdentityRequest {
   idToken: () => Promise<string>;
   mask: (value: string) => void;
   retry: RetryPolicy;
+  /** Where a renewal of the session is reported. */
+  log: (line: string) => void;
 }
 
+/** The role assumed with the job's OIDC token; the credentials renew themselves near expiry. */
 export async function assumeRoleWithWebIdentity(req: WebIdentityRequest): Promise<AwsSession> {
+  const first = await assumeOnce(req);
+  const renew = async () => {
+    req.log(
+      `The AWS session for ${req.roleArn} is about to expire: assuming the role again with a fresh OIDC token.`,
+    );
+    return (await assumeOnce(req)).credentials;
+  };
+  return {
+    ...renewingCredentials(first.credentials, renew),
+    issued: first.credentials,
+    account: first.arn.split(':')[4] ?? '',
+    arn: first.arn,
+  };
+}
+
+/** One AssumeRoleWithWebIdentity (retried with a fresh token per attempt); every credential masked. */
+async function assumeOnce(
+  req: WebIdentityRequest,
+): Promise<{ credentials: AwsCredentialIdentity; arn: string }> {
   const sts = new STSClient({ region: req.region, ...SDK_DEFAULTS, credentials: anonymous });
   let token = '';
   try {
@@ -68,7 +136,6 @@ export async function assumeRoleWithWebIdentity(req: WebIdentityRequest): Promis
       );
     }
     for (const secret of [c.AccessKeyId, c.SecretAccessKey, c.SessionToken]) req.mask(secret);
-    const arn = out.AssumedRoleUser?.Arn ?? req.roleArn;
     return {
       credentials: {
         accessKeyId: c.AccessKeyId,
@@ -76,8 +143,7 @@ export async function assumeRoleWithWebIdentity(req: WebIdentityRequest): Promis
         sessionToken: c.SessionToken,
         expiration: c.Expiration,
       },
-      account: arn.split(':')[4] ?? '',
-      arn,
+      arn: out.AssumedRoleUser?.Arn ?? req.roleArn,
     };
   } catch (error) {
     throw explainStsError(error, req.roleArn, token, req.region);

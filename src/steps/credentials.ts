@@ -66,6 +66,7 @@ export async function getAwsSession(
         region,
         idToken,
         mask: (value) => runner.mask(value),
+        log: (line) => runner.info(line),
         retry: job.retry,
       }),
     );
@@ -89,7 +90,7 @@ export function requireRegion(job: Pick<Job, 'inputs'>): string {
 
 /** `export-credentials: true`: later steps get the session as AWS_* variables (masked already). */
 export function exportCredentials(session: AwsSession, region: string, runner: Runner): void {
-  const c = session.credentials;
+  const c = session.issued;
   if (!c) {
     runner.warning(
       'export-credentials: the credentials come from the default chain, which later steps use as they are; nothing exported.',

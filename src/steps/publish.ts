@@ -2,7 +2,9 @@ import { manifestSize, platformDigests } from '../oci/manifest.js';
 import { isIndexMediaType } from '../oci/media-types.js';
 import { registryPath } from '../aws/registry-host.js';
 import { EcrError } from '../errors.js';
-import type { PublishPlan } from '../plan/publish-plan.js';
+import type { StoredImage } from '../types/registry.js';
+import { movingFamilies, movingTagFixes } from '../plan/moving-tags.js';
+import { isImmutableTag, type PublishPlan } from '../plan/publish-plan.js';
 import { copyImage } from '../oci/copy-image.js';
 import { RegistryClient } from '../oci/registry-client.js';
 import { withRetry } from '../retry.js';
@@ -45,6 +47,7 @@ export async function publishByRetag(
   report.sizeBytes = manifestSize(image.manifest);
   report.platformDigests = platformDigests(image, defaultPlatform(job));
   report.isIndex = isIndexMediaType(image.mediaType);
+  await convergeMovingTags(primary, runner, report);
   await finishTargets(job, registries, report);
 }
 
@@ -61,7 +64,22 @@ export async function publishByBuild(
 ): Promise<void> {
   const [primary] = registries as [OpenRegistry];
   startTargets(registries, report);
-  const result = await runBuild(job, build, runner, report);
+  let result;
+  try {
+    result = await runBuild(job, build, runner, report);
+  } catch (error) {
+    const image = await concurrentPush(error, primary, report);
+    if (!image) throw error;
+    runner.info(
+      `Another run of this commit pushed ${report.tagNames.join(', ')} at the same time (the repository is immutable): using its image ${image.digest}.`,
+    );
+    report.digest = image.digest;
+    report.sizeBytes = manifestSize(image.manifest);
+    report.platformDigests = platformDigests(image, defaultPlatform(job));
+    report.isIndex = isIndexMediaType(image.mediaType);
+    await finishTargets(job, registries, report);
+    return;
+  }
   report.digest = result.metadata['containerimage.digest'];
   if (!report.digest) {
     throw new EcrError(
@@ -89,7 +107,52 @@ export async function publishByBuild(
         `After the push, ECR does not list tag(s) ${missing.join(', ')} on ${report.digest}.`,
       );
   }
+  await convergeMovingTags(primary, runner, report);
   await finishTargets(job, registries, report);
+}
+
+/**
+ * Releases pushed at the same time race for `latest`, `MAJOR` and `MAJOR.MINOR`: after the push,
+ * where they point is read again and each one held by an older release than the highest of its
+ * family is re-pointed there (PutImage, no layer moves). Every run does it, so the last to finish
+ * leaves them right. Tags the repository keeps immutable never move.
+ */
+async function convergeMovingTags(primary: OpenRegistry, runner: Runner, report: RunReport): Promise<void> {
+  const ecr = primary.ecr;
+  const moving = report.tagNames.filter((t) => !isImmutableTag(t, primary.repository));
+  const ours = { tags: moving, version: report.version };
+  // Not a release, or no moving tag: nothing can race, no call made.
+  if (!ecr || movingFamilies(ours).families.length === 0) return;
+  const repository = await timed(report, 'ecr', () => ecr.tagDigests());
+  const fixes = movingTagFixes(ours, repository);
+  for (const fix of fixes) {
+    const image = await timed(report, 'ecr', () => ecr.manifest(fix.digest));
+    if (!image) continue;
+    await timed(report, 'put-image', () => ecr.putTag(image, fix.tag));
+    const line = `Moving tag ${fix.tag} was held by an older release: re-pointed to ${fix.release} (${fix.digest}).`;
+    runner.info(line);
+    report.warnings.push(line);
+  }
+}
+
+/**
+ * Same-commit runs started together on an IMMUTABLE repository all plan a build; the first push
+ * wins and the others' are refused ("tag invalid ... immutable"). When every tag of ours then
+ * names one image (the winner's, of this commit), that image is this run's result too.
+ */
+async function concurrentPush(
+  error: unknown,
+  primary: OpenRegistry,
+  report: RunReport,
+): Promise<StoredImage | undefined> {
+  const output = String((error as { output?: unknown }).output ?? '');
+  if (!primary.ecr || !/tag invalid|cannot be overwritten because the repository is immutable/i.test(output))
+    return undefined;
+  const tags = report.tagNames;
+  if (!tags.every((t) => isImmutableTag(t, primary.repository))) return undefined;
+  const found = await timed(report, 'ecr', () => primary.ecr!.imagesByTag(tags));
+  const digests = new Set([...found.values()].map((image) => image.digest));
+  return found.size === tags.length && digests.size === 1 ? [...found.values()][0] : undefined;
 }
 
 /** Every target starts as not pushed, with the tags it is to get: what the outputs say after a failure. */

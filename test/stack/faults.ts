@@ -12,14 +12,17 @@ export interface Fault {
   /** Requests it still applies to. */
   count: number;
   /** status: answer with an error (HTTP status + AWS error code); reset: destroy the socket;
-   *  latency: delay then answer normally. */
-  kind: 'status' | 'reset' | 'latency';
+   *  latency: delay then answer normally; session (target `sts:session`): the next sessions STS
+   *  issues last `sessionSeconds`, whatever DurationSeconds asked (a build that outlives its session). */
+  kind: 'status' | 'reset' | 'latency' | 'session';
   status?: number;
   code?: string;
   message?: string;
   latencyMs?: number;
   /** For reset on uploads: bytes of the request body to read before cutting the connection. */
   afterBytes?: number;
+  /** For session: how long the issued credentials last. */
+  sessionSeconds?: number;
 }
 
 export interface LoggedRequest {

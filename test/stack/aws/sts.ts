@@ -5,6 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 import { type JsonWebKey, createPublicKey, verify } from 'node:crypto';
 import { ROLES } from '../topology.js';
+import { takeFault } from '../faults.js';
 import { authenticate, idChars, issueCredentials } from './credentials.js';
 import { AwsError, type XmlValue } from './protocol.js';
 
@@ -171,9 +172,10 @@ async function assumeRoleWithWebIdentity(params: URLSearchParams, jwks: JwksCach
   const [, account, roleName] = arnMatch;
   const roleId = 'AROA' + idChars(role.arn, 17);
   const arn = `arn:aws:sts::${account}:assumed-role/${roleName}/${sessionName}`;
+  const short = takeFault('sts:session');
   const credentials = issueCredentials(
     { account: account!, arn, userId: `${roleId}:${sessionName}`, roleArn: role.arn },
-    duration,
+    short?.kind === 'session' ? (short.sessionSeconds ?? 5) : duration,
   );
   return {
     Credentials: { ...credentials },
