@@ -30,7 +30,12 @@ describe('movingTagFixes', () => {
         ['1', '1.5.0'],
       ],
     ],
-    ['1.5.0 finishing last: its minor is right already', { tags: ['1.5.0', '1.5'], version: '1.5.0' }, RACED, []],
+    [
+      '1.5.0 finishing last: its minor is right already',
+      { tags: ['1.5.0', '1.5'], version: '1.5.0' },
+      RACED,
+      [],
+    ],
     [
       'pre-releases never hold a moving tag',
       { tags: ['1.6.0', '1.6', '1'], version: '1.6.0' },
