@@ -45,7 +45,10 @@ interface Workflow {
 }
 
 const REUSABLE = '.github/workflows/ecr-build-push.yml';
+/** How callers in other repositories use the action. */
 const ACTION_REF = 'ecr-build-push/ecr-build-push@v1';
+/** How the reusable workflow uses it: this repository at the running commit. */
+const SELF_REF = '$/';
 const REUSABLE_REF = `ecr-build-push/ecr-build-push/${REUSABLE}@v1`;
 
 /** Action inputs the workflow does not take as inputs, and why. */
@@ -62,7 +65,7 @@ const NOT_MIRRORED: Record<string, string> = {
 /** The action's `secrets` input comes from this workflow secret. */
 const SECRET_INPUTS: Record<string, string> = { secrets: 'BUILD_SECRETS' };
 /** Inputs that configure the workflow's job, not the action. */
-const WORKFLOW_ONLY = ['runs-on', 'environment'];
+const WORKFLOW_ONLY = ['runs-on', 'environment', 'qemu'];
 /** Boolean-looking action defaults whose workflow input is a string (takes more than true/false). */
 const STRING_NOT_BOOLEAN = ['provenance'];
 /** Outputs every caller relies on (issue: digest, image, tags, version, platform-digests, pushed). */
@@ -75,7 +78,7 @@ const actionInputs = Object.keys(action.inputs);
 const mirrored = actionInputs.filter((name) => !(name in NOT_MIRRORED));
 const [jobName, job] = Object.entries(workflow.jobs)[0]!;
 const steps = job.steps ?? [];
-const actionStep = steps.find((s) => s.uses === ACTION_REF);
+const actionStep = steps.find((s) => s.uses === SELF_REF);
 
 /** `${{ inputs.x }}` → x (exactly one expression, nothing around it). */
 function expressionOf(value: unknown, context: string): string | undefined {
@@ -123,11 +126,20 @@ describe('reusable workflow inputs mirror action.yml', () => {
 });
 
 describe('reusable workflow passes every input to the action', () => {
-  it('has checkout, then the action pinned to the same major', () => {
+  it("has the caller's checkout, then the action", () => {
     expect(actionStep).toBeDefined();
     const checkout = steps.findIndex((s) => s.uses?.startsWith('actions/checkout@'));
     expect(checkout).toBeGreaterThanOrEqual(0);
+    expect(steps[checkout]!.with?.repository).toBeUndefined();
     expect(checkout).toBeLessThan(steps.indexOf(actionStep!));
+  });
+
+  it('qemu: binfmt registration before the build, only when asked', () => {
+    const qemu = steps.findIndex((s) => s.uses?.startsWith('docker/setup-qemu-action@'));
+    expect(qemu).toBeGreaterThanOrEqual(0);
+    expect((steps[qemu] as Step & { if?: string }).if).toBe('inputs.qemu');
+    expect(qemu).toBeLessThan(steps.indexOf(actionStep!));
+    expect(call.inputs.qemu).toMatchObject({ type: 'boolean', default: false });
   });
 
   it('maps each mirrored input to ${{ inputs.<same name> }}', () => {
@@ -147,6 +159,51 @@ describe('reusable workflow passes every input to the action', () => {
   it('passes nothing else: no unknown with: key, workflow-only inputs stay in the workflow', () => {
     const keys = Object.keys(actionStep!.with ?? {}).sort();
     expect(keys).toEqual([...mirrored, ...Object.keys(SECRET_INPUTS)].sort());
+  });
+});
+
+describe('reusable workflows run the action of their own commit', () => {
+  const dir = '.github/workflows';
+  const reusable = readdirSync(join(ROOT, dir))
+    .filter((f) => /\.ya?ml$/.test(f))
+    .map((f) => ({ file: `${dir}/${f}`, wf: readYaml<Workflow & { on: unknown }>(`${dir}/${f}`) }))
+    .filter(({ wf }) => typeof wf.on === 'object' && wf.on !== null && 'workflow_call' in wf.on);
+
+  it('the ecr-build-push workflow is among them', () => {
+    expect(reusable.map((r) => r.file)).toContain(REUSABLE);
+  });
+
+  // A moving tag (`owner/repo@v1`) inside a reusable workflow runs whatever the tag names
+  // today, whatever commit the caller pinned: every use of this repository must be `$/`.
+  it.each(reusable.map((r) => [r.file, r.wf] as const))('%s uses this repository only as $/', (_file, wf) => {
+    const uses = Object.values(wf.jobs).flatMap((j) => [j.uses, ...(j.steps ?? []).map((s) => s.uses)]);
+    const self = uses.filter(
+      (u): u is string => typeof u === 'string' && /^ecr-build-push\/ecr-build-push\b/.test(u),
+    );
+    expect(self).toEqual([]);
+    expect(uses.some((u) => typeof u === 'string' && u.startsWith('$/'))).toBe(true);
+  });
+
+  it('$/ is the action at the repository root: the workflow and the action are one commit', () => {
+    expect(actionStep?.uses).toBe(SELF_REF);
+    expect(readYaml<{ runs: { main: string } }>('action.yml').runs.main).toBe('dist/main.js');
+  });
+
+  it("the README's GHES fallback checks out the workflow's own commit and uses that path", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### Reusable workflow on GHES'));
+    const block = /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(block).toBeDefined();
+    const fallback = parse(block!) as Step[];
+    const [checkout, ship] = fallback;
+    expect(checkout!.uses).toMatch(/^actions\/checkout@/);
+    expect(checkout!.with).toMatchObject({
+      repository: '${{ job.workflow_repository }}',
+      ref: '${{ job.workflow_sha }}',
+      'persist-credentials': false,
+    });
+    expect(ship!.id).toBe(actionStep!.id);
+    expect(ship!.uses).toBe(`./${String(checkout!.with!.path)}`);
   });
 });
 

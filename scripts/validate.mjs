@@ -42,7 +42,8 @@ const isAction = (file) => /^action\.ya?ml$/.test(path.basename(file));
 function validateFile(file) {
   const source = readFileSync(path.resolve(root, file), 'utf8');
   const value = valueAt(source);
-  if (!isAction(file)) return describe(validator.validateWorkflow(source).errors, value);
+  if (!isAction(file))
+    return [...describe(validator.validateWorkflow(source).errors, value), ...checkUses(source)];
 
   const problems = [];
   let checked = source;
@@ -57,6 +58,63 @@ function validateFile(file) {
     }
   }
   return [...problems, ...describe(validator.validateAction(checked).errors, value)];
+}
+
+// The schema takes any string for `uses`; GitHub does not. Its forms: `./path` (a checkout
+// path: it may only exist at run time), `$/path` (this repository at the running commit, no
+// ref: the path must exist here), `owner/repo[/path]@ref`, and for steps `docker://image`.
+const SELF = /^\$\/(.*)$/;
+const REMOTE_STEP = /^[\w.-]+\/[\w.-]+(\/[^@\s]+)?@[^@\s]+$/;
+const REMOTE_WORKFLOW = /^[\w.-]+\/[\w.-]+\/\.github\/workflows\/[^@\s/]+\.ya?ml@[^@\s]+$/;
+const LOCAL_WORKFLOW = /^\.\/\.github\/workflows\/[^@\s/]+\.ya?ml$/;
+
+/** Problems with the `uses:` of every job and step, as `pointer: message` strings. */
+function checkUses(source) {
+  let data;
+  try {
+    data = parseDocument(source).toJS();
+  } catch {
+    return [];
+  }
+  const problems = [];
+  for (const [id, job] of Object.entries(data?.jobs ?? {})) {
+    if (typeof job?.uses === 'string') {
+      const problem = usesProblem(job.uses, 'workflow');
+      if (problem) problems.push(`/jobs/${id}/uses: ${JSON.stringify(job.uses)} ${problem}`);
+    }
+    (Array.isArray(job?.steps) ? job.steps : []).forEach((step, i) => {
+      if (typeof step?.uses !== 'string') return;
+      const problem = usesProblem(step.uses, 'action');
+      if (problem) problems.push(`/jobs/${id}/steps/${i}/uses: ${JSON.stringify(step.uses)} ${problem}`);
+    });
+  }
+  return problems;
+}
+
+function usesProblem(uses, kind) {
+  const self = SELF.exec(uses);
+  if (self) {
+    const target = self[1].replace(/\/+$/, '');
+    if (target.includes('@')) return 'takes no @ref: `$/` always means the running commit';
+    const abs = path.join(root, target);
+    if (kind === 'workflow') {
+      return /^\.github\/workflows\/[^/]+\.ya?ml$/.test(target) && existsSync(abs)
+        ? undefined
+        : 'names no workflow of this repository (expected $/.github/workflows/FILE.yml)';
+    }
+    return existsSync(path.join(abs, 'action.yml')) || existsSync(path.join(abs, 'action.yaml'))
+      ? undefined
+      : `names no action of this repository (no ${target ? `${target}/` : ''}action.yml)`;
+  }
+  if (kind === 'workflow') {
+    return REMOTE_WORKFLOW.test(uses) || LOCAL_WORKFLOW.test(uses)
+      ? undefined
+      : 'is not a workflow reference (OWNER/REPO/.github/workflows/FILE.yml@REF, ./.github/workflows/FILE.yml or $/.github/workflows/FILE.yml)';
+  }
+  if (uses.startsWith('./') || uses.startsWith('docker://')) return undefined;
+  return REMOTE_STEP.test(uses)
+    ? undefined
+    : 'is not an action reference (OWNER/REPO[/PATH]@REF, ./PATH, $/PATH or docker://IMAGE)';
 }
 
 /** Looks up a JSON pointer (`/jobs/build/permissions/id-token`) in the file, for messages. */
