@@ -3,16 +3,19 @@
  * with a web identity token file give the same digest and tags as the action for the same
  * commit and rules; the packed package installs and runs; SIGINT mid-build leaves nothing.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import pkg from '../package.json' with { type: 'json' };
+import { runCli } from '../__tests__/cli/bundled.js';
 import { descendants } from '../src/cli/processes.js';
 import { makeContext } from './contexts.js';
 import { allOutput, ROOT, runAction } from './harness.js';
-import { ACCOUNT, baseInputs, registryDigest, ROLE, stackEnv, uniqueRepo } from './support.js';
+import { ACCOUNT, baseInputs, registryDigest, stackEnv, uniqueRepo } from './support.js';
 
 const SHA = '0123456789abcdef0123456789abcdef01234567';
 // Context-derived labels pinned, so the only inputs to the digest are the build and the rules.
@@ -22,50 +25,14 @@ const LABELS = [
   'org.opencontainers.image.source=https://example.com/octo-app',
 ].join('\n');
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  json: Record<string, unknown>;
-}
-
-/** Spawns the bundled CLI with argv as given (repeated flags included) and only `env`. */
-function cli(
-  bin: string[],
-  args: string[],
-  env: Record<string, string>,
-  cwd: string,
-  started?: (pid: number, stderr: () => string) => void,
-): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(bin[0]!, [...bin.slice(1), ...args], {
-      cwd,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => {
-      let json: Record<string, unknown> = {};
-      try {
-        json = JSON.parse(stdout) as Record<string, unknown>;
-      } catch {
-        // the test looks at stdout itself
-      }
-      done({ code, stdout, stderr, json });
-    });
-    started?.(child.pid!, () => stderr);
-  });
-}
-const NODE_CLI = [process.execPath, join(ROOT, 'dist/cli.js')];
+const CLI = join(ROOT, 'dist/cli.js');
 
 /** A web identity token from the stack's issuer, in a file (what GitLab and Buildkite jobs write). */
 async function tokenFile(): Promise<string> {
   const { ACTIONS_ID_TOKEN_REQUEST_URL: url, ACTIONS_ID_TOKEN_REQUEST_TOKEN: bearer } = stackEnv();
-  const res = await fetch(`${url}&audience=sts.amazonaws.com`, { headers: { Authorization: `Bearer ${bearer}` } });
+  const res = await fetch(`${url}&audience=sts.amazonaws.com`, {
+    headers: { Authorization: `Bearer ${bearer}` },
+  });
   const file = join(mkdtempSync(join(tmpdir(), 'ebp-wi-')), 'token');
   writeFileSync(file, ((await res.json()) as { value: string }).value);
   return file;
@@ -134,18 +101,20 @@ describe('CLI under other CIs: the same image and tags as the action', () => {
     const viaCli = uniqueRepo('ci-cli');
     const runnerTemp = mkdtempSync(join(tmpdir(), 'ebp-cli-temp-'));
     const token = await tokenFile();
-    const run = await cli(
-      NODE_CLI,
+    const run = await runCli(
+      CLI,
       ['run', ...flags({ ...baseInputs(viaCli, context), tags: rules, labels: LABELS })],
-      { ...otherCiEnv(), ...ciVars, AWS_WEB_IDENTITY_TOKEN_FILE: token, RUNNER_TEMP: runnerTemp },
-      mkdtempSync(join(tmpdir(), 'ebp-cli-cwd-')),
+      {
+        cwd: mkdtempSync(join(tmpdir(), 'ebp-cli-cwd-')),
+        env: { ...otherCiEnv(), ...ciVars, AWS_WEB_IDENTITY_TOKEN_FILE: token, RUNNER_TEMP: runnerTemp },
+      },
     );
     expect(run.code, run.stderr).toBe(0);
-    expect(run.json['tag-names']).toEqual(action.outputs['tag-names']!.split('\n'));
-    expect(run.json.digest).toBe(action.outputs.digest);
-    expect(run.json.pushed).toBe(true);
-    expect(run.json['aws-account-id']).toBe(ACCOUNT.id);
-    for (const tag of run.json['tag-names'] as string[])
+    expect(run.json!['tag-names']).toEqual(action.outputs['tag-names']!.split('\n'));
+    expect(run.json!.digest).toBe(action.outputs.digest);
+    expect(run.json!.pushed).toBe(true);
+    expect(run.json!['aws-account-id']).toBe(ACCOUNT.id);
+    for (const tag of run.json!['tag-names'] as string[])
       expect(await registryDigest(viaCli, tag), tag).toBe(action.outputs.digest);
     expect(run.stderr).not.toContain(readFileSync(token, 'utf8'));
     expect(readdirSync(runnerTemp)).toEqual([]);
@@ -163,7 +132,18 @@ describe('the npm package', () => {
     // An empty cache and --offline: nothing is fetched, so the package needs nothing but itself.
     execFileSync(
       'npm',
-      ['install', '-g', '--prefix', prefix, '--cache', join(tmp, 'cache'), '--offline', '--no-audit', '--no-fund', join(tmp, tgz)],
+      [
+        'install',
+        '-g',
+        '--prefix',
+        prefix,
+        '--cache',
+        join(tmp, 'cache'),
+        '--offline',
+        '--no-audit',
+        '--no-fund',
+        join(tmp, tgz),
+      ],
       { cwd: tmp, stdio: 'pipe' },
     );
     const bin = join(prefix, 'bin', 'ecr-build-push');
@@ -187,34 +167,49 @@ describe('the npm package', () => {
 
 describe('signals', () => {
   it('SIGINT mid-build: exit 130, nothing pushed, no process and no private dir left', async () => {
+    // The build fetches a file from a server that never answers: it hangs until it is stopped.
+    // (RUN needs a network the stack's engine does not give builds.)
+    let fetching: () => void = () => undefined;
+    const fetched = new Promise<void>((done) => (fetching = done));
+    const server = createServer(() => fetching());
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const { port } = server.address() as AddressInfo;
     const context = makeContext();
-    // A build step that outlasts the test unless it is stopped.
-    appendFileSync(join(context, 'Dockerfile'), 'RUN ["/bin/busybox", "sleep", "60"]\n');
+    appendFileSync(join(context, 'Dockerfile'), `ADD http://127.0.0.1:${port}/never /never\n`);
     const repo = uniqueRepo('cli-sigint');
     const runnerTemp = mkdtempSync(join(tmpdir(), 'ebp-cli-temp-'));
     const children: number[] = [];
-    const run = await cli(
-      NODE_CLI,
-      ['run', ...flags(baseInputs(repo, context)), '-t', 'interrupted'],
-      { ...otherCiEnv(), GITLAB_CI: 'true', CI_COMMIT_SHA: SHA, CI_PROJECT_PATH: 'octo-org/octo-app', AWS_WEB_IDENTITY_TOKEN_FILE: await tokenFile(), RUNNER_TEMP: runnerTemp },
-      mkdtempSync(join(tmpdir(), 'ebp-cli-cwd-')),
-      (pid, stderr) => {
-        const poll = setInterval(() => {
-          if (!/busybox.{0,6}sleep/.test(stderr())) return;
-          clearInterval(poll);
-          children.push(...descendants(pid));
-          process.kill(pid, 'SIGINT');
-        }, 100);
-      },
-    );
-    expect(run.code, run.stderr).toBe(130);
-    expect(run.stderr).toMatch(/SIGINT: stopping \d+ child process/);
-    expect((run.json.error as { code: string }).code).toBe('Interrupted');
-    expect(run.json.pushed).toBe(false);
-    expect(children.length).toBeGreaterThan(0);
-    for (const pid of children) expect(running(pid), `pid ${pid}`).toBe(false);
-    expect(readdirSync(runnerTemp)).toEqual([]);
-    expect(await registryDigest(repo, 'interrupted')).toBeUndefined();
+    try {
+      const run = await runCli(CLI, ['run', ...flags(baseInputs(repo, context)), '-t', 'interrupted'], {
+        cwd: mkdtempSync(join(tmpdir(), 'ebp-cli-cwd-')),
+        env: {
+          ...otherCiEnv(),
+          GITLAB_CI: 'true',
+          CI_COMMIT_SHA: SHA,
+          CI_PROJECT_PATH: 'octo-org/octo-app',
+          AWS_WEB_IDENTITY_TOKEN_FILE: await tokenFile(),
+          RUNNER_TEMP: runnerTemp,
+        },
+        started: (child) =>
+          void fetched.then(() => {
+            children.push(...descendants(child.pid!));
+            child.kill('SIGINT');
+          }),
+      });
+      expect(run.code, run.stderr).toBe(130);
+      expect(run.stderr).toMatch(/SIGINT: stopping \d+ child process/);
+      expect(run.stderr).toMatch(/error: Interrupted by SIGINT/);
+      expect(run.stderr).not.toMatch(/Unexpected error/);
+      expect((run.json!.error as { code: string }).code).toBe('Interrupted');
+      expect(run.json!.pushed).toBe(false);
+      expect(children.length).toBeGreaterThan(0);
+      for (const pid of children) expect(running(pid), `pid ${pid}`).toBe(false);
+      expect(readdirSync(runnerTemp)).toEqual([]);
+      expect(await registryDigest(repo, 'interrupted')).toBeUndefined();
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });
 
