@@ -20,6 +20,7 @@ import pkg from '../package.json' with { type: 'json' };
 import { bundleCli, runCli, type CliResult } from './cli/bundled.js';
 
 const action = parseYaml(readFileSync(new URL('../action.yml', import.meta.url), 'utf8')) as {
+  inputs: Record<string, { description: string }>;
   outputs: Record<string, unknown>;
 };
 const OUTPUTS = Object.keys(action.outputs);
@@ -67,6 +68,14 @@ describe.concurrent('help and version: stdout, exit 0, nothing on stderr', () =>
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(stdout);
     expect(r.stderr).toBe('');
+  });
+
+  it("help run describes every input with action.yml's description", async () => {
+    const r = await cliRun(['help', 'run']);
+    for (const [name, spec] of Object.entries(action.inputs)) {
+      expect(r.stdout).toMatch(new RegExp(`--${name}\\b`));
+      expect(r.stdout, name).toContain(spec.description.split(/\.(?=\s|$)/)[0]!.slice(0, 24));
+    }
   });
 
   it('help lists exit codes and every alias', async () => {

@@ -15,7 +15,7 @@ import { runCli } from '../__tests__/cli/bundled.js';
 import { descendants } from '../src/cli/processes.js';
 import { makeContext } from './contexts.js';
 import { allOutput, ROOT, runAction } from './harness.js';
-import { ACCOUNT, baseInputs, registryDigest, stackEnv, uniqueRepo } from './support.js';
+import { ACCOUNT, baseInputs, client, registryDigest, stackEnv, uniqueRepo } from './support.js';
 
 const SHA = '0123456789abcdef0123456789abcdef01234567';
 // Context-derived labels pinned, so the only inputs to the digest are the build and the rules.
@@ -30,9 +30,10 @@ const CLI = join(ROOT, 'dist/cli.js');
 /** A web identity token from the stack's issuer, in a file (what GitLab and Buildkite jobs write). */
 async function tokenFile(): Promise<string> {
   const { ACTIONS_ID_TOKEN_REQUEST_URL: url, ACTIONS_ID_TOKEN_REQUEST_TOKEN: bearer } = stackEnv();
-  const res = await fetch(`${url}&audience=sts.amazonaws.com`, {
-    headers: { Authorization: `Bearer ${bearer}` },
-  });
+  // A kept-alive connection the issuer closed meanwhile fails the first reuse: one more try.
+  const request = () =>
+    fetch(`${url}&audience=sts.amazonaws.com`, { headers: { Authorization: `Bearer ${bearer}` } });
+  const res = await request().catch(request);
   const file = join(mkdtempSync(join(tmpdir(), 'ebp-wi-')), 'token');
   writeFileSync(file, ((await res.json()) as { value: string }).value);
   return file;
@@ -118,6 +119,47 @@ describe('CLI under other CIs: the same image and tags as the action', () => {
       expect(await registryDigest(viaCli, tag), tag).toBe(action.outputs.digest);
     expect(run.stderr).not.toContain(readFileSync(token, 'utf8'));
     expect(readdirSync(runnerTemp)).toEqual([]);
+  });
+});
+
+describe('exit codes of the failures a pipeline tells apart', () => {
+  const env = async () => ({
+    ...otherCiEnv(),
+    GITLAB_CI: 'true',
+    CI_COMMIT_SHA: SHA,
+    CI_COMMIT_BRANCH: 'main',
+    CI_PROJECT_PATH: 'octo-org/octo-app',
+    AWS_WEB_IDENTITY_TOKEN_FILE: await tokenFile(),
+  });
+  const run = async (args: string[]) =>
+    runCli(CLI, ['run', ...args], { cwd: mkdtempSync(join(tmpdir(), 'ebp-cli-cwd-')), env: await env() });
+
+  it('3: the scan gate failed, after the push (which the JSON reports)', async () => {
+    const repo = uniqueRepo('cli-scan');
+    await client.seedFindings({ repository: repo, counts: { CRITICAL: 1, HIGH: 2 } });
+    const r = await run([
+      ...flags(baseInputs(repo, makeContext())),
+      '--scan',
+      'wait',
+      '--fail-on-severity',
+      'HIGH',
+    ]);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.json!.error).toMatchObject({ code: 'ScanGateFailed' });
+    expect(r.json!.pushed).toBe(true);
+    expect(r.json!['scan-findings']).toEqual({ CRITICAL: 1, HIGH: 2 });
+  });
+
+  it('4: an immutable tag would have to move (nothing built or pushed)', async () => {
+    const repo = uniqueRepo('cli-immutable');
+    const context = makeContext();
+    const args = [...flags(baseInputs(repo, context)), '--image-tag-mutability', 'IMMUTABLE', '-t', 'stable'];
+    const first = await run(args);
+    expect(first.code, first.stderr).toBe(0);
+    const second = await run([...args, '--build-arg', 'FLAVOUR=other']);
+    expect(second.code, second.stderr).toBe(4);
+    expect(second.json!.error).toMatchObject({ code: 'ImmutableTagConflict' });
+    expect(second.json!.pushed).toBe(false);
   });
 });
 

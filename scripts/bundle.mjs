@@ -3,7 +3,20 @@
 // Code splitting keeps start-up fast: each entry loads only its own code, and the
 // AWS SDK sits in a chunk loaded after input validation.
 import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
+import { parse } from 'yaml';
+
+// The CLI's help describes each flag with the first sentence of its action.yml input
+// (embedded here: the bundle never reads action.yml, which an installed package lacks).
+const { inputs } = parse(readFileSync('action.yml', 'utf8'));
+const firstSentence = (text) => {
+  const sentence = /^.*?\.(?=\s|$)/.exec(text)?.[0] ?? text;
+  return sentence.length > 110 ? `${sentence.slice(0, 109)}…` : sentence;
+};
+const inputHelp = Object.fromEntries(
+  Object.entries(inputs).map(([name, spec]) => [name, firstSentence(spec.description)]),
+);
 
 // @actions/core pulls in @actions/http-client (and undici, ~400 KB minified, ~100 ms to
 // load) only for getIDToken. We fetch the OIDC token ourselves (src/aws/oidc.ts), so
@@ -41,6 +54,7 @@ const result = await build({
   metafile: true,
   // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
   banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+  define: { ECR_BUILD_PUSH_INPUT_HELP: JSON.stringify(inputHelp) },
   plugins: [noHttpClient],
   logLevel: 'warning',
 });

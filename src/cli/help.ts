@@ -3,6 +3,11 @@ import type { Command } from './args.js';
 import { EXIT } from './exit-code.js';
 import { FLAGS, OPTIONS, type Flag } from './flags.js';
 
+// action.yml's input descriptions (first sentence), embedded by scripts/bundle.mjs; the sources
+// run unbundled (unit tests) have none.
+declare const ECR_BUILD_PUSH_INPUT_HELP: Readonly<Record<string, string>> | undefined;
+const INPUT_HELP = typeof ECR_BUILD_PUSH_INPUT_HELP === 'undefined' ? {} : ECR_BUILD_PUSH_INPUT_HELP;
+
 const COMMAND_LINES: Record<Exclude<Command, 'help'>, string> = {
   run: 'build, tag and push (the action, main and post step in one)',
   plan: 'dry run: validate, resolve the tags, print the plan; read-only AWS calls only with credentials',
@@ -50,11 +55,11 @@ ${command === 'login' ? 'It reads the credential and target flags; the others ar
 Example:
   ${example[command]}
 
-Inputs (the action's inputs, same names and meaning; see the README's Inputs table):
-${inputs.map(describe).join('\n')}
+Inputs (the action's inputs, same names and meaning; the README's Inputs table has more):
+${inputs.map((f) => withHelp(f, INPUT_HELP[f.name])).join('\n')}
 
 Aliases:
-${aliases.map((f) => `${describe(f)}  = --${f.input}: ${f.help}`).join('\n')}
+${aliases.map((f) => withHelp(f, `= --${f.input}: ${f.help}`)).join('\n')}
 
 Lists take one item per flag (repeat the flag) or several lines in one value.
 Switches take --NAME, --no-NAME, or --NAME true|false.
@@ -66,12 +71,21 @@ ${exitCodes()}`;
 
 function describe(flag: Flag): string {
   const names = [flag.short ? `-${flag.short}, ` : '', `--${flag.name}`].join('');
-  if (flag.kind === 'boolean') return flag.input ? `  ${names}, --no-${flag.name}` : `  ${names}`;
+  // `--no-cache` negates as `--no-cache false` (there is no `--cache` switch: `cache` is a mode).
+  const negatable = flag.input && !flag.name.startsWith('no-');
+  if (flag.kind === 'boolean') return negatable ? `  ${names}, --no-${flag.name}` : `  ${names}`;
   return `  ${names} ${flag.placeholder ?? 'VALUE'}${flag.kind === 'list' ? ' ...' : ''}`;
 }
 
+/** The flag, then its help in a column (on a line of its own when the flag is long). */
+function withHelp(flag: Flag, help: string | undefined): string {
+  const names = describe(flag);
+  if (!help) return names;
+  return names.length < 34 ? `${names.padEnd(36)}${help}` : `${names}\n${' '.repeat(36)}${help}`;
+}
+
 function optionsBlock(): string {
-  return `Options:\n${OPTIONS.map((f) => `${describe(f).padEnd(28)}${f.help}`).join('\n')}`;
+  return `Options:\n${OPTIONS.map((f) => withHelp(f, f.help)).join('\n')}`;
 }
 
 function exitCodes(): string {

@@ -35,10 +35,8 @@ export function supervise(
       finish(how).then(resolve, () => resolve(1));
     };
     let interrupted: Signal | undefined;
-    const settled = work().then(
-      () => interrupted || end({ kind: 'done' }),
-      (error: unknown) => interrupted || end({ kind: 'failed', error }),
-    );
+    // Set once the handlers are in place: a signal can never find the work without them.
+    let settled: Promise<unknown> = Promise.resolve();
     process.on('unhandledRejection', (error) => end({ kind: 'failed', error }));
     process.on('uncaughtException', (error) => end({ kind: 'failed', error }));
     for (const signal of Object.keys(SIGNAL_EXIT) as Signal[]) {
@@ -67,5 +65,9 @@ export function supervise(
         });
       });
     }
+    settled = work().then(
+      () => interrupted || end({ kind: 'done' }),
+      (error: unknown) => interrupted || end({ kind: 'failed', error }),
+    );
   });
 }

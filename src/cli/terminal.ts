@@ -19,6 +19,8 @@ export function terminal(options: Pick<CliOptions, 'quiet' | 'jsonOnly'>): Termi
   const stderr = process.stderr.write.bind(process.stderr);
   const silent = options.quiet || options.jsonOnly;
   process.stdout.write = (silent ? () => true : stderr) as typeof process.stdout.write;
+  // Node's own warnings (the AWS SDK's Node version notice) are stderr lines too.
+  if (options.jsonOnly) process.removeAllListeners('warning');
   return {
     log: (line, level) => {
       if (options.jsonOnly || (options.quiet && !QUIET_LEVELS.includes(level))) return;
