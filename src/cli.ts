@@ -17,6 +17,7 @@ import { supervise, type Ending } from './cli/supervise.js';
 import { terminal, type Terminal } from './cli/terminal.js';
 import { textSummary } from './cli/text-summary.js';
 import { ciContext } from './context/ci-env.js';
+import { discardLocalCacheExport } from './docker/local-cache.js';
 import { describeFailure } from './errors.js';
 import { main } from './main.js';
 import { cliRunner, type CliRunner } from './runner/cli-runner.js';
@@ -85,10 +86,12 @@ async function finish(ending: Ending, line: RunLine, runner: CliRunner, term: Te
     runner.error(error.message);
     code = SIGNAL_EXIT[ending.signal];
   }
-  const cleaned = await cleanup(
-    readPostState((name) => runner.state[name] ?? ''),
-    runner.env,
-  );
+  const state = readPostState((name) => runner.state[name] ?? '');
+  if (ending.kind === 'signal' && state.cacheDir) {
+    discardLocalCacheExport(state.cacheDir);
+    state.cacheDir = undefined;
+  }
+  const cleaned = await cleanup(state, runner.env);
   for (const p of cleaned.problems) runner.warning(`cleanup: ${p}`);
   // Credentials or secret files still on disk fail the run, as they fail the action's post step.
   if (cleaned.leftBehind) {

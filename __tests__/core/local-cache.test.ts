@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  discardLocalCacheExport,
   localCacheKey,
   localCacheRoot,
   readIfPresent,
@@ -62,5 +63,17 @@ describe('local cache directory and key', () => {
     expect(existsSync(`${dir}-new`)).toBe(false);
     rotateLocalCache(dir); // nothing fresh: the cache stays
     expect(readFileSync(join(dir, 'index.json'), 'utf8')).toBe('new');
+  });
+
+  it('an interrupted run discards its (maybe partial) export and keeps the old cache', () => {
+    const root = mkdtempSync(join(tmpdir(), 'ebp-rot-'));
+    const dir = join(root, 'cache');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'index.json'), 'old');
+    mkdirSync(`${dir}-new`);
+    writeFileSync(join(`${dir}-new`, 'index.json'), 'partial');
+    discardLocalCacheExport(dir);
+    expect(existsSync(`${dir}-new`)).toBe(false);
+    expect(readFileSync(join(dir, 'index.json'), 'utf8')).toBe('old');
   });
 });

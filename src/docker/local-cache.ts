@@ -64,3 +64,8 @@ export function rotateLocalCache(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
   renameSync(fresh, dir);
 }
+
+/** An interrupted run: its export may be partial, so it goes and the previous cache stays. */
+export function discardLocalCacheExport(dir: string): void {
+  rmSync(`${dir}-new`, { recursive: true, force: true });
+}
