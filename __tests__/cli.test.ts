@@ -128,6 +128,11 @@ describe.concurrent('flag forms reach the build (plan shows the buildx command)'
       (r) => expect(r.json?.['tag-names']).toEqual(['v1', 'stable']),
     ],
     [
+      '-t with a full reference, as the action takes tags',
+      ['-t', '123456789012.dkr.ecr.eu-west-1.amazonaws.com/svc:v1', '--registry', '123456789012'],
+      (r) => expect(r.json?.['tag-names']).toEqual(['v1']),
+    ],
+    [
       '--tags rules and -t together',
       ['--tags', 'type=raw,value=a', '-t', 'b'],
       (r) => expect(r.json?.tags).toEqual([`${URI}:a`, `${URI}:b`]),

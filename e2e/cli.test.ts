@@ -15,7 +15,7 @@ import { runCli } from '../__tests__/cli/bundled.js';
 import { descendants } from '../src/cli/processes.js';
 import { makeContext } from './contexts.js';
 import { allOutput, ROOT, runAction } from './harness.js';
-import { ACCOUNT, baseInputs, client, registryDigest, stackEnv, uniqueRepo } from './support.js';
+import { ACCOUNT, baseInputs, client, HOST, registryDigest, ROLE, stackEnv, uniqueRepo } from './support.js';
 
 const SHA = '0123456789abcdef0123456789abcdef01234567';
 // Context-derived labels pinned, so the only inputs to the digest are the build and the rules.
@@ -119,6 +119,24 @@ describe('CLI under other CIs: the same image and tags as the action', () => {
       expect(await registryDigest(viaCli, tag), tag).toBe(action.outputs.digest);
     expect(run.stderr).not.toContain(readFileSync(token, 'utf8'));
     expect(readdirSync(runnerTemp)).toEqual([]);
+  });
+});
+
+describe('login', () => {
+  it("from a directory with no Dockerfile and no git: docker is logged in, in the user's own docker config", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'ebp-cli-login-'));
+    const dockerConfig = join(cwd, '.docker');
+    mkdirSync(dockerConfig);
+    const r = await runCli(CLI, ['login', '--region', ACCOUNT.region, '--role-to-assume', ROLE], {
+      cwd,
+      env: { ...otherCiEnv(), AWS_WEB_IDENTITY_TOKEN_FILE: await tokenFile(), DOCKER_CONFIG: dockerConfig },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json).toMatchObject({ registry: HOST, 'aws-account-id': ACCOUNT.id });
+    const config = JSON.parse(readFileSync(join(dockerConfig, 'config.json'), 'utf8')) as {
+      auths: Record<string, unknown>;
+    };
+    expect(Object.keys(config.auths)).toContain(HOST);
   });
 });
 

@@ -37,6 +37,13 @@ export interface ErrorInfo {
 
 export type CliDocument = Record<string, unknown> & { error?: ErrorInfo };
 
+/** The document: the typed outputs, and `error` when the run failed. */
+export function cliDocument(outputs: Readonly<Record<string, string>>, error?: ErrorInfo): CliDocument {
+  const doc: CliDocument = typedOutputs(outputs);
+  if (error) doc.error = error;
+  return doc;
+}
+
 /** Outputs as the runner collected them (strings; missing ones are empty) → typed values. */
 export function typedOutputs(outputs: Readonly<Record<string, string>>): Record<string, unknown> {
   return Object.fromEntries(
