@@ -30,6 +30,12 @@ export const ROLE = 'arn:aws:iam::123456789012:role/gha-ecr-push';
  * policy until `client.reset()`. The registry itself does not check permissions.
  */
 export const PUSH_PULL_ROLE = 'arn:aws:iam::123456789012:role/gha-ecr-push-pull';
+/**
+ * The stack's control API: faults, request logs (`getLog`, `proxyLog`), role policies
+ * (`setRolePolicy`), OIDC claims, scan findings, Actions cache entries, registry counters, and
+ * added latency (`setLatency(20)`: every registry request and AWS call 20 ms slower). `reset()`
+ * clears all of them but repositories' registry content and cache entries.
+ */
 export const client = new StackClient();
 
 export function stackEnv(): Record<string, string> {

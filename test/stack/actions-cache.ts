@@ -22,7 +22,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { record, takeFault } from './faults.js';
+import { addedLatency, record, takeFault } from './faults.js';
 
 /** GitHub's limit for one repository's caches; a reservation above it answers 400. */
 const MAX_CACHE_BYTES = 10 * 1024 ** 3;
@@ -125,6 +125,7 @@ export async function startActionsCache(opts: { port: number; dir: string }): Pr
     const fault = takeFault(`cache:${operation}`);
     if (fault?.kind === 'reset') return void req.socket.destroy();
     if (fault?.kind === 'latency') await new Promise((r) => setTimeout(r, fault.latencyMs ?? 1000));
+    await addedLatency('cache');
     if (fault?.kind === 'status') {
       req.resume();
       return fail(res, fault.status ?? 503, fault.message ?? 'injected fault');

@@ -3,7 +3,7 @@
  */
 import type { CacheEntry } from './actions-cache.js';
 import type { FindingsSeed } from './control.js';
-import type { Fault, LoggedRequest } from './faults.js';
+import type { Fault, Latency, LatencyTarget, LoggedRequest } from './faults.js';
 import type { ProxyLogEntry } from './forward-proxy.js';
 import type { OidcOverrides } from './oidc-issuer.js';
 import type { RegistryStats } from './registry-proxy.js';
@@ -32,6 +32,14 @@ export class StackClient {
     await this.call('POST', 'faults', faults);
   }
 
+  /**
+   * Adds `ms` to every request of the targets (default: every registry request and every AWS API
+   * call) until changed, `setLatency(0)` or `reset()`; for the benchmark's "20 ms away" runs.
+   */
+  async setLatency(ms: number, targets?: LatencyTarget[]): Promise<Latency> {
+    return this.call('POST', 'latency', { ms, ...(targets ? { targets } : {}) });
+  }
+
   async getLog(): Promise<LoggedRequest[]> {
     return this.call('GET', 'log');
   }
@@ -46,7 +54,7 @@ export class StackClient {
     return this.call('GET', 'proxy-log');
   }
 
-  /** Clears faults, the log, the proxy log, repositories, OIDC overrides, role policies, seeded findings and registry counters. */
+  /** Clears faults, added latency, the log, the proxy log, repositories, OIDC overrides, role policies, seeded findings and registry counters. */
   async reset(): Promise<void> {
     await this.call('POST', 'reset');
   }

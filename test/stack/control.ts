@@ -4,7 +4,16 @@
  * registry counters.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type Fault, requestLog, resetFaultsAndLog, setFaults } from './faults.js';
+import {
+  currentLatency,
+  type Fault,
+  type Latency,
+  type LatencyTarget,
+  requestLog,
+  resetFaultsAndLog,
+  setFaults,
+  setLatency,
+} from './faults.js';
 import { issuedSecrets } from './aws/credentials.js';
 import { resetRolePolicies, setRolePolicy } from './aws/iam.js';
 import { proxyLog, resetProxyLog } from './forward-proxy.js';
@@ -19,6 +28,7 @@ export interface FindingsSeed extends SeededFindings {
 }
 
 const SCAN_STATUSES: ScanStatus[] = ['COMPLETE', 'FAILED', 'UNSUPPORTED_IMAGE'];
+const LATENCY_TARGETS: LatencyTarget[] = ['registry', 'aws', 'oidc', 'cache'];
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
@@ -63,6 +73,16 @@ export function handleControl(req: IncomingMessage, res: ServerResponse, body: B
       return send(res, 200, cacheEntries());
     case 'GET /_control/proxy-log':
       return send(res, 200, proxyLog());
+    case 'POST /_control/latency': {
+      const body = input as Partial<Latency> | undefined;
+      const targets = body?.targets ?? ['registry', 'aws'];
+      if (typeof body?.ms !== 'number' || body.ms < 0 || !targets.every((t) => LATENCY_TARGETS.includes(t)))
+        return send(res, 400, { error: `expected {ms >= 0, targets?: (${LATENCY_TARGETS.join('|')})[]}` });
+      setLatency({ ms: body.ms, targets });
+      return send(res, 200, currentLatency());
+    }
+    case 'GET /_control/latency':
+      return send(res, 200, currentLatency());
     case 'GET /_control/log':
       return send(res, 200, requestLog());
     case 'POST /_control/reset':

@@ -33,8 +33,35 @@ export interface LoggedRequest {
   fault?: string;
 }
 
+/** Where added latency applies: registry requests (every host), AWS API calls, OIDC tokens, cache calls. */
+export type LatencyTarget = 'registry' | 'aws' | 'oidc' | 'cache';
+
+export interface Latency {
+  ms: number;
+  targets: LatencyTarget[];
+}
+
 const faults: Fault[] = [];
 const log: LoggedRequest[] = [];
+let latency: Latency = { ms: 0, targets: [] };
+
+/**
+ * Delays every request to the targets by `ms` before it is answered (on top of any fault), until
+ * changed or reset: what a runner some distance from its registry and AWS endpoints sees (issue 16
+ * measures at 20 ms on `registry` and `aws`).
+ */
+export function setLatency(next: Latency): void {
+  latency = { ms: next.ms, targets: [...next.targets] };
+}
+
+export function currentLatency(): Latency {
+  return { ...latency, targets: [...latency.targets] };
+}
+
+/** Waits out the latency set for this target (nothing when none is set). */
+export async function addedLatency(target: LatencyTarget): Promise<void> {
+  if (latency.ms > 0 && latency.targets.includes(target)) await new Promise((r) => setTimeout(r, latency.ms));
+}
 
 export function setFaults(list: Fault[]): void {
   faults.splice(0, faults.length, ...list.map((f) => ({ ...f })));
@@ -61,4 +88,5 @@ export function requestLog(): LoggedRequest[] {
 export function resetFaultsAndLog(): void {
   faults.length = 0;
   log.length = 0;
+  latency = { ms: 0, targets: [] };
 }

@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { type KeyObject, generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { record, takeFault } from './faults.js';
+import { addedLatency, record, takeFault } from './faults.js';
 import { GITHUB_REPOSITORY } from './topology.js';
 
 /** Claim overrides set through the control API; `expiresIn` (seconds, may be negative) sets `exp`. */
@@ -108,6 +108,7 @@ export async function startOidcIssuer(opts: { port: number; requestToken: string
     );
     if (fault?.kind === 'reset') return void req.socket.destroy();
     if (fault?.kind === 'latency') await new Promise((r) => setTimeout(r, fault.latencyMs ?? 1000));
+    await addedLatency('oidc');
     if (fault?.kind === 'status') {
       return sendJson(res, fault.status ?? 500, { message: fault.message ?? 'Internal Server Error' });
     }

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { record, takeFault, type Fault } from './faults.js';
+import { addedLatency, record, takeFault, type Fault } from './faults.js';
 import { ACCOUNTS, PORTS, PUBLIC_ALIAS, PUBLIC_HOST, REGISTRY_USER } from './topology.js';
 import { BACKEND_PORTS } from './registry.js';
 
@@ -316,6 +316,7 @@ export function startRegistryProxy(options: RegistryProxyOptions): Promise<Regis
     }
     if (fault?.kind === 'reset') return reset(req, route, fault.afterBytes ?? 0);
     if (fault?.kind === 'latency') await sleep(fault.latencyMs ?? 1000);
+    await addedLatency('registry');
 
     // Unauthenticated requests go to the backend, which asks for credentials.
     if (plainHosts.has(host) || !route.name || !authorized(req, options.password))

@@ -5,7 +5,7 @@
  */
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Fault, type LoggedRequest, record, takeFault } from '../faults.js';
+import { type Fault, type LoggedRequest, addedLatency, record, takeFault } from '../faults.js';
 import { handleControl } from '../control.js';
 import { RegistryClient } from '../registry-client.js';
 import type { RepoRecord } from '../state.js';
@@ -163,6 +163,7 @@ export async function startAwsEmulator(opts: AwsEmulatorOptions): Promise<AwsEmu
     try {
       if (fault?.kind === 'reset') return void req.socket.destroy();
       if (fault?.kind === 'latency') await new Promise((r) => setTimeout(r, fault.latencyMs ?? 1000));
+      await addedLatency('aws');
       if (fault?.kind === 'status') throw faultError(call.service, fault);
       call.reply(res, await call.run(), requestId);
     } catch (err) {

@@ -546,3 +546,19 @@ describe('permission policies', () => {
     expect(await outcome(describe('another'))).toBe('allowed');
   });
 });
+
+describe('added latency', () => {
+  it('the control API delays AWS calls by the set amount (registry and AWS by default), reset clears it', async () => {
+    expect(await control.setLatency(150)).toEqual({ ms: 150, targets: ['registry', 'aws'] });
+    const started = Date.now();
+    await ecr().send(new GetAuthorizationTokenCommand({}));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(145);
+    await control.reset();
+    expect(await control.setLatency(0, ['oidc'])).toEqual({ ms: 0, targets: ['oidc'] });
+  });
+
+  it('refuses a negative delay or an unknown target', async () => {
+    await expect(control.setLatency(-1)).rejects.toThrow(/HTTP 400/);
+    await expect(control.setLatency(5, ['dns' as never])).rejects.toThrow(/HTTP 400/);
+  });
+});

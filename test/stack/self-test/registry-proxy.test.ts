@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { requestLog, resetFaultsAndLog, setFaults } from '../faults.js';
+import { currentLatency, requestLog, resetFaultsAndLog, setFaults, setLatency } from '../faults.js';
 import {
   classify,
   registryStats,
@@ -171,6 +171,15 @@ describe('registry proxy', () => {
     repositories.clear();
     resetFaultsAndLog();
     resetRegistryStats();
+  });
+
+  it('adds the latency set for registry requests to each of them, until reset', async () => {
+    setLatency({ ms: 150, targets: ['registry'] });
+    const started = Date.now();
+    expect((await request('GET', '/v2/', { auth: false })).status).toBe(401);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(145);
+    resetFaultsAndLog();
+    expect(currentLatency()).toEqual({ ms: 0, targets: [] });
   });
 
   it('leaves credentials to the backend and keeps the Host header for its Location URLs', async () => {
