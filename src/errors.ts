@@ -33,6 +33,11 @@ export function quoted(value: string, max = MAX_QUOTED): string {
   return `${JSON.stringify(value.slice(0, max))}... (${value.length} characters)`;
 }
 
+/** The same bound for text shown without quotes (a rule as the user wrote it). */
+export function shortened(value: string, max = MAX_QUOTED): string {
+  return value.length <= max ? value : `${value.slice(0, max)}... (${value.length} characters)`;
+}
+
 /** One input is wrong: names the input, the value received and what is expected. */
 export class InputError extends ActionError {
   override name = 'InputError';

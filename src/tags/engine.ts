@@ -5,7 +5,7 @@
  * tag is a valid reference, `latest` never moves backwards, idle rules say why.
  */
 import type { RunContext } from '../context/types.js';
-import { TagRuleError } from '../errors.js';
+import { TagRuleError, quoted, shortened } from '../errors.js';
 import { defaultRules } from './defaults.js';
 import { evaluateRule } from './evaluate.js';
 import { renderTemplate, type TemplateValues } from './expressions.js';
@@ -47,7 +47,7 @@ export function planTags(ctx: RunContext, req: TagRequest): TagPlan {
     }
     const { tag, changes } = sanitizeTag(outcome.value);
     if (tag === '') {
-      notes.push({ rule: rule.text, reason: `${JSON.stringify(outcome.value)} has no valid tag characters` });
+      notes.push({ rule: rule.text, reason: `${quoted(outcome.value)} has no valid tag characters` });
       continue;
     }
     if (rule.type === 'sha' && (commit === undefined || (!commit.long && rule.format === 'long'))) {
@@ -57,7 +57,7 @@ export function planTags(ctx: RunContext, req: TagRequest): TagPlan {
       tags.push(tag);
       if (changes.length > 0) {
         warnings.push(
-          `${ruleName(rule)}: tag ${JSON.stringify(outcome.value)} became ${JSON.stringify(tag)} (${changes.join('; ')})`,
+          `${ruleName(rule)}: tag ${quoted(outcome.value)} became ${quoted(tag)} (${changes.join('; ')})`,
         );
       }
     }
@@ -83,7 +83,7 @@ export function planTags(ctx: RunContext, req: TagRequest): TagPlan {
     tags.push(latestTag);
     if (latestChanges.length > 0) {
       warnings.push(
-        `flavor: tag ${JSON.stringify(latestValue)} became ${JSON.stringify(latestTag)} (${latestChanges.join('; ')})`,
+        `flavor: tag ${quoted(latestValue)} became ${quoted(latestTag)} (${latestChanges.join('; ')})`,
       );
     }
   }
@@ -110,7 +110,7 @@ function isEnabled(rule: TagRule, globals: TemplateValues): true | string {
     throw new TagRuleError(
       rule.line,
       rule.text,
-      `enable=${rule.enable} rendered ${JSON.stringify(rendered)}`,
+      `enable=${rule.enable} rendered ${quoted(rendered)}`,
       'expected true or false, e.g. enable={{is_default_branch}}',
     );
   }
@@ -119,5 +119,5 @@ function isEnabled(rule: TagRule, globals: TemplateValues): true | string {
 }
 
 function ruleName(rule: TagRule): string {
-  return rule.line > 0 ? `tags line ${rule.line} (${rule.text})` : rule.text;
+  return rule.line > 0 ? `tags line ${rule.line} (${shortened(rule.text)})` : shortened(rule.text);
 }

@@ -74,7 +74,7 @@ export function evaluateRule(
       if (rule.match !== '') {
         const m = match(raw, rule.match, 'match');
         // metadata-action goes on with the unmatched text; a tag the rule does not match is not for it.
-        if (!m) return skip(`match=${rule.match} does not match ${JSON.stringify(raw)}`);
+        if (!m) return skip(`match=${rule.match} does not match ${quoted(raw)}`);
         raw = m[1] ?? '';
       }
       raw = raw.replace(/\//g, '-');
@@ -82,15 +82,15 @@ export function evaluateRule(
       if (!v) {
         return skip(
           rule.type === 'semver'
-            ? `${JSON.stringify(raw)} is not a semver version (expected MAJOR.MINOR.PATCH, e.g. v1.2.3)`
-            : `${JSON.stringify(raw)} is not a PEP 440 version (e.g. 1.2.3, 1.2.3rc1)`,
+            ? `${quoted(raw)} is not a semver version (expected MAJOR.MINOR.PATCH, e.g. v1.2.3)`
+            : `${quoted(raw)} is not a PEP 440 version (e.g. 1.2.3, 1.2.3rc1)`,
         );
       }
       const version: VersionRef = { scheme: rule.type, text: v.version };
       // Pre-releases only ever get {{version}} (or {{raw}} when that is the whole pattern).
       if (v.unstable) return tag(isSingleExpression(rule.pattern, 'raw') ? v.raw : v.version, false, version);
       if (rule.type === 'semver' && rule.skipZeroMajor && v.major === 0) {
-        return skip(`major version 0 is unstable: no ${JSON.stringify('0')} tag`);
+        return skip(`major version 0 is unstable: no ${quoted('0')} tag`);
       }
       const value = renderTemplate(rule.pattern, {
         ...globals,
@@ -107,10 +107,10 @@ export function evaluateRule(
       if (gitTag === undefined && rule.value === '') return notATag();
       const raw = rule.value !== '' ? render(rule.value) : gitTag!;
       const m = match(raw, rule.pattern, 'pattern');
-      if (!m) return skip(`pattern ${rule.pattern} does not match ${JSON.stringify(raw)}`);
+      if (!m) return skip(`pattern ${rule.pattern} does not match ${quoted(raw)}`);
       const value = m[rule.group];
       if (value === undefined)
-        return skip(`group ${rule.group} of ${rule.pattern} matched nothing in ${JSON.stringify(raw)}`);
+        return skip(`group ${rule.group} of ${rule.pattern} matched nothing in ${quoted(raw)}`);
       return tag(value, true, { scheme: 'semver', text: value });
     }
 

@@ -5,6 +5,7 @@
  */
 import { isTimeZone } from './dates.js';
 import { didYouMean } from '../text/did-you-mean.js';
+import { quoted } from '../errors.js';
 
 export interface Expression {
   name: string;
@@ -67,10 +68,7 @@ export function parseTemplate(source: string): Segment[] {
     if (open > pos) segments.push(source.slice(pos, open));
     const close = source.indexOf('}}', open + 2);
     if (close < 0) {
-      throw new ExpressionError(
-        `unclosed "{{" in ${JSON.stringify(source)}`,
-        'close the expression with "}}"',
-      );
+      throw new ExpressionError(`unclosed "{{" in ${quoted(source)}`, 'close the expression with "}}"');
     }
     segments.push(parseExpression(source.slice(open, close + 2)));
     pos = close + 2;
@@ -121,7 +119,7 @@ export function checkTemplate(source: string, names: readonly string[]): string[
       for (const [key, value] of Object.entries(hash)) {
         if (key !== 'tz') throw new ExpressionError(`{{${name}}} has no attribute ${key}`, "only tz='Zone'");
         if (!isTimeZone(value)) {
-          warnings.push(`unknown time zone ${JSON.stringify(value)} in ${segment.source}: UTC is used`);
+          warnings.push(`unknown time zone ${quoted(value)} in ${segment.source}: UTC is used`);
         }
       }
       if (args.length === 0) {

@@ -1,5 +1,5 @@
 /** The `flavor` input: `latest=auto|true|false`, `prefix=…[,onlatest=true]`, `suffix=…[,onlatest=true]`. */
-import { TagRuleError } from '../errors.js';
+import { TagRuleError, quoted } from '../errors.js';
 import { didYouMean } from '../text/did-you-mean.js';
 import { checkTemplate, ExpressionError, GLOBAL_EXPRESSIONS } from './expressions.js';
 import { FieldError, readLines, splitFields } from './fields.js';
@@ -11,7 +11,7 @@ export class FlavorRuleError extends TagRuleError {
 
   constructor(line: number, rule: string, problem: string, hint?: string) {
     super(line, rule, problem, hint);
-    this.message = `flavor line ${line} (${JSON.stringify(rule)}): ${problem}`;
+    this.message = `flavor line ${line} (${quoted(rule)}): ${problem}`;
   }
 }
 
@@ -32,8 +32,7 @@ export function parseFlavor(text: string): Flavor {
     // `onlatest` applies to the prefix or suffix given just before it on the same line.
     let onLatestFor: 'prefix' | 'suffix' | undefined;
     for (const { key, value } of fields) {
-      if (key === undefined)
-        throw fail(`${JSON.stringify(value)} is not key=value`, 'e.g. latest=auto or prefix=v');
+      if (key === undefined) throw fail(`${quoted(value)} is not key=value`, 'e.g. latest=auto or prefix=v');
       switch (key) {
         case 'latest':
           if (value !== 'auto' && value !== 'true' && value !== 'false') {

@@ -2,7 +2,7 @@
  * The `tags` input in docker/metadata-action's rule language, parsed and checked up front so a
  * bad rule fails with its line before any AWS or Docker call.
  */
-import { TagRuleError } from '../errors.js';
+import { TagRuleError, quoted } from '../errors.js';
 import { didYouMean } from '../text/did-you-mean.js';
 import { checkTemplate, ExpressionError, GLOBAL_EXPRESSIONS, VERSION_EXPRESSIONS } from './expressions.js';
 import { FieldError, readLines, splitFields } from './fields.js';
@@ -106,7 +106,7 @@ function parseRule(line: number, text: string): TagRule {
     if (key === 'type') {
       if (!RULE_TYPES.includes(value as TagRuleType)) {
         throw fail(
-          `unknown type ${JSON.stringify(value)}`,
+          `unknown type ${quoted(value)}`,
           didYouMean(value, RULE_TYPES) ?? `expected one of ${RULE_TYPES.join(', ')}`,
         );
       }
