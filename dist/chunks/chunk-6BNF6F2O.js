@@ -1,2 +1,0 @@
-import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);
-var e={jobDir:"job-dir",hosts:"hosts",builder:"builder",cacheDir:"cache-dir"};function s(t,r){for(let i of Object.keys(r)){let o=r[i];o!==void 0&&t(e[i],Array.isArray(o)?o.join(","):o)}}function n(t){return{jobDir:t(e.jobDir)||void 0,hosts:t(e.hosts).split(",").filter(Boolean),builder:t(e.builder)||void 0,cacheDir:t(e.cacheDir)||void 0}}function a(t){return!!t[`STATE_${e.jobDir}`]}export{s as a,n as b,a as c};
