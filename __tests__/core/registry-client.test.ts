@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MEDIA_TYPES } from '../../src/oci/media-types.js';
 import { copyImage } from '../../src/oci/copy-image.js';
-import { RegistryClient, type RegistryHttpError } from '../../src/oci/registry-client.js';
+import { REQUEST_TIMEOUT_MS } from '../../src/aws/session.js';
+import { REGISTRY_TIMEOUTS, RegistryClient, type RegistryHttpError } from '../../src/oci/registry-client.js';
 import { classifyError } from '../../src/retry.js';
 
 const USER = 'AWS';
@@ -400,5 +401,92 @@ describe('registry/registry-client and copy-image against fake registries', () =
     expect(refused).toBe(1);
     expect(result.tagsAlreadyThere).toEqual([]);
     expect(await target.client().headManifest('app', 'v1')).toBe(digest);
+  });
+});
+
+/** A server that answers each request the way `behave` says: never, headers only, or not at all (closed). */
+async function stallingServer(
+  behave: 'silent' | 'headers-only',
+): Promise<{ url: string; stop: () => Promise<void> }> {
+  const open = new Set<ServerResponse>();
+  const server = createServer((_req, res) => {
+    open.add(res);
+    if (behave === 'headers-only') {
+      res.writeHead(200, { 'Content-Type': MANIFEST_TYPE, 'Content-Length': '100' });
+      res.write('{');
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    stop: async () => {
+      for (const res of open) res.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+describe('registry/registry-client time limits and unreachable registries', () => {
+  const credentials = { username: USER, password: PASSWORD };
+  const timeouts = { requestMs: 80, blobMs: 120 };
+
+  it.each([
+    {
+      name: 'a registry that never answers a manifest request',
+      behave: 'silent' as const,
+      call: (c: RegistryClient) => c.getManifest('app', 'v1'),
+      message: /^The registry 127\.0\.0\.1:\d+ did not answer GET manifest app:v1 within 0\.1 s\.$/,
+    },
+    {
+      name: 'a registry that stalls in the middle of a manifest answer',
+      behave: 'headers-only' as const,
+      call: (c: RegistryClient) => c.headManifest('app', 'v1').then(() => c.getManifest('app', 'v1')),
+      message: /did not answer (HEAD|GET) manifest app:v1 within 0\.1 s/,
+    },
+    {
+      name: 'a blob download gets the blob limit',
+      behave: 'silent' as const,
+      call: (c: RegistryClient) => c.getBlob('app', sha256('layer')),
+      message: new RegExp(`did not answer GET blob ${sha256('layer')} within 0\\.1 s`),
+    },
+    {
+      name: 'a tag put that is never answered',
+      behave: 'silent' as const,
+      call: (c: RegistryClient) => c.putManifest('app', 'v1', Buffer.from('{}'), MANIFEST_TYPE),
+      message: /did not answer PUT manifest app:v1 within 0\.1 s/,
+    },
+  ])(
+    '$name: a retryable RegistryTimeout naming the operation, the host and the fix',
+    async ({ behave, call, message }) => {
+      const server = await stallingServer(behave);
+      try {
+        const client = new RegistryClient('registry.test', credentials, { baseUrl: server.url, timeouts });
+        const error = (await call(client).catch((e: unknown) => e)) as RegistryHttpError;
+        expect(error).toBeInstanceOf(Error);
+        expect(error.code).toBe('RegistryTimeout');
+        expect(error.message).toMatch(message);
+        expect(error.hint).toMatch(/network from the runner to the registry/);
+        expect(classifyError(error).retryable).toBe(true);
+      } finally {
+        await server.stop();
+      }
+    },
+  );
+
+  it('a registry port nobody listens on: a retryable RegistryUnreachable with the socket error', async () => {
+    const server = await stallingServer('silent');
+    const { url } = server;
+    await server.stop();
+    const client = new RegistryClient('registry.test', credentials, { baseUrl: url, timeouts });
+    const error = (await client.headManifest('app', 'v1').catch((e: unknown) => e)) as RegistryHttpError;
+    expect(error.code).toBe('RegistryUnreachable');
+    expect(error.message).toMatch(
+      /^Could not reach the registry 127\.0\.0\.1:\d+ for HEAD manifest app:v1: ECONNREFUSED\.$/,
+    );
+    expect(classifyError(error).retryable).toBe(true);
+  });
+
+  it('the default limits: the SDK request timeout for small requests, minutes for blobs', () => {
+    expect(REGISTRY_TIMEOUTS).toEqual({ requestMs: REQUEST_TIMEOUT_MS, blobMs: 600_000 });
   });
 });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { MEDIA_TYPES } from './media-types.js';
 import { DockerError } from '../errors.js';
+import { REQUEST_TIMEOUT_MS } from '../aws/session.js';
 
 export interface RegistryCredentials {
   username: string;
@@ -13,7 +14,21 @@ export interface RegistryClientOptions {
    * plain-HTTP registry on 127.0.0.1.
    */
   baseUrl?: string;
+  /** Overrides the time limits below (tests use a few milliseconds). */
+  timeouts?: Partial<RegistryTimeouts>;
 }
+
+/**
+ * Milliseconds a whole request and its answer may take. Manifests, tags and tokens are small: the
+ * SDK's request timeout holds for them, so a black-holed registry fails as fast as AWS calls do.
+ * A blob is a layer of any size, copied through memory: it gets minutes. Node's fetch has a 10 s
+ * connect timeout of its own (undici's default; setting another needs undici's Agent, not bundled).
+ */
+export interface RegistryTimeouts {
+  requestMs: number;
+  blobMs: number;
+}
+export const REGISTRY_TIMEOUTS: RegistryTimeouts = { requestMs: REQUEST_TIMEOUT_MS, blobMs: 600_000 };
 
 /** A registry refusal: the HTTP status, and whether another attempt can help (5xx, 429, 408). */
 export type RegistryHttpError = DockerError & { status: number; retryable: boolean };
@@ -30,13 +45,36 @@ export type RegistryHttpError = DockerError & { status: number; retryable: boole
 export class RegistryClient {
   private bearer?: { token: string; scope: string };
   private readonly base: string;
+  private readonly timeouts: RegistryTimeouts;
 
   constructor(
-    host: string,
+    private readonly host: string,
     private readonly credentials: RegistryCredentials,
     options: RegistryClientOptions = {},
   ) {
     this.base = (options.baseUrl ?? `https://${host}`).replace(/\/+$/, '');
+    this.timeouts = { ...REGISTRY_TIMEOUTS, ...options.timeouts };
+  }
+
+  /**
+   * `fetch` with a time limit over the request and the whole answer (the body is read inside, so a
+   * registry that stalls mid-answer is caught too); a timeout or a socket failure becomes a
+   * retryable DockerError naming the operation, the host and the fix.
+   */
+  private async send<T>(
+    what: string,
+    url: string | URL,
+    init: RequestInit,
+    read: (res: Response) => Promise<T>,
+    limitMs = this.timeouts.requestMs,
+  ): Promise<T> {
+    try {
+      const res = await fetch(url, { ...init, signal: AbortSignal.timeout(limitMs) });
+      return await read(res);
+    } catch (error) {
+      if (error instanceof DockerError) throw error;
+      throw networkError(error, what, new URL(url).host || this.host, limitMs);
+    }
   }
 
   private url(repository: string, path: string): string {
@@ -58,22 +96,29 @@ export class RegistryClient {
   async request(
     method: string,
     url: string,
-    init: { headers?: Record<string, string>; body?: Buffer } = {},
-  ): Promise<Response> {
+    init: { headers?: Record<string, string>; body?: Buffer; what?: string; blob?: boolean } = {},
+  ): Promise<Answer> {
+    const what = init.what ?? `${method} ${new URL(url).pathname}`;
+    const limit = init.blob ? this.timeouts.blobMs : this.timeouts.requestMs;
     const send = () =>
-      fetch(url, {
-        method,
-        headers: { ...init.headers, Authorization: this.authorization() },
-        body: init.body,
-        redirect: 'follow',
-      });
+      this.send(
+        what,
+        url,
+        {
+          method,
+          headers: { ...init.headers, Authorization: this.authorization() },
+          body: init.body,
+          redirect: 'follow',
+        },
+        readAnswer,
+        limit,
+      );
     let res = await send();
     const challenge = res.headers.get('www-authenticate') ?? '';
     if (res.status === 401 && /^Bearer /i.test(challenge)) {
       const params = challengeParams(challenge);
       const scope = params.scope ?? '';
       if (!this.bearer || this.bearer.scope !== scope) {
-        await res.arrayBuffer();
         this.bearer = { token: await this.token(params), scope };
         res = await send();
       }
@@ -87,9 +132,23 @@ export class RegistryClient {
     // Several scopes in one challenge are space-separated; the token endpoint takes one parameter each.
     for (const scope of (params.scope ?? '').split(' ').filter(Boolean))
       url.searchParams.append('scope', scope);
-    const res = await fetch(url, { headers: { Authorization: this.basic() } });
-    if (!res.ok) throw await registryError(res, `token from ${url.host}`);
-    const body = (await res.json()) as { token?: string; access_token?: string };
+    const res = await this.send(
+      `token request`,
+      url,
+      { headers: { Authorization: this.basic() } },
+      readAnswer,
+    );
+    if (!res.ok) throw registryError(res, `token from ${url.host}`);
+    let body: { token?: string; access_token?: string };
+    try {
+      body = JSON.parse(res.body.toString('utf8')) as typeof body;
+    } catch {
+      throw new DockerError(
+        `The token service at ${url.host} answered with something that is not JSON.`,
+        undefined,
+        'RegistryBadAnswer',
+      );
+    }
     return body.token ?? body.access_token ?? '';
   }
 
@@ -97,13 +156,14 @@ export class RegistryClient {
     repository: string,
     reference: string,
   ): Promise<{ body: Buffer; mediaType: string; digest: string }> {
+    const what = `GET manifest ${repository}:${reference}`;
     const res = await this.request('GET', this.url(repository, `manifests/${reference}`), {
       headers: { Accept: MEDIA_TYPES.join(', ') },
+      what,
     });
-    if (!res.ok) throw await registryError(res, `GET manifest ${repository}:${reference}`);
-    const body = Buffer.from(await res.arrayBuffer());
+    if (!res.ok) throw registryError(res, what);
     return {
-      body,
+      body: res.body,
       mediaType: res.headers.get('content-type') ?? '',
       digest: res.headers.get('docker-content-digest') ?? reference,
     };
@@ -111,11 +171,13 @@ export class RegistryClient {
 
   /** The digest a tag (or digest) names, or undefined when the registry has no such manifest. */
   async headManifest(repository: string, reference: string): Promise<string | undefined> {
+    const what = `HEAD manifest ${repository}:${reference}`;
     const res = await this.request('HEAD', this.url(repository, `manifests/${reference}`), {
       headers: { Accept: MEDIA_TYPES.join(', ') },
+      what,
     });
     if (res.status === 404) return undefined;
-    if (!res.ok) throw await registryError(res, `HEAD manifest ${repository}:${reference}`);
+    if (!res.ok) throw registryError(res, what);
     const digest = res.headers.get('docker-content-digest');
     if (digest) return digest;
     // The header is optional: the digest of the bytes is the answer.
@@ -124,39 +186,58 @@ export class RegistryClient {
   }
 
   async putManifest(repository: string, reference: string, body: Buffer, mediaType: string): Promise<void> {
+    const what = `PUT manifest ${repository}:${reference}`;
     const res = await this.request('PUT', this.url(repository, `manifests/${reference}`), {
       headers: { 'Content-Type': mediaType },
       body,
+      what,
     });
-    if (!res.ok) throw await registryError(res, `PUT manifest ${repository}:${reference}`);
-    await res.arrayBuffer();
+    if (!res.ok) throw registryError(res, what);
   }
 
   async hasBlob(repository: string, digest: string): Promise<boolean> {
-    const res = await this.request('HEAD', this.url(repository, `blobs/${digest}`));
+    const res = await this.request('HEAD', this.url(repository, `blobs/${digest}`), {
+      what: `HEAD blob ${digest}`,
+    });
     return res.ok;
   }
 
   async getBlob(repository: string, digest: string): Promise<Buffer> {
-    const res = await this.request('GET', this.url(repository, `blobs/${digest}`));
-    if (!res.ok) throw await registryError(res, `GET blob ${digest}`);
-    return Buffer.from(await res.arrayBuffer());
+    const what = `GET blob ${digest}`;
+    const res = await this.request('GET', this.url(repository, `blobs/${digest}`), { what, blob: true });
+    if (!res.ok) throw registryError(res, what);
+    return res.body;
   }
 
   /** Monolithic upload: POST to open a session, PUT the bytes with the digest. */
   async putBlob(repository: string, digest: string, data: Buffer): Promise<void> {
-    const start = await this.request('POST', this.url(repository, 'blobs/uploads/'));
-    if (start.status !== 202) throw await registryError(start, `start upload of ${digest}`);
-    await start.arrayBuffer();
+    const start = await this.request('POST', this.url(repository, 'blobs/uploads/'), {
+      what: `start upload of ${digest}`,
+    });
+    if (start.status !== 202) throw registryError(start, `start upload of ${digest}`);
     const location = new URL(start.headers.get('location') ?? '', this.base);
     location.searchParams.set('digest', digest);
     const done = await this.request('PUT', location.toString(), {
       headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(data.length) },
       body: data,
+      what: `upload of ${digest}`,
+      blob: true,
     });
-    if (done.status !== 201) throw await registryError(done, `upload of ${digest}`);
-    await done.arrayBuffer();
+    if (done.status !== 201) throw registryError(done, `upload of ${digest}`);
   }
+}
+
+/** A registry answer, read whole within the request's time limit. */
+interface Answer {
+  ok: boolean;
+  status: number;
+  headers: Headers;
+  body: Buffer;
+}
+
+async function readAnswer(res: Response): Promise<Answer> {
+  const body = Buffer.from(await res.arrayBuffer());
+  return { ok: res.ok, status: res.status, headers: res.headers, body };
 }
 
 /** `Bearer realm="…",service="…",scope="…"` → { realm, service, scope }. */
@@ -164,8 +245,8 @@ function challengeParams(challenge: string): Record<string, string> {
   return Object.fromEntries([...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
 }
 
-async function registryError(res: Response, what: string): Promise<RegistryHttpError> {
-  const text = (await res.text().catch(() => '')).slice(0, 300);
+function registryError(res: Answer, what: string): RegistryHttpError {
+  const text = res.body.toString('utf8').slice(0, 300);
   const error = new DockerError(
     `Registry refused ${what}: HTTP ${res.status} ${text}`.trim(),
     undefined,
@@ -176,4 +257,21 @@ async function registryError(res: Response, what: string): Promise<RegistryHttpE
     status: res.status,
     retryable: res.status >= 500 || res.status === 429 || res.status === 408,
   });
+}
+
+const TIMEOUT = /^(?:TimeoutError|AbortError)$|^UND_ERR_(?:CONNECT|HEADERS|BODY)_TIMEOUT$|^ETIMEDOUT$/;
+
+/** A registry that cannot be reached or does not answer in time: worth another attempt. */
+function networkError(error: unknown, what: string, host: string, limitMs: number): RegistryHttpError {
+  const e = error as Error & { cause?: { code?: string; message?: string } };
+  const code = e.cause?.code ?? e.name;
+  const timedOut = TIMEOUT.test(e.name) || TIMEOUT.test(code);
+  const failure = new DockerError(
+    timedOut
+      ? `The registry ${host} did not answer ${what} within ${Math.round(limitMs / 100) / 10} s.`
+      : `Could not reach the registry ${host} for ${what}: ${e.cause?.code ?? e.cause?.message ?? e.message}.`,
+    'Check the network from the runner to the registry (a proxy, a firewall, a VPC endpoint or its policy), then re-run.',
+    timedOut ? 'RegistryTimeout' : 'RegistryUnreachable',
+  );
+  return Object.assign(failure, { status: 0, retryable: true });
 }
