@@ -140,11 +140,25 @@ const MAX_MESSAGE = 1800;
  * only kind worth a report (its stack comes from failureStack).
  */
 export function describeFailure(error: unknown): string {
-  const text =
-    error instanceof ActionError
-      ? error.describe()
-      : (systemError(error)?.describe() ??
-        `Unexpected error (please report it): ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+  return bounded(explainFailure(error)?.describe() ?? unexpectedMessage(error));
+}
+
+/**
+ * The failure as an ActionError (itself, or a system error explained), or undefined for a bug: the
+ * action's log line and the CLI's JSON `error` both come from it, so they say the same thing.
+ */
+export function explainFailure(error: unknown): ActionError | undefined {
+  return error instanceof ActionError ? error : systemError(error);
+}
+
+/** What a bug reads as: the only text with "Unexpected error" in it. */
+export function unexpectedMessage(error: unknown): string {
+  return bounded(
+    `Unexpected error (please report it): ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+  );
+}
+
+function bounded(text: string): string {
   return text.length > MAX_MESSAGE
     ? `${text.slice(0, MAX_MESSAGE)}... (${text.length - MAX_MESSAGE} more characters)`
     : text;

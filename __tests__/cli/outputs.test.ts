@@ -77,7 +77,20 @@ describe('cli/outputs', () => {
     [
       'a bug',
       new TypeError('boom'),
-      { message: /^Unexpected error \(please report it\): boom$/, hint: null, code: 'Unexpected' },
+      { message: /^Unexpected error \(please report it\): TypeError: boom$/, hint: null, code: 'Unexpected' },
+    ],
+    [
+      "a system error (the environment, not a bug): the action's description",
+      Object.assign(new Error("EACCES: permission denied, open '/runner/_temp/x'"), {
+        code: 'EACCES',
+        syscall: 'open',
+        path: '/runner/_temp/x',
+      }),
+      {
+        message: /^Could not open "\/runner\/_temp\/x": EACCES \(EACCES: permission denied/,
+        hint: 'Check the permissions: on a self-hosted runner, an earlier job running as root (a container job) may have left files the runner user cannot read or write.',
+        code: 'SystemError',
+      },
     ],
     ['a thrown string', 'oops', { message: /oops/, hint: null, code: 'Unexpected' }],
   ];

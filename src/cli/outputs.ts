@@ -2,7 +2,7 @@
  * The JSON document the CLI prints: the action's outputs with typed values instead of the
  * strings GITHUB_OUTPUT carries, and `error` on failure. Pure.
  */
-import { ActionError } from '../errors.js';
+import { explainFailure, unexpectedMessage } from '../errors.js';
 import { UsageError } from './args.js';
 
 type OutputType = 'string' | 'lines' | 'pairs' | 'boolean' | 'json';
@@ -73,13 +73,9 @@ function typed(value: string, type: OutputType): unknown {
 
 /** What the JSON says about a failure: the message and hint users read, and a stable code. */
 export function errorInfo(error: unknown): ErrorInfo {
-  if (error instanceof ActionError || error instanceof UsageError)
-    return { message: error.message, hint: error.hint ?? null, code: error.code };
-  return {
-    message: `Unexpected error (please report it): ${(error as Error)?.message ?? String(error)}`,
-    hint: null,
-    code: 'Unexpected',
-  };
+  const explained = error instanceof UsageError ? error : explainFailure(error);
+  if (explained) return { message: explained.message, hint: explained.hint ?? null, code: explained.code };
+  return { message: unexpectedMessage(error), hint: null, code: 'Unexpected' };
 }
 
 export function interruptedInfo(signal: string): ErrorInfo {
