@@ -24,10 +24,12 @@ const inputHelp = Object.fromEntries(
 const noHttpClient = {
   name: 'no-actions-http-client',
   setup(b) {
-    b.onResolve({ filter: /^@actions\/http-client(\/.*)?$/ }, () => ({
-      path: 'http-client',
-      namespace: 'stub',
-    }));
+    // Only @actions/core's import: @actions/cache (its own lazily loaded chunk) needs the real one.
+    b.onResolve({ filter: /^@actions\/http-client(\/.*)?$/ }, (args) =>
+      /[\\/]@actions[\\/]core[\\/]/.test(args.importer)
+        ? { path: 'http-client', namespace: 'stub' }
+        : undefined,
+    );
     b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
       contents:
         'const fail = () => { throw new Error("@actions/http-client is not bundled: use src/aws/oidc.ts"); };\n' +

@@ -90,7 +90,9 @@ describe('renderOutputs', () => {
 
   it('scan findings as JSON counts', () => {
     const outputs = renderOutputs(
-      report({ scan: { status: 'COMPLETE', counts: { HIGH: 2, LOW: 1 }, verdict: 'passed' } }),
+      report({
+        scan: { digests: ['sha256:a'], status: 'COMPLETE', counts: { HIGH: 2, LOW: 1 }, verdict: 'passed' },
+      }),
       undefined,
     );
     expect(JSON.parse(outputs['scan-findings']!)).toEqual({ HIGH: 2, LOW: 1 });
@@ -154,10 +156,16 @@ describe('renderSummary', () => {
   it('the scan table with verdict and threshold', () => {
     const md = renderSummary(
       report({
-        scan: { status: 'COMPLETE', counts: { CRITICAL: 1, HIGH: 3 }, verdict: 'failed', threshold: 'HIGH' },
+        scan: {
+          digests: ['sha256:a', 'sha256:b'],
+          status: 'COMPLETE',
+          counts: { CRITICAL: 1, HIGH: 3 },
+          verdict: 'failed',
+          threshold: 'HIGH',
+        },
       }),
     );
-    expect(md).toContain('**Scan**: COMPLETE (failed, threshold HIGH)');
+    expect(md).toContain('**Scan** of sha256:a, sha256:b: COMPLETE (failed, threshold HIGH)');
     expect(md).toContain('| Severity | Findings |');
     expect(md).toContain('| CRITICAL | 1 |');
     expect(md).toContain('| HIGH | 3 |');

@@ -103,6 +103,7 @@ describe('scanGate', () => {
     expect(r.calls).toEqual([`poll:${DIGEST}`, `start:${DIGEST}`, ...Array(3).fill(`poll:${DIGEST}`)]);
     expect(r.clock.sleeps).toEqual([1000, 2000]);
     expect(r.report.scan).toEqual({
+      digests: [DIGEST],
       status: 'COMPLETE',
       counts: { MEDIUM: 2, LOW: 1 },
       verdict: 'passed',
@@ -213,6 +214,7 @@ describe('combineScans: the platform images of an index', () => {
     counts: Record<string, number>,
     status = 'COMPLETE',
   ): ScanReport => ({
+    digests: [`sha256:${verdict}`],
     status,
     counts,
     verdict,
@@ -231,5 +233,6 @@ describe('combineScans: the platform images of an index', () => {
     const combined = combineScans(scans);
     expect(combined.verdict).toBe(verdict);
     expect(combined.counts).toEqual(counts);
+    expect(combined.digests).toEqual(scans.map((s) => s.digests[0]));
   });
 });

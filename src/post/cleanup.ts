@@ -2,7 +2,6 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { removeBuilder } from '../docker/builder.js';
 import { dockerEnv } from '../docker/job-dir.js';
-import { rotateLocalCache } from '../docker/local-cache.js';
 import { dockerLogout } from '../docker/login.js';
 import type { PostState } from './state.js';
 
@@ -16,12 +15,11 @@ export interface CleanupResult {
  * Undoes what the main step created, from its saved state. The private directory (docker
  * config with the registry credentials, secret files) goes first, with no docker involved,
  * so nothing stays on disk whatever docker does; then, best effort: `docker logout` only if
- * that directory could not be removed, the job's builder, and the rotation of a `cache: local`
- * export. Never throws: what went wrong comes back as text.
+ * that directory could not be removed, and the job's builder. Never throws: what went wrong comes back as text.
  */
 export async function cleanup(state: PostState, env: NodeJS.ProcessEnv): Promise<CleanupResult> {
   const result: CleanupResult = { problems: [] };
-  const { jobDir, hosts, builder, cacheDir } = state;
+  const { jobDir, hosts, builder } = state;
   if (!jobDir) return result;
   try {
     rmSync(jobDir, { recursive: true, force: true, maxRetries: 2 });
@@ -32,11 +30,6 @@ export async function cleanup(state: PostState, env: NodeJS.ProcessEnv): Promise
   }
   // The user's own docker config: the private one (and the buildx plugin link in it) is gone.
   if (builder) result.problems.push(...(await bestEffort(() => removeBuilder(builder, dockerEnv(env)))));
-  try {
-    if (cacheDir) rotateLocalCache(cacheDir);
-  } catch (error) {
-    result.problems.push(`could not rotate the local build cache ${cacheDir}: ${(error as Error).message}`);
-  }
   return result;
 }
 

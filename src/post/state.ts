@@ -9,15 +9,12 @@ export interface PostState {
   hosts: string[];
   /** A builder this job created. */
   builder?: string;
-  /** `cache: local`: the export to rotate into place. */
-  cacheDir?: string;
 }
 
 const NAMES = {
   jobDir: 'job-dir',
   hosts: 'hosts',
   builder: 'builder',
-  cacheDir: 'cache-dir',
 } as const satisfies Record<keyof PostState, string>;
 
 export function savePostState(save: (name: string, value: string) => void, state: Partial<PostState>): void {
@@ -32,7 +29,6 @@ export function readPostState(get: (name: string) => string): PostState {
     jobDir: get(NAMES.jobDir) || undefined,
     hosts: get(NAMES.hosts).split(',').filter(Boolean),
     builder: get(NAMES.builder) || undefined,
-    cacheDir: get(NAMES.cacheDir) || undefined,
   };
 }
 

@@ -9,6 +9,8 @@ export interface TargetReport {
 }
 
 export interface ScanReport {
+  /** The images scanned: the image, or each platform image of an index (ECR cannot scan an index). */
+  digests: string[];
   status: string;
   counts: Record<string, number>;
   verdict: 'passed' | 'failed' | 'unsupported' | 'timeout' | 'not-scanned';

@@ -71,7 +71,7 @@ export function renderSummary(report: RunReport): string {
   }
   if (report.scan) {
     lines.push(
-      `**Scan**: ${report.scan.status} (${report.scan.verdict}${report.scan.threshold ? `, threshold ${report.scan.threshold}` : ''})`,
+      `**Scan** of ${report.scan.digests.join(', ')}: ${report.scan.status} (${report.scan.verdict}${report.scan.threshold ? `, threshold ${report.scan.threshold}` : ''})`,
       '',
     );
     const counts = Object.entries(report.scan.counts);

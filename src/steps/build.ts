@@ -8,7 +8,13 @@ import { renderCommand } from '../docker/render-command.js';
 import { buildAndPush, type BuildResult } from '../docker/buildx.js';
 import { planCache } from '../docker/cache.js';
 import { createJobDir, dockerEnv, writeSecretFile, type JobDir } from '../docker/job-dir.js';
-import { localCacheRoot } from '../docker/local-cache.js';
+import {
+  cacheServiceAvailable,
+  restoreLocalCache,
+  saveLocalCache,
+  type LocalCache,
+} from '../docker/actions-cache.js';
+import { localCacheKey, localCacheRoot, readIfPresent } from '../docker/local-cache.js';
 import { FINGERPRINT_LABEL } from '../plan/fingerprint.js';
 import { savePostState } from '../post/state.js';
 import { isImmutableTag } from '../plan/publish-plan.js';
@@ -26,8 +32,8 @@ export interface PreparedBuild {
   spec: BuildSpec;
   /** What the build asks of a builder; the builder is chosen when the build runs. */
   needs: BuilderNeeds;
-  /** `cache: local`: the directory the post step rotates after a successful build. */
-  localCache?: string;
+  /** `cache: local`: the directory, restored before and rotated (and saved) after the build. */
+  localCache?: LocalCache;
 }
 
 /**
@@ -106,7 +112,9 @@ export function prepareBuild(
       load: b.load,
       pushByDigest: b.pushByDigest,
     },
-    localCache: cache.localDir || undefined,
+    localCache: cache.localDir
+      ? { dir: cache.localDir, ...localCacheKey(cache.scope, b.context, b.file, b.platforms, readIfPresent) }
+      : undefined,
   };
 }
 
@@ -117,10 +125,14 @@ export async function runBuild(
   runner: Runner,
   report: RunReport,
 ): Promise<BuildResult> {
-  await timed(report, 'builder', () => selectBuilder(job, build, runner, report));
+  const local = build.localCache;
+  const [, restored] = await Promise.all([
+    timed(report, 'builder', () => selectBuilder(job, build, runner, report)),
+    local && timed(report, 'cache', () => restoreCache(local, runner)),
+  ]);
   const result = await timed(report, 'build', () => buildAndPush(build.spec, build.env, job.retry));
   // Only a finished build's cache export may replace the previous cache.
-  savePostState(runner.saveState, { cacheDir: build.localCache });
+  if (local) await timed(report, 'cache', () => saveCache(local, restored, runner));
   report.metadata = result.metadataText;
   report.imageId = result.metadata['containerimage.config.digest'] ?? result.imageId;
   return result;
@@ -162,4 +174,38 @@ async function selectBuilder(
   }
   report.builder = choice.use === 'create' ? `${build.spec.builder}: ${choice.reason}` : choice.reason;
   report.command = renderCommand(buildxArgs(build.spec));
+}
+
+/** `cache: local` before the build: the archive from the Actions cache service, where there is one. */
+async function restoreCache(
+  local: LocalCache,
+  runner: Runner,
+): Promise<{ service: boolean; key?: string } | undefined> {
+  try {
+    if (!(await cacheServiceAvailable(runner.env))) return { service: false };
+    const key = await restoreLocalCache(local);
+    runner.info(
+      key
+        ? `Local build cache: restored ${key}${key === local.key ? '' : ' (partial: an earlier key of this scope)'}.`
+        : `Local build cache: no archive for ${local.key} yet.`,
+    );
+    return { service: true, key };
+  } catch (error) {
+    runner.warning(`Local build cache: not restored (${(error as Error).message}); building without it.`);
+    return { service: false };
+  }
+}
+
+/** After the build: the fresh export replaces the directory, then goes back to the service. */
+async function saveCache(
+  local: LocalCache,
+  restored: { service: boolean; key?: string } | undefined,
+  runner: Runner,
+): Promise<void> {
+  try {
+    const outcome = await saveLocalCache(local, restored?.key, restored?.service ?? false);
+    if (outcome === 'saved') runner.info(`Local build cache: saved ${local.key}.`);
+  } catch (error) {
+    runner.warning(`Local build cache: not saved (${(error as Error).message}).`);
+  }
 }

@@ -40,6 +40,7 @@ export async function scanGate(
   const { failOnSeverity, timeoutSeconds } = job.inputs.scan;
   const deadline = clock.now() + timeoutSeconds * 1000;
   const result: ScanReport = {
+    digests: [digest],
     status: 'PENDING',
     counts: {},
     verdict: 'not-scanned',
@@ -106,5 +107,11 @@ export function combineScans(scans: ScanReport[]): ScanReport {
   const rank: ScanReport['verdict'][] = ['failed', 'unsupported', 'timeout', 'not-scanned', 'passed'];
   const verdict = rank.find((v) => scans.some((s) => s.verdict === v)) ?? 'passed';
   const status = scans.find((s) => s.status !== 'COMPLETE')?.status ?? 'COMPLETE';
-  return { status, counts, verdict, threshold: scans[0]?.threshold };
+  return {
+    digests: scans.flatMap((s) => s.digests),
+    status,
+    counts,
+    verdict,
+    threshold: scans[0]?.threshold,
+  };
 }
