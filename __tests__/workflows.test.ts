@@ -231,6 +231,68 @@ describe('reusable workflow permissions', () => {
   });
 });
 
+const MULTI_ARCH = '.github/workflows/multi-arch.yml';
+const multiArch = readYaml<Workflow & { jobs: Record<string, Job & { needs?: string }> }>(MULTI_ARCH);
+/** The reusable workflows a caller may use, by their `uses:` reference. */
+const CALLABLE: Record<string, Workflow['on']['workflow_call']> = {
+  [REUSABLE_REF]: call,
+  [`ecr-build-push/ecr-build-push/${MULTI_ARCH}@v1`]: multiArch.on.workflow_call,
+};
+
+describe('multi-arch workflow: native fan-out, merge by digest', () => {
+  const { build, merge } = multiArch.jobs as Record<string, Job & { needs?: string }>;
+  const buildStep = build!.steps!.find((s) => s.id === 'ship')!;
+  const mergeStep = merge!.steps!.find((s) => s.id === 'ship')!;
+
+  it('both jobs run the action of this very commit', () => {
+    expect(buildStep.uses).toBe('$/');
+    expect(mergeStep.uses).toBe('$/');
+  });
+
+  it('passes only real action inputs, and every workflow input it passes exists', () => {
+    for (const step of [buildStep, mergeStep]) {
+      for (const [key, value] of Object.entries(step.with ?? {})) {
+        expect(actionInputs, key).toContain(key);
+        for (const [, input] of String(value).matchAll(/inputs\.([\w-]+)/g))
+          expect(Object.keys(multiArch.on.workflow_call.inputs)).toContain(input);
+      }
+    }
+  });
+
+  it('each leg pushes its platform by digest; the merge builds nothing and lists every leg output', () => {
+    expect(buildStep.with).toMatchObject({ 'push-by-digest': true, platforms: '${{ matrix.platform }}' });
+    expect(merge!.needs).toBe('build');
+    expect(mergeStep.with).not.toHaveProperty('context');
+    const legs = Object.keys(build!.outputs ?? {});
+    const listed = [
+      ...String(mergeStep.with!['merge-digests']).matchAll(/needs\.build\.outputs\.([\w-]+)/g),
+    ].map((m) => m[1]);
+    expect(listed).toEqual(legs);
+    // Output NAME holds "PLATFORM=DIGEST" for the leg whose platform is NAME with / as -.
+    for (const [name, value] of Object.entries(build!.outputs ?? {})) {
+      const platform = /matrix\.platform == '([^']+)'/.exec(value)![1]!;
+      expect(platform.replace(/\//g, '-')).toBe(name);
+      expect(value).toContain(`format('${platform}={0}', steps.ship.outputs.digest)`);
+    }
+  });
+
+  it('the default matrix builds amd64 and arm64 on native runners', () => {
+    const platforms = JSON.parse(String(multiArch.on.workflow_call.inputs.platforms!.default)) as {
+      platform: string;
+      'runs-on': string;
+    }[];
+    expect(platforms).toEqual([
+      { platform: 'linux/amd64', 'runs-on': 'ubuntu-24.04' },
+      { platform: 'linux/arm64', 'runs-on': 'ubuntu-24.04-arm' },
+    ]);
+  });
+
+  it('the workflow outputs come from the merge job', () => {
+    for (const [name, output] of Object.entries(multiArch.on.workflow_call.outputs))
+      expect(output.value).toBe(`\${{ jobs.merge.outputs.${name} }}`);
+  });
+});
+
 describe('example workflows use only real inputs and outputs', () => {
   const dir = 'examples/workflows';
   const files = readdirSync(join(ROOT, dir)).filter((f) => /\.ya?ml$/.test(f));
@@ -244,9 +306,10 @@ describe('example workflows use only real inputs and outputs', () => {
     const wf = parse(text) as Workflow;
     for (const [name, j] of Object.entries(wf.jobs)) {
       if (j.uses) {
-        expect(j.uses, `${file}: job ${name}`).toBe(REUSABLE_REF);
+        const called = CALLABLE[j.uses];
+        expect(called, `${file}: job ${name} calls ${j.uses}`).toBeDefined();
         for (const key of Object.keys(j.with ?? {}))
-          expect(Object.keys(call.inputs), `${file}: ${key}`).toContain(key);
+          expect(Object.keys(called!.inputs), `${file}: ${key}`).toContain(key);
         if (j.secrets && j.secrets !== 'inherit') {
           for (const key of Object.keys(j.secrets)) expect(Object.keys(call.secrets ?? {})).toContain(key);
         }

@@ -949,6 +949,12 @@ describe('good inputs', () => {
     ]);
   });
 
+  it('a merge needs no Dockerfile (its job has no checkout)', () => {
+    const digest = `sha256:${'a'.repeat(64)}`;
+    expect(parse({ context: 'empty', 'merge-digests': digest }).publish.mergeDigests).toEqual([{ digest }]);
+    expect(() => parse({ context: 'empty' })).toThrow(/Dockerfile/);
+  });
+
   it('load with two platforms is left to run time (the containerd image store can load them)', () => {
     expect(parse({ load: 'true', platforms: 'linux/amd64,linux/arm64' }).build.load).toBe(true);
   });

@@ -243,10 +243,13 @@ function secretChecks(v: Draft, env: Record<string, string | undefined>): void {
   }
 }
 
-/** buildx resolves `file` against the working directory, not the context: check what it will open. */
+/**
+ * buildx resolves `file` against the working directory, not the context: check what it will open.
+ * A merge builds nothing (its job needs no checkout).
+ */
 const dockerfileCheck: Check = (v, raw, fs) => {
   const { context, file: given } = v.build;
-  if (context === undefined || isRemoteContext(context)) return;
+  if (context === undefined || isRemoteContext(context) || v.publish.mergeDigests?.length) return;
   const file = given ?? join(context, 'Dockerfile');
   if (fs.exists(file) && !fs.isDirectory(file)) return;
   const inContext = given && fs.exists(join(context, given)) ? join(context, given) : undefined;
