@@ -26,7 +26,7 @@ describe('cli/outputs', () => {
       platformDigests: { 'linux/amd64': 'sha256:def' },
       pushed: true,
       targets: [{ uri: 'h/r', pushed: true, tags: ['v1'] }],
-      scan: { status: 'COMPLETE', counts: { HIGH: 1 }, verdict: 'passed' as const },
+      scan: { digests: ['sha256:a'], status: 'COMPLETE', counts: { HIGH: 1 }, verdict: 'passed' as const },
       metadata: '{"containerimage.digest":"sha256:abc"}',
     };
     const typed = typedOutputs(renderOutputs(report, { mode: 'build' }));
