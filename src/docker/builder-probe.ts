@@ -12,11 +12,17 @@ export interface BuilderProbe {
   containerdStore: boolean;
 }
 
+/** What `docker buildx inspect` says; `containerdStore` undefined when it cannot tell. */
+export type InspectedBuilder = Omit<BuilderProbe, 'containerdStore'> & { containerdStore?: boolean };
+
 /**
  * `docker buildx inspect [NAME]` as text: buildx 0.13 (Debian's, and what older runners
- * carry) has no JSON format for it. Pure.
+ * carry) has no JSON format for it. The BuildKit worker labels of the `docker` driver tell
+ * the image store: the containerd store runs a containerd worker
+ * (`org.mobyproject.buildkit.worker.executor: containerd`), the classic store the moby one.
+ * No labels (older engines or buildx): unknown, `docker info` decides. Pure.
  */
-export function parseBuildxInspect(text: string): Omit<BuilderProbe, 'containerdStore'> {
+export function parseBuildxInspect(text: string): InspectedBuilder {
   const field = (label: string) =>
     new RegExp(`^${label}:[ \\t]*(.*)$`, 'm').exec(text)?.[1]?.trim() || undefined;
   const platforms = [...text.matchAll(/^Platforms:[ \t]*(.*)$/gm)].flatMap((m) =>
@@ -25,11 +31,22 @@ export function parseBuildxInspect(text: string): Omit<BuilderProbe, 'containerd
       .map((p) => p.trim().replace(/\*$/, ''))
       .filter(Boolean),
   );
+  const labels = new Map(
+    [...text.matchAll(/^ (org\.mobyproject\.buildkit\.worker\.[\w.-]+):[ \t]*(.*)$/gm)].map((m) => [
+      m[1]!,
+      m[2]!.trim(),
+    ]),
+  );
+  const driver = field('Driver') ?? 'docker';
   return {
     name: field('Name') ?? 'default',
-    driver: field('Driver') ?? 'docker',
+    driver,
     platforms: [...new Set(platforms)],
     buildkitVersion: field('BuildKit version') ?? field('Buildkit'),
+    containerdStore:
+      driver === 'docker' && labels.size > 0
+        ? labels.get('org.mobyproject.buildkit.worker.executor') === 'containerd'
+        : undefined,
   };
 }
 
@@ -46,17 +63,16 @@ export function usesContainerdStore(driverStatus: string): boolean {
 }
 
 /**
- * The one probe of a job: the builder and the engine, asked together (two docker calls
- * that run at the same time; neither answers both questions).
+ * The one probe of a job: `docker buildx inspect`, which for the `docker` driver also tells
+ * the image store. `docker info` is asked only when the inspect cannot tell and the answer
+ * matters (the docker driver, or a load of several platforms into the engine).
  */
 export async function probeBuilder(
   name: string | undefined,
   env: Record<string, string>,
+  storeMatters: boolean,
 ): Promise<BuilderProbe> {
-  const [inspect, info] = await Promise.all([
-    docker(['buildx', 'inspect', ...(name ? [name] : [])], { env, quiet: true }),
-    docker(['info', '--format', '{{json .DriverStatus}}'], { env, quiet: true }),
-  ]);
+  const inspect = await docker(['buildx', 'inspect', ...(name ? [name] : [])], { env, quiet: true });
   if (inspect.exitCode !== 0) {
     throw dockerFailure(
       `docker buildx inspect${name ? ` ${name}` : ''}`,
@@ -67,8 +83,9 @@ export async function probeBuilder(
       'BuilderProbeFailed',
     );
   }
-  return {
-    ...parseBuildxInspect(inspect.stdout),
-    containerdStore: info.exitCode === 0 && usesContainerdStore(info.stdout.trim()),
-  };
+  const builder = parseBuildxInspect(inspect.stdout);
+  if (builder.containerdStore !== undefined) return { ...builder, containerdStore: builder.containerdStore };
+  if (builder.driver !== 'docker' && !storeMatters) return { ...builder, containerdStore: false };
+  const info = await docker(['info', '--format', '{{json .DriverStatus}}'], { env, quiet: true });
+  return { ...builder, containerdStore: info.exitCode === 0 && usesContainerdStore(info.stdout.trim()) };
 }

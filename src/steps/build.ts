@@ -151,7 +151,9 @@ async function selectBuilder(
 ): Promise<void> {
   const b = job.inputs.build;
   const probe =
-    !b.buildkitEndpoint && needsProbe(build.needs) ? await probeBuilder(b.builder, build.env) : undefined;
+    !b.buildkitEndpoint && needsProbe(build.needs)
+      ? await probeBuilder(b.builder, build.env, build.needs.load && build.needs.platforms.length > 1)
+      : undefined;
   const choice = chooseBuilder(build.needs, b.builder, b.buildkitEndpoint, probe);
   runner.info(`Builder: ${choice.reason}.`);
   for (const note of choice.notes) runner.info(note);
