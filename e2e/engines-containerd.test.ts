@@ -24,6 +24,9 @@ const SHA = '0123456789abcdef0123456789abcdef01234567';
 const TWO = 'linux/amd64,linux/arm64';
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+// The docker driver pushes Docker media types unless asked for OCI ones.
+const INDEXES = [OCI_INDEX, 'application/vnd.docker.distribution.manifest.list.v2+json'];
+const MANIFESTS = [OCI_MANIFEST, 'application/vnd.docker.distribution.manifest.v2+json'];
 
 /** BuildKit's plain progress says a step came from cache: `#7 [3/4] COPY data0/ /data0/`, later `#7 CACHED`. */
 function dataLayerCached(out: string): boolean {
@@ -45,7 +48,7 @@ interface Entry {
 async function fetchJson<T>(repo: string, path: string): Promise<{ mediaType: string; body: T }> {
   const auth = Buffer.from(`AWS:${registryPassword()}`).toString('base64');
   const res = await fetch(`http://127.0.0.1:${ACCOUNT.backendPort}/v2/${repo}/${path}`, {
-    headers: { Authorization: `Basic ${auth}`, Accept: [OCI_INDEX, OCI_MANIFEST].join(', ') },
+    headers: { Authorization: `Basic ${auth}`, Accept: [...INDEXES, ...MANIFESTS].join(', ') },
   });
   expect(res.status, `${repo}/${path}`).toBe(200);
   return { mediaType: res.headers.get('content-type') ?? '', body: (await res.json()) as T };
@@ -54,7 +57,7 @@ async function fetchJson<T>(repo: string, path: string): Promise<{ mediaType: st
 /** The platform the image config behind a manifest digest names. */
 async function configPlatform(repo: string, digest: string): Promise<string> {
   const manifest = await fetchJson<{ config: { digest: string } }>(repo, `manifests/${digest}`);
-  expect(manifest.mediaType).toBe(OCI_MANIFEST);
+  expect(MANIFESTS).toContain(manifest.mediaType);
   const config = await fetchJson<{ os: string; architecture: string; variant?: string }>(
     repo,
     `blobs/${manifest.body.config.digest}`,
@@ -87,7 +90,7 @@ describe('containerd engine: the docker driver does it all, no builder is create
     expect(Object.keys(digests).sort()).toEqual(['linux/amd64', 'linux/arm64']);
     expect(await registryDigest(repo, SHA)).toBe(r.outputs.digest);
     const index = await fetchJson<{ manifests: Entry[] }>(repo, `manifests/${SHA}`);
-    expect(index.mediaType).toBe(OCI_INDEX);
+    expect(INDEXES).toContain(index.mediaType);
     expect(index.body.manifests.map((m) => m.digest).sort()).toEqual(Object.values(digests).sort());
     for (const [platform, digest] of Object.entries(digests))
       expect(await configPlatform(repo, digest)).toBe(platform);
@@ -113,7 +116,8 @@ describe('containerd engine: the docker driver does it all, no builder is create
     // Nothing left in the engine's build cache: only the registry cache can make the data layer CACHED.
     docker(['buildx', 'prune', '--all', '--force']);
     writeFileSync(join(context, 'marker'), 'changed');
-    const second = await run(repo, { cache: 'registry' }, context);
+    // Same commit: without reuse-existing: false the action would re-tag the first image.
+    const second = await run(repo, { cache: 'registry', 'reuse-existing': 'false' }, context);
     const out = allOutput(second);
     expect(second.main.code, out).toBe(0);
     expect(out).toMatch(/importing cache manifest from [^\n]*:buildcache/);
@@ -144,6 +148,16 @@ describe('containerd engine: the docker driver does it all, no builder is create
     },
   );
 
+  it('push-by-digest: buildx has no push by digest for the docker driver, so a docker-container builder is needed (offline: its pull fails, naming buildkit-image)', async () => {
+    const r = await run(uniqueRepo('cd-pbd'), { platforms: 'linux/arm64', 'push-by-digest': 'true' });
+    const out = allOutput(r);
+    expect(r.main.code, out).not.toBe(0);
+    expect(out).toContain(
+      'cannot push by digest (buildx does not implement it for the docker driver): creating a docker-container builder',
+    );
+    expect(out).toContain('Set `buildkit-image` to a copy the runner can pull');
+  });
+
   it('load: true with two platforms loads the index into the containerd store', async () => {
     const repo = uniqueRepo('cd-load');
     const r = await run(repo, { platforms: TWO, load: 'true' });
@@ -164,7 +178,7 @@ describe('containerd engine: the docker driver does it all, no builder is create
     expect(first.main.code, allOutput(first)).toBe(0);
     docker(['buildx', 'prune', '--all', '--force']);
     writeFileSync(join(context, 'marker'), 'changed');
-    const second = await runAction({ inputs, env });
+    const second = await runAction({ inputs: { ...inputs, 'reuse-existing': 'false' }, env });
     const out = allOutput(second);
     expect(second.main.code, out).toBe(0);
     expect(out).toContain(`type=local,src=${toolCache}/ecr-build-push-cache/${repo}`);

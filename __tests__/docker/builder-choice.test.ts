@@ -10,6 +10,7 @@ const needs = (overrides: Partial<BuilderNeeds> = {}): BuilderNeeds => ({
   cacheExport: false,
   attestations: false,
   load: false,
+  push: true,
   pushByDigest: false,
   ...overrides,
 });
@@ -79,9 +80,16 @@ const rows: Row[] = [
     expect: { existing: undefined },
   },
   {
-    name: 'containerd store: push by digest',
+    name: 'containerd store: push by digest (buildx: not for the docker driver) → docker-container',
     needs: { pushByDigest: true },
     probe: CONTAINERD,
+    expect: { create: 'docker-container' },
+    reason: /cannot push by digest \(buildx does not implement it for the docker driver\)/,
+  },
+  {
+    name: 'setup-buildx builder: push by digest',
+    needs: { pushByDigest: true },
+    probe: SETUP_BUILDX,
     expect: { existing: undefined },
   },
   {
@@ -197,6 +205,25 @@ describe('chooseBuilder: needs × engine × named builder', () => {
     }
   });
 
+  it.each([
+    [
+      'containerd store, push and load: buildx is not asked to load what the push stored',
+      CONTAINERD,
+      true,
+      true,
+    ],
+    ['containerd store, load only', CONTAINERD, false, false],
+    [
+      'a container builder, push and load: both exporters',
+      { ...SETUP_BUILDX, containerdStore: true },
+      true,
+      false,
+    ],
+  ])('%s', (_name, probe, push, pushLoads) => {
+    const choice = chooseBuilder(needs({ load: true, push, platforms: TWO }), undefined, undefined, probe);
+    expect(choice.use === 'existing' && choice.pushLoads).toBe(pushLoads);
+  });
+
   it('platforms the builder does not list: a note about QEMU, not a refusal', () => {
     const choice = chooseBuilder(
       needs({ platforms: ['linux/amd64', 'linux/arm64'] }),
@@ -217,7 +244,8 @@ describe('needsProbe: only builds that ask for more than any builder does', () =
     [{ platforms: TWO }, true],
     [{ cacheExport: true }, true],
     [{ attestations: true }, true],
-    [{ load: true, platforms: ['linux/amd64'] }, false],
+    [{ load: true, platforms: ['linux/amd64'], push: false }, false],
+    [{ load: true, platforms: ['linux/amd64'] }, true],
     [{ pushByDigest: true }, true],
   ])('%j → %s', (overrides, probe) => {
     expect(needsProbe(needs(overrides))).toBe(probe);

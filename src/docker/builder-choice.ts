@@ -10,31 +10,48 @@ export interface BuilderNeeds {
   attestations: boolean;
   /** `load: true` (with several platforms it needs the containerd image store). */
   load: boolean;
+  push: boolean;
   pushByDigest: boolean;
 }
 
 export type BuilderChoice =
   /** Build with the current builder, or the named one (`--builder NAME`). */
-  | { use: 'existing'; name?: string; reason: string; notes: string[] }
+  | {
+      use: 'existing';
+      name?: string;
+      reason: string;
+      notes: string[];
+      /** The docker driver on the containerd store keeps what it pushes in the engine: `--load` would store it twice (and fails). */
+      pushLoads?: boolean;
+    }
   /** Create a builder for this job (removed by the post step). */
   | { use: 'create'; driver: 'docker-container' | 'remote'; reason: string; notes: string[] };
 
 /** Features a builder lacks for these needs; empty when it can do them all. */
 export function missingFeatures(needs: BuilderNeeds, probe: BuilderProbe): string[] {
   // Every BuildKit driver but `docker` on the classic image store has an OCI image
-  // exporter: multi-platform images, cache export, attestations, push by digest.
-  if (probe.driver !== 'docker' || probe.containerdStore) return [];
+  // exporter: multi-platform images, cache export, attestations.
+  if (probe.driver !== 'docker') return [];
   const missing: string[] = [];
-  if (needs.platforms.length > 1) missing.push(`build ${needs.platforms.length} platforms`);
-  if (needs.cacheExport) missing.push('export a cache other than inline');
-  if (needs.attestations) missing.push('attach provenance or SBOM attestations');
-  if (needs.pushByDigest) missing.push('push by digest');
+  if (!probe.containerdStore) {
+    if (needs.platforms.length > 1) missing.push(`build ${needs.platforms.length} platforms`);
+    if (needs.cacheExport) missing.push('export a cache other than inline');
+    if (needs.attestations) missing.push('attach provenance or SBOM attestations');
+  }
+  // buildx refuses it for the docker driver whatever the store ("not implemented").
+  if (needs.pushByDigest) missing.push('push by digest (buildx does not implement it for the docker driver)');
   return missing;
 }
 
 /** Nothing beyond one platform and inline cache: every builder does that, no probe is needed. */
 export function needsProbe(needs: BuilderNeeds): boolean {
-  return needs.platforms.length > 1 || needs.cacheExport || needs.attestations || needs.pushByDigest;
+  return (
+    needs.platforms.length > 1 ||
+    needs.cacheExport ||
+    needs.attestations ||
+    needs.pushByDigest ||
+    (needs.load && needs.push)
+  );
 }
 
 function describe(probe: BuilderProbe): string {
@@ -102,6 +119,7 @@ export function chooseBuilder(
       name: named,
       reason: `${named ? 'the named' : 'the current'} builder ${describe(probe)} can do what this build needs${what.length ? ` (${what.join(', ')})` : ''}`,
       notes,
+      pushLoads: probe.driver === 'docker' && probe.containerdStore && needs.push && needs.load,
     };
   }
   if (named) {

@@ -110,6 +110,7 @@ export function prepareBuild(
       cacheExport: cache.exports,
       attestations: b.provenance !== false || b.sbom,
       load: b.load,
+      push,
       pushByDigest: b.pushByDigest,
     },
     localCache: cache.localDir
@@ -159,6 +160,12 @@ async function selectBuilder(
   for (const note of choice.notes) runner.info(note);
   if (choice.use === 'existing') {
     build.spec.builder = choice.name;
+    if (choice.pushLoads) {
+      build.spec.load = false;
+      runner.info(
+        'load: the pushed image is in the containerd image store already (the docker driver keeps what it builds).',
+      );
+    }
   } else {
     const name = `ecr-build-push-${job.ctx.runId}-${process.pid}`;
     let configFile: string | undefined;
