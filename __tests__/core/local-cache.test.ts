@@ -65,7 +65,7 @@ describe('local cache directory and key', () => {
     expect(readFileSync(join(dir, 'index.json'), 'utf8')).toBe('new');
   });
 
-  it('an interrupted run discards its (maybe partial) export and keeps the old cache', () => {
+  it("before a build, an interrupted run's (maybe partial) export goes and the old cache stays", () => {
     const root = mkdtempSync(join(tmpdir(), 'ebp-rot-'));
     const dir = join(root, 'cache');
     mkdirSync(dir);

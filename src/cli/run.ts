@@ -5,7 +5,6 @@
  */
 import { rmSync } from 'node:fs';
 import { ciContext } from '../context/ci-env.js';
-import { discardLocalCacheExport } from '../docker/local-cache.js';
 import { describeFailure } from '../errors.js';
 import { main } from '../main.js';
 import { cleanup } from '../post/cleanup.js';
@@ -64,11 +63,8 @@ async function finish(ending: Ending, line: RunLine, runner: CliRunner, term: Te
     runner.error(error.message);
     code = SIGNAL_EXIT[ending.signal];
   }
+  // An interrupted `cache: local` export is never rotated into place (only a finished build rotates).
   const state = readPostState((name) => runner.state[name] ?? '');
-  if (ending.kind === 'signal' && state.cacheDir) {
-    discardLocalCacheExport(state.cacheDir);
-    state.cacheDir = undefined;
-  }
   const cleaned = await cleanup(state, runner.env);
   for (const p of cleaned.problems) runner.warning(`cleanup: ${p}`);
   // Credentials or secret files still on disk fail the run, as they fail the action's post step.

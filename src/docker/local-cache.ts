@@ -65,7 +65,7 @@ export function rotateLocalCache(dir: string): void {
   renameSync(fresh, dir);
 }
 
-/** An interrupted run: its export may be partial, so it goes and the previous cache stays. */
+/** Before a build: an export an interrupted run left may be partial, so it goes and the previous cache stays. */
 export function discardLocalCacheExport(dir: string): void {
   rmSync(`${dir}-new`, { recursive: true, force: true });
 }

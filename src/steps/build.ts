@@ -14,7 +14,12 @@ import {
   saveLocalCache,
   type LocalCache,
 } from '../docker/actions-cache.js';
-import { localCacheKey, localCacheRoot, readIfPresent } from '../docker/local-cache.js';
+import {
+  discardLocalCacheExport,
+  localCacheKey,
+  localCacheRoot,
+  readIfPresent,
+} from '../docker/local-cache.js';
 import { FINGERPRINT_LABEL } from '../plan/fingerprint.js';
 import { savePostState } from '../post/state.js';
 import { isImmutableTag } from '../plan/publish-plan.js';
@@ -190,6 +195,7 @@ async function restoreCache(
   local: LocalCache,
   runner: Runner,
 ): Promise<{ service: boolean; key?: string } | undefined> {
+  discardLocalCacheExport(local.dir);
   try {
     if (!(await cacheServiceAvailable(runner.env))) return { service: false };
     const key = await restoreLocalCache(local);
