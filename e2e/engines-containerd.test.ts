@@ -185,3 +185,39 @@ describe('containerd engine: the docker driver does it all, no builder is create
     expect(dataLayerCached(out), out).toBe(true);
   });
 });
+
+describe('cache scopes: two images in one job keep their own cache', () => {
+  it('cache: registry and cache: local, two repositories of one context: each second build hits its own cache', async () => {
+    const context = makeContext({ layersMb: [4] });
+    const toolCache = join(context, '..', `${uniqueRepo('scopes')}-tool-cache`);
+    const env = { ...stackEnvOn('containerd'), RUNNER_TOOL_CACHE: toolCache };
+    const images = [uniqueRepo('scope-web'), uniqueRepo('scope-worker')];
+    // Every run builds (one commit throughout: reuse would re-tag instead).
+    const job = (mode: string) =>
+      Promise.all(
+        images.map((repo) =>
+          runAction({
+            inputs: { ...baseInputs(repo, context), cache: mode, 'reuse-existing': 'false' },
+            env,
+          }),
+        ),
+      );
+    for (const mode of ['registry', 'local']) {
+      for (const r of await job(mode)) expect(r.main.code, allOutput(r)).toBe(0);
+      docker(['buildx', 'prune', '--all', '--force']);
+      writeFileSync(join(context, 'marker'), `changed for ${mode}`);
+      const second = await job(mode);
+      second.forEach((r, i) => {
+        const out = allOutput(r);
+        expect(r.main.code, out).toBe(0);
+        expect(dataLayerCached(out), out).toBe(true);
+        // Each image reads its own scope, never the other's.
+        const own = mode === 'registry' ? `${images[i]}:buildcache` : `ecr-build-push-cache/${images[i]}`;
+        const other =
+          mode === 'registry' ? `${images[1 - i]}:buildcache` : `ecr-build-push-cache/${images[1 - i]}`;
+        expect(out).toContain(own);
+        expect(out).not.toContain(other);
+      });
+    }
+  });
+});
