@@ -143,8 +143,8 @@ describe('containerd engine: the docker driver does it all, no builder is create
       for (const d of [r.outputs.digest, ...attestations.map((a) => a.digest)])
         expect(Object.values(digests)).not.toContain(d);
       // The gate names what it scanned: the two platform images, never the index (ECR cannot scan one).
-      const scanned = /\*\*Scan\*\* of ((?:sha256:[0-9a-f]{64}(?:, )?)+):/.exec(r.summary)?.[1];
-      expect(scanned?.split(', ').sort()).toEqual(Object.values(digests).sort());
+      const scanned = /^Scanned: ((?:`sha256:[0-9a-f]{64}`(?:, )?)+)$/m.exec(r.summary)?.[1];
+      expect(scanned?.replace(/`/g, '').split(', ').sort()).toEqual(Object.values(digests).sort());
     },
   );
 

@@ -165,7 +165,8 @@ describe('renderSummary', () => {
         },
       }),
     );
-    expect(md).toContain('**Scan** of sha256:a, sha256:b: COMPLETE (failed, threshold HIGH)');
+    expect(md).toContain('**Scan**: COMPLETE (failed, threshold HIGH)');
+    expect(md).toContain('Scanned: `sha256:a`, `sha256:b`');
     expect(md).toContain('| Severity | Findings |');
     expect(md).toContain('| CRITICAL | 1 |');
     expect(md).toContain('| HIGH | 3 |');

@@ -71,7 +71,9 @@ export function renderSummary(report: RunReport): string {
   }
   if (report.scan) {
     lines.push(
-      `**Scan** of ${report.scan.digests.join(', ')}: ${report.scan.status} (${report.scan.verdict}${report.scan.threshold ? `, threshold ${report.scan.threshold}` : ''})`,
+      `**Scan**: ${report.scan.status} (${report.scan.verdict}${report.scan.threshold ? `, threshold ${report.scan.threshold}` : ''})`,
+      '',
+      `Scanned: ${report.scan.digests.map((d) => `\`${d}\``).join(', ')}`,
       '',
     );
     const counts = Object.entries(report.scan.counts);
