@@ -10,11 +10,12 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import pkg from '../package.json' with { type: 'json' };
 import { bundleCli, runCli, type CliResult } from './cli/bundled.js';
@@ -25,10 +26,14 @@ const action = parseYaml(readFileSync(new URL('../action.yml', import.meta.url),
 };
 const OUTPUTS = Object.keys(action.outputs);
 
+// Every case spawns node: allow for a loaded machine.
+vi.setConfig({ testTimeout: 30_000 });
+
 let cli = '';
 beforeAll(() => {
   cli = bundleCli();
 }, 60_000);
+afterAll(() => rmSync(dirname(cli), { recursive: true, force: true }));
 
 /** A directory outside any git checkout with a Dockerfile, and a RUNNER_TEMP of its own. */
 function workdir(): { cwd: string; runnerTemp: string } {
@@ -242,6 +247,14 @@ describe.concurrent('stdout is one JSON object with the action outputs, typed', 
       1,
       'OidcUnavailable',
       /no OIDC token/,
+    ],
+    [
+      '--secret id=X,env=VAR with the variable unset',
+      [...PLAN, '-t', 'x', '--secret', 'id=npm,env=NO_SUCH_VAR'],
+      {},
+      2,
+      'ValidationError',
+      /secret-envs.*NO_SUCH_VAR/,
     ],
     ['no tags at all (no git, no rules that apply)', [...PLAN], {}, 1, 'NoTags', /No tags planned/],
   ];

@@ -11,7 +11,7 @@ import { describeFailure } from './errors.js';
 async function cli(argv: string[]): Promise<number> {
   let line: CommandLine;
   try {
-    line = parseCommandLine(argv, process.env);
+    line = parseCommandLine(argv);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     // Before any option is known: JSON on stdout (it is the default format), the message on stderr.

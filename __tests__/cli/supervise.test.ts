@@ -154,9 +154,13 @@ describe.concurrent('cli/supervise: one ending, whatever ends the run', () => {
       0,
     ],
   ];
-  it.each(rows)('%s %j', async (name, triggers, grace, lines, code) => {
-    const r = await scenario(name, triggers, grace);
-    expect(r.lines).toEqual(lines);
-    expect(r.code).toBe(code);
-  });
+  it.each(rows)(
+    '%s %j',
+    async (name, triggers, grace, lines, code) => {
+      const r = await scenario(name, triggers, grace);
+      expect(r.lines).toEqual(lines);
+      expect(r.code).toBe(code);
+    },
+    30_000,
+  ); // a child process each, under tsx: seconds on a loaded machine
 });

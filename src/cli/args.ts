@@ -1,7 +1,6 @@
 /**
  * The command line → a command, the action inputs as the runner would hand them over (strings,
- * list inputs as newline lines), and the CLI's options. Pure: the environment comes in for
- * `--secret id=X,env=VAR`. node:util's parseArgs splits the arguments (`--a=b`, `-abc`, `--`);
+ * list inputs as newline lines), and the CLI's options. Pure. node:util's parseArgs splits the arguments (`--a=b`, `-abc`, `--`);
  * the rules (booleans with a value, `--no-NAME`, repeatable lists, did-you-mean) are applied here.
  */
 import { parseArgs } from 'node:util';
@@ -45,11 +44,7 @@ const BOOLEAN_VALUES: Readonly<Record<string, boolean>> = { true: true, false: f
 
 type Token = ReturnType<typeof parseArgs>['tokens'] extends (infer T)[] | undefined ? T : never;
 
-export function parseCommandLine(
-  argv: readonly string[],
-  env: Readonly<Record<string, string | undefined>>,
-  flags: readonly Flag[] = FLAGS,
-): CommandLine {
+export function parseCommandLine(argv: readonly string[], flags: readonly Flag[] = FLAGS): CommandLine {
   const byName = new Map(flags.map((f) => [f.name, f]));
   const { tokens = [] } = parseArgs({
     args: [...argv],
@@ -120,7 +115,7 @@ export function parseCommandLine(
       );
     }
     if (flag.kind === 'list') {
-      const { input, line } = listLine(flag, value, env, warnings);
+      const { input, line } = listLine(flag, value, warnings);
       lists.set(input, [...(lists.get(input) ?? []), line]);
     } else set(flag, token.rawName, value);
   }
@@ -220,16 +215,11 @@ export function closestNames(name: string, candidates: readonly string[]): strin
 }
 
 /**
- * One line of a list input. `--secret` also takes buildx's forms: `id=X,src=FILE` becomes a
- * `secret-files` line and `id=X,env=VAR` (or `id=X`, the variable X) reads the variable here,
- * so the value never sits in argv; `ID=VALUE` (the action's form) works with a warning.
+ * One line of a list input. `--secret` also takes buildx's forms, which keep the value out of
+ * argv: `id=X,src=FILE` becomes a `secret-files` line, `id=X,env=VAR` (or `id=X`: the variable
+ * X, as buildx reads it) a `secret-envs` line; `ID=VALUE` (the action's form) works with a warning.
  */
-function listLine(
-  flag: Flag,
-  value: string,
-  env: Readonly<Record<string, string | undefined>>,
-  warnings: string[],
-): { input: string; line: string } {
+function listLine(flag: Flag, value: string, warnings: string[]): { input: string; line: string } {
   if (flag.input !== 'secrets') return { input: flag.input!, line: value };
   const fields = flag.name === 'secret' ? buildxSecret(value) : undefined;
   if (!fields) {
@@ -238,24 +228,10 @@ function listLine(
     );
     return { input: flag.input!, line: value };
   }
-  const id = fields.id!;
   const src = fields.src ?? fields.source;
-  if (src !== undefined) return { input: 'secret-files', line: `${id}=${src}` };
-  const variable = fields.env ?? id;
-  const secret = env[variable];
-  if (secret === undefined) {
-    throw new UsageError(
-      `--${flag.name} ${value}: the environment variable ${variable} is not set.`,
-      `Export ${variable}, or read the secret from a file: --secret id=${id},src=FILE.`,
-    );
-  }
-  if (/[\r\n]/.test(secret)) {
-    throw new UsageError(
-      `--${flag.name} ${value}: ${variable} holds several lines.`,
-      `Write it to a file and pass --secret id=${id},src=FILE.`,
-    );
-  }
-  return { input: 'secrets', line: `${id}=${secret}` };
+  return src === undefined
+    ? { input: 'secret-envs', line: `${fields.id}=${fields.env ?? fields.id}` }
+    : { input: 'secret-files', line: `${fields.id}=${src}` };
 }
 
 const BUILDX_SECRET_KEYS = ['id', 'src', 'source', 'env', 'type'];
