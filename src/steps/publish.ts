@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { manifestSize, platformDigests } from '../oci/manifest.js';
 import { isIndexMediaType } from '../oci/media-types.js';
 import { registryPath } from '../aws/registry-host.js';
@@ -148,11 +149,35 @@ async function concurrentPush(
   const output = String((error as { output?: unknown }).output ?? '');
   if (!primary.ecr || !/tag invalid|cannot be overwritten because the repository is immutable/i.test(output))
     return undefined;
+  // ECR's refusal says the repository is immutable: a role that cannot describe the repository
+  // (so the plan took it as MUTABLE) gets here too. Adopting needs every tag on one image, no more.
   const tags = report.tagNames;
-  if (!tags.every((t) => isImmutableTag(t, primary.repository))) return undefined;
-  const found = await timed(report, 'ecr', () => primary.ecr!.imagesByTag(tags));
+  // The winner pushes its tags one after another: the first refused one can be there before the rest.
+  for (let waited = 0; ; waited += WINNER_POLL_MS) {
+    const found = await timed(report, 'ecr', () => primary.ecr!.imagesByTag(tags));
+    const verdict = winnersImage(tags, found);
+    if (verdict !== 'wait') return verdict;
+    if (waited >= WINNER_WAIT_MS) return undefined;
+    await sleep(WINNER_POLL_MS);
+  }
+}
+
+/** How long a refused run waits for the winner's remaining tags, and how often it looks. */
+const WINNER_WAIT_MS = 30_000;
+const WINNER_POLL_MS = 1_000;
+
+/**
+ * The image every one of `tags` names (adopt it), `wait` while some are not there yet and the
+ * others name one image, undefined when two images hold them (a real conflict). Pure.
+ */
+export function winnersImage(
+  tags: string[],
+  found: Map<string, StoredImage>,
+): StoredImage | 'wait' | undefined {
   const digests = new Set([...found.values()].map((image) => image.digest));
-  return found.size === tags.length && digests.size === 1 ? [...found.values()][0] : undefined;
+  if (digests.size > 1) return undefined;
+  if (digests.size === 0 || found.size < tags.length) return 'wait';
+  return [...found.values()][0];
 }
 
 /** Every target starts as not pushed, with the tags it is to get: what the outputs say after a failure. */

@@ -3,6 +3,7 @@
  * 127.0.0.1, htpasswd user AWS). The AWS emulator reads and writes images through it, so ECR calls
  * see exactly what `docker push` stored; tests use it to check what the registry serves.
  */
+import { exclusiveWrite, manifestKey, sharedRead } from './manifest-locks.js';
 import { REGISTRY_USER } from './topology.js';
 
 export const MEDIA_TYPES = {
@@ -43,18 +44,28 @@ export class RegistryClient {
   private readonly base: string;
   private readonly auth: string;
 
-  constructor(port: number, password: string, user = REGISTRY_USER) {
+  constructor(
+    private readonly port: number,
+    password: string,
+    user = REGISTRY_USER,
+  ) {
     this.base = `http://127.0.0.1:${port}/v2`;
     this.auth = 'Basic ' + Buffer.from(`${user}:${password}`).toString('base64');
   }
 
   private async request(method: string, path: string, headers: Record<string, string> = {}, body?: Buffer) {
-    return fetch(`${this.base}/${path}`, {
-      method,
-      headers: { authorization: this.auth, ...headers },
-      body,
-      signal: AbortSignal.timeout(30_000),
-    });
+    const send = () =>
+      fetch(`${this.base}/${path}`, {
+        method,
+        headers: { authorization: this.auth, ...headers },
+        body,
+        signal: AbortSignal.timeout(30_000),
+      });
+    // A tag is read and written in the same order as through the registry proxy (manifest-locks.ts).
+    const tag = /^(.+)\/manifests\/([^/:]+)$/.exec(path);
+    if (!tag) return send();
+    const key = manifestKey(this.port, tag[1]!, decodeURIComponent(tag[2]!));
+    return method === 'PUT' ? exclusiveWrite(key, send) : sharedRead(key, send);
   }
 
   private async fail(res: Response, what: string): Promise<never> {

@@ -8,6 +8,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { addedLatency, record, takeFault, type Fault } from './faults.js';
+import { exclusiveWrite, manifestKey, sharedRead } from './manifest-locks.js';
 import { ACCOUNTS, PORTS, PUBLIC_ALIAS, PUBLIC_HOST, REGISTRY_USER } from './topology.js';
 import { BACKEND_PORTS } from './registry.js';
 
@@ -250,6 +251,19 @@ export function startRegistryProxy(options: RegistryProxyOptions): Promise<Regis
     req.pipe(upstream);
   };
 
+  /** `forward`, settled when the answer is sent (or the connection is gone). */
+  const forwarded = (
+    port: number,
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    route: Route,
+    onPushed?: (digest: string) => void,
+  ): Promise<void> =>
+    new Promise((resolve) => {
+      res.on('close', () => resolve());
+      forward(port, req, res, route, onPushed);
+    });
+
   /** Reads `afterBytes` of the body, then cuts the connection as a network failure would. */
   const reset = (req: http.IncomingMessage, route: Route, afterBytes: number): void => {
     let seen = 0;
@@ -340,23 +354,25 @@ export function startRegistryProxy(options: RegistryProxyOptions): Promise<Regis
     }
 
     const reference = route.reference;
-    if (route.kind !== 'manifest-put' || !reference) return forward(port, req, res, route);
-    if (
-      !DIGEST.test(reference) &&
-      tagIsImmutable(policy, reference) &&
-      (await tagExists(port, req, route.name, reference))
-    ) {
-      req.resume();
-      return sendError(
-        res,
-        400,
-        'TAG_INVALID',
-        `The image tag '${reference}' already exists in the '${repository}' repository and cannot be overwritten because the repository is immutable.`,
-      );
-    }
-    forward(port, req, res, route, (digest) =>
-      options.hooks.onManifestPushed(host, repository, reference, digest),
-    );
+    const onPushed = (digest: string) => options.hooks.onManifestPushed(host, repository, reference!, digest);
+    if (!reference || DIGEST.test(reference))
+      return forward(port, req, res, route, route.kind === 'manifest-put' ? onPushed : undefined);
+    // A tag: its existence check and its PUT are one step (ECR refuses the second of two racing
+    // pushes of an immutable tag); reads of it wait for a PUT in progress, not for each other.
+    const key = manifestKey(port, route.name, reference);
+    if (route.kind !== 'manifest-put') return sharedRead(key, () => forwarded(port, req, res, route));
+    return exclusiveWrite(key, async () => {
+      if (tagIsImmutable(policy, reference) && (await tagExists(port, req, route.name!, reference))) {
+        req.resume();
+        return sendError(
+          res,
+          400,
+          'TAG_INVALID',
+          `The image tag '${reference}' already exists in the '${repository}' repository and cannot be overwritten because the repository is immutable.`,
+        );
+      }
+      await forwarded(port, req, res, route, onPushed);
+    });
   };
 
   const server = https.createServer(

@@ -81,6 +81,8 @@ describe('registry proxy', () => {
   let received: { method: string; url: string; host: string; bytes: number }[] = [];
   const repositories = new Map<string, RepositoryPolicy>();
   const pushed: string[][] = [];
+  /** Manifest URLs the backend stored (tags named race*). */
+  const stored = new Set<string>();
 
   function request(
     method: string,
@@ -134,7 +136,17 @@ describe('registry proxy', () => {
         received.push({ method: req.method!, url: req.url!, host: req.headers.host!, bytes });
         if (!req.headers.authorization) return res.writeHead(401).end();
         if (req.method === 'HEAD')
-          return res.writeHead(req.url!.endsWith('/manifests/taken') ? 200 : 404).end();
+          return res
+            .writeHead(req.url!.endsWith('/manifests/taken') || stored.has(req.url!) ? 200 : 404)
+            .end();
+        if (req.method === 'PUT' && req.url!.includes('/manifests/race')) {
+          // A slow write that stores the tag: racing PUTs overlap unless the proxy orders them.
+          setTimeout(() => {
+            stored.add(req.url!);
+            res.writeHead(201, { 'docker-content-digest': DIGEST }).end();
+          }, 40);
+          return;
+        }
         if (req.method === 'PUT' && req.url!.includes('/manifests/')) {
           return res.writeHead(201, { 'docker-content-digest': DIGEST }).end();
         }
@@ -233,6 +245,18 @@ describe('registry proxy', () => {
       'HEAD /v2/app/manifests/new',
       'PUT /v2/app/manifests/new',
     ]);
+  });
+
+  it('racing PUTs of one immutable tag: exactly one is stored, the others are refused', async () => {
+    repositories.set(`${HOST}/app`, { imageTagMutability: 'IMMUTABLE' });
+    const put = () => request('PUT', '/v2/app/manifests/race-1', { body: Buffer.from('{}') });
+    // Reads of the tag during the race are answered (after the PUT in progress), never blocked for good.
+    const answers = await Promise.all([put(), request('HEAD', '/v2/app/manifests/race-1'), put(), put()]);
+    const puts = [answers[0]!, answers[2]!, answers[3]!].map((a) => a.status).sort();
+    expect(puts).toEqual([201, 400, 400]);
+    expect([200, 404]).toContain(answers[1]!.status);
+    expect(received.filter((r) => r.method === 'PUT')).toHaveLength(1);
+    expect(pushed).toEqual([[HOST, 'app', 'race-1', DIGEST]]);
   });
 
   it('lets excluded tags move in an IMMUTABLE_WITH_EXCLUSION repository', async () => {
