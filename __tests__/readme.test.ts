@@ -127,3 +127,29 @@ describe('README quick start and sections', () => {
     expect(section('Benchmarks')).toContain('(BENCHMARKS.md)');
   });
 });
+
+describe('README migration tables', () => {
+  const text = section('Migration');
+  const rows = [...text.matchAll(/^\| `([\w-]+)` \| ([^|]+) \| ([^|]+) \|$/gm)];
+
+  it('cover the five actions', () => {
+    for (const action of [
+      'aws-actions/configure-aws-credentials',
+      'aws-actions/amazon-ecr-login',
+      'docker/setup-buildx-action',
+      'docker/metadata-action',
+      'docker/build-push-action',
+    ])
+      expect(text).toContain(`### ${action}`);
+    expect(rows.length).toBeGreaterThan(70);
+  });
+
+  it.each(rows.map((m) => [m[1]!, m[2]!, m[3]!]))(
+    '%s → %s names real inputs and a kind of change',
+    (_old, here, change) => {
+      for (const [, name] of here.matchAll(/`([\w-]+)`/g)) expect(Object.keys(action.inputs)).toContain(name);
+      expect(change.trim()).toMatch(/^(same|renamed|different default|not needed|not carried over)\b/);
+      if (here.trim() === '—') expect(change.trim()).toMatch(/^not (needed|carried over)/);
+    },
+  );
+});

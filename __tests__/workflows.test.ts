@@ -61,13 +61,15 @@ const NOT_MIRRORED: Record<string, string> = {
   'export-credentials': 'no later step',
   // ...or an image loaded into this runner's engine.
   load: 'no later step',
+  // A token must not travel as an input; the called job has its own github.token.
+  'github-token': 'no secret as an input',
 };
 /** The action's `secrets` input comes from this workflow secret. */
 const SECRET_INPUTS: Record<string, string> = { secrets: 'BUILD_SECRETS' };
 /** Inputs that configure the workflow's job, not the action. */
 const WORKFLOW_ONLY = ['runs-on', 'environment', 'qemu'];
 /** Boolean-looking action defaults whose workflow input is a string (takes more than true/false). */
-const STRING_NOT_BOOLEAN = ['provenance'];
+const STRING_NOT_BOOLEAN = ['provenance', 'sbom'];
 /** Outputs every caller relies on (issue: digest, image, tags, version, platform-digests, pushed). */
 const REQUIRED_OUTPUTS = ['digest', 'image', 'tags', 'version', 'platform-digests', 'pushed'];
 

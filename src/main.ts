@@ -1,6 +1,7 @@
 import { hasAmbientCredentials } from './plan/credentials.js';
 import { resolveTarget } from './aws/registry-host.js';
 import { ActionError, describeFailure } from './errors.js';
+import { isEvaluation } from './docker/buildx-args.js';
 import { dockerLogin } from './docker/login.js';
 import { buildEverything } from './plan/publish-plan.js';
 import { savePostState } from './post/state.js';
@@ -73,10 +74,12 @@ export async function main(runner: Runner, deps: PrepareDeps = nodeDeps): Promis
       : await planAgainstRegistry(job, primary, report);
     applyPlan(report, plan);
     assertNoConflicts(plan.publish, primary.target.uri);
-    const pushing = job.inputs.build.push && !job.dryRun;
+    // `call: check` (or outline, targets) evaluates the build: nothing is pushed or re-tagged.
+    const evaluating = isEvaluation(job.inputs.build.call);
+    const pushing = job.inputs.build.push && !job.dryRun && !evaluating;
 
     // 5a. Re-tag: API calls alone (no docker, no files, nothing for the post step to undo)
-    if (plan.publish.mode === 'reuse' && (pushing || job.dryRun)) {
+    if (plan.publish.mode === 'reuse' && !evaluating && (pushing || job.dryRun)) {
       if (pushing) {
         await publishByRetag(job, plan, registries, runner, report);
         await scanIfAsked(job, primary, runner, report);

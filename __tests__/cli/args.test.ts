@@ -21,12 +21,12 @@ describe('cli/flags: one flag per action input, kinds from action.yml', () => {
     expect(inputFlags.sort()).toEqual(Object.keys(action.inputs).sort());
   });
 
-  // action.yml says it: a true/false default is a switch (provenance also takes mode=...), "one per line" a list.
+  // action.yml says it: a true/false default is a switch (provenance and sbom also take attributes), "one per line" a list.
   it.each(Object.entries(action.inputs))('%s has the kind action.yml implies', (name, spec) => {
     const kind = INPUT_SPECS.find((s) => s.name === name)?.kind;
     const expected = /one per line|newline separated/i.test(spec.description)
       ? 'list'
-      : (spec.default === 'true' || spec.default === 'false') && name !== 'provenance'
+      : (spec.default === 'true' || spec.default === 'false') && !['provenance', 'sbom'].includes(name)
         ? 'boolean'
         : 'value';
     expect(kind).toBe(expected);

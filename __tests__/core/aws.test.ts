@@ -211,6 +211,10 @@ describe('aws/credential-plan', () => {
       audience: 'sts.amazonaws.com',
       roleDurationSeconds: 3600,
       exportCredentials: false,
+      roleChaining: false,
+      allowedAccountIds: [],
+      maskAccountId: false,
+      managedSessionPolicies: [],
       ...overrides,
     };
   }
@@ -266,6 +270,10 @@ describe('aws/credential-plan', () => {
       ['role, act, nothing', true, {}, true, 'none', undefined],
       ['role, act, only a region', true, { AWS_REGION: 'eu-west-1' }, true, 'none', undefined],
       ['role, no OIDC, not act', true, {}, false, 'error', undefined],
+      // role-chaining (configure-aws-credentials): the credentials there assume the role, OIDC or not
+      ['role-chaining + env keys', true, { ...KEYS, CHAIN: '1' }, false, 'assume-role', undefined],
+      ['role-chaining + OIDC: chaining wins', true, { ...OIDC, CHAIN: '1' }, false, 'assume-role', undefined],
+      ['role-chaining under act', true, { ...KEYS, CHAIN: '1' }, true, 'assume-role', undefined],
       ['role, no OIDC, env keys outside act still fail', true, { ...KEYS }, false, 'error', undefined],
       [
         'role, only the URL half of OIDC',
@@ -286,7 +294,10 @@ describe('aws/credential-plan', () => {
     ];
 
     it.each(rows)('%s', (_name, roleSet, env, act, expected, tokenFile) => {
-      const inputs = auth(roleSet ? {} : { roleToAssume: undefined });
+      const inputs = auth({
+        ...(roleSet ? {} : { roleToAssume: undefined }),
+        roleChaining: env.CHAIN === '1',
+      });
       const ctx = runContext({ act });
       if (expected === 'error') {
         expect(() => planCredentials(inputs, ctx, env)).toThrow(AuthError);

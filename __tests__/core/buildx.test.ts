@@ -16,6 +16,7 @@ describe('buildHint', () => {
     ['multiple platforms feature is currently not supported for docker driver', /docker-container builder/],
     ['unexpected status: 401 Unauthorized: authentication required', /ecr:InitiateLayerUpload/],
     ['#5 ERROR: process "/bin/sh -c make" did not complete successfully', undefined],
+    ['ERROR: unknown flag: --call', /`call` needs docker buildx 0.15 or newer/],
   ])('%s', (output, hint) => {
     if (hint) expect(buildHint(output)).toMatch(hint);
     else expect(buildHint(output)).toBeUndefined();

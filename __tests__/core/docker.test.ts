@@ -48,7 +48,7 @@ describe('docker/buildx-args', () => {
           cacheFrom: [`type=registry,ref=${URI}:buildcache`],
           cacheTo: [`type=registry,ref=${URI}:buildcache,mode=max,image-manifest=true,oci-mediatypes=true`],
           provenance: 'mode=max',
-          sbom: true,
+          sbom: 'true',
           noCache: true,
           pull: true,
           push: true,

@@ -66,6 +66,13 @@ export function buildInputs(overrides: Partial<BuildInputs> = {}): BuildInputs {
     buildkitImage: 'moby/buildkit:buildx-stable-1',
     driverOpts: [],
     pushByDigest: false,
+    buildContexts: [],
+    ssh: [],
+    addHosts: [],
+    ulimits: [],
+    allow: [],
+    attests: [],
+    noCacheFilters: [],
     ...overrides,
   };
 }

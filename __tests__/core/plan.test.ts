@@ -410,7 +410,7 @@ describe('plan/fingerprint', () => {
       ['Dockerfile', { file: 'docker/prod.Dockerfile' }, false],
       ['context', { context: 'app' }, false],
       ['provenance', { provenance: 'mode=max' }, false],
-      ['sbom', { sbom: true }, false],
+      ['sbom', { sbom: 'true' }, false],
       ['secret id added', { secrets: [...build().secrets, { key: 'pip', value: 'x' }] }, false],
       ['secret value changed', { secrets: [{ key: 'npm', value: 'rotated-secret' }] }, true],
       ['label changed', { labels: [{ key: 'team', value: 'platform' }] }, false],

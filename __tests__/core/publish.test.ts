@@ -238,7 +238,8 @@ describe('prepareBuild', () => {
     ['registry cache', { cache: 'registry' }, { cacheExport: true }],
     ['inline cache', { cache: 'inline' }, { cacheExport: false }],
     ['provenance', { provenance: 'mode=max' }, { attestations: true }],
-    ['sbom', { sbom: true }, { attestations: true }],
+    ['sbom', { sbom: 'true' }, { attestations: true }],
+    ['attests', { attests: ['type=sbom'] }, { attestations: true }],
     ['push by digest', { pushByDigest: true }, { pushByDigest: true }],
   ];
   it.each(needs)('%s → needs %j', (_name, overrides, expected) => {

@@ -592,7 +592,16 @@ describe('bad inputs', () => {
 
 /** What `parse({})` yields: every default from action.yml. */
 const DEFAULTS: Inputs = {
-  auth: { audience: 'sts.amazonaws.com', roleDurationSeconds: 3600, exportCredentials: false },
+  network: {},
+  auth: {
+    audience: 'sts.amazonaws.com',
+    roleDurationSeconds: 3600,
+    exportCredentials: false,
+    roleChaining: false,
+    allowedAccountIds: [],
+    maskAccountId: false,
+    managedSessionPolicies: [],
+  },
   target: { registries: [] },
   build: {
     context: '.',
@@ -615,6 +624,13 @@ const DEFAULTS: Inputs = {
     buildkitImage: 'moby/buildkit:buildx-stable-1',
     driverOpts: [],
     pushByDigest: false,
+    buildContexts: [],
+    ssh: [],
+    addHosts: [],
+    ulimits: [],
+    allow: [],
+    attests: [],
+    noCacheFilters: [],
   },
   tags: { rules: '', flavor: '', prHeadSha: false },
   repository: {
@@ -861,7 +877,7 @@ describe('good inputs', () => {
       'image-tag-mutability': 'immutable',
       'on-immutable-conflict': 'SKIP',
     });
-    expect(inputs.build).toMatchObject({ push: false, load: true, sbom: true, cache: 'registry' });
+    expect(inputs.build).toMatchObject({ push: false, load: true, sbom: 'true', cache: 'registry' });
     expect(inputs.repository).toMatchObject({
       encryption: 'KMS',
       kmsKey: 'alias/ecr',

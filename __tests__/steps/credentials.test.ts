@@ -14,8 +14,10 @@ import { parseInputs } from '../../src/inputs/parse.js';
 import { planCredentials } from '../../src/plan/credentials.js';
 import { emptyReport } from '../../src/report/run-report.js';
 import { cliRunner } from '../../src/runner/cli-runner.js';
-import { getAwsSession } from '../../src/steps/credentials.js';
+import { checkAccount, getAwsSession } from '../../src/steps/credentials.js';
 import { fakeJwt, instantRetry } from '../core/helpers.js';
+import { parse } from '../inputs/fixtures.js';
+import type { Runner } from '../../src/runner/runner.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/ci-ecr-push';
 const sts = mockClient(STSClient);
@@ -76,5 +78,67 @@ describe('steps/credentials: web identity tokens of other CIs', () => {
   it('an empty CircleCI variable is no token: without another source the run fails before STS', async () => {
     await expect(session({ CIRCLE_OIDC_TOKEN_V2: '  ' })).rejects.toThrow(/no OIDC token/);
     expect(sts.commandCalls(AssumeRoleWithWebIdentityCommand)).toHaveLength(0);
+  });
+});
+
+/** configure-aws-credentials' allowed-account-ids and mask-aws-account-id, and the inputs behind them. */
+const SESSION = { account: '123456789012', arn: 'arn:aws:sts::123456789012:assumed-role/r/s' };
+
+function check(inputs: Record<string, string>) {
+  const masked: string[] = [];
+  const runner = { mask: (v: string) => masked.push(v) } as unknown as Runner;
+  checkAccount(parse(inputs).auth, SESSION, runner);
+  return masked;
+}
+
+describe('checkAccount', () => {
+  it.each([
+    // [inputs, passes, masked]
+    [{}, true, []],
+    [{ 'allowed-account-ids': '123456789012' }, true, []],
+    [{ 'allowed-account-ids': '111111111111, 123456789012' }, true, []],
+    [{ 'allowed-account-ids': '111111111111\n222222222222' }, false, []],
+    [{ 'mask-aws-account-id': 'true' }, true, ['123456789012']],
+    [{ 'mask-aws-account-id': 'true', 'allowed-account-ids': '111111111111' }, false, ['123456789012']],
+  ])('%j → passes %s, masks %j', (inputs, passes, masked) => {
+    if (passes) expect(check(inputs)).toEqual(masked);
+    else expect(() => check(inputs)).toThrow(/not in allowed-account-ids/);
+  });
+
+  it('a masked account is not named in the failure', () => {
+    expect(() => check({ 'mask-aws-account-id': 'true', 'allowed-account-ids': '111111111111' })).toThrow(
+      /belong to account \*\*\*,/,
+    );
+  });
+});
+
+describe('configure-aws-credentials inputs', () => {
+  it('parses them', () => {
+    const auth = parse({
+      'role-chaining': 'true',
+      'role-external-id': 'ext-123',
+      'inline-session-policy': '{ "Version": "2012-10-17", "Statement": [] }',
+      'managed-session-policies':
+        'arn:aws:iam::aws:policy/ReadOnlyAccess\narn:aws-us-gov:iam::123456789012:policy/mine',
+    }).auth;
+    expect(auth).toMatchObject({
+      roleChaining: true,
+      roleExternalId: 'ext-123',
+      inlineSessionPolicy: '{"Version":"2012-10-17","Statement":[]}',
+      managedSessionPolicies: [
+        'arn:aws:iam::aws:policy/ReadOnlyAccess',
+        'arn:aws-us-gov:iam::123456789012:policy/mine',
+      ],
+    });
+  });
+
+  it.each([
+    ['allowed-account-ids', '12345'],
+    ['role-external-id', 'x'],
+    ['inline-session-policy', '{"Version": '],
+    ['inline-session-policy', '["not", "an", "object"]'],
+    ['managed-session-policies', 'ReadOnlyAccess'],
+  ])('%s: %j is refused', (input, raw) => {
+    expect(() => parse({ [input]: raw })).toThrow(new RegExp(`'${input}'`));
   });
 });

@@ -6,6 +6,7 @@ import type { RegistryLogin } from '../types/registry.js';
 import { decodeToken } from './ecr.js';
 import { PUBLIC_REGION } from './registry-host.js';
 import { SDK_DEFAULTS, type AwsSession } from './session.js';
+import { withTransport } from '../net/transport.js';
 
 /** ECR Public login: its API, and so its tokens, exist only in us-east-1. */
 export async function publicLogin(
@@ -13,11 +14,9 @@ export async function publicLogin(
   retry: RetryPolicy,
   mask: (value: string) => void,
 ): Promise<RegistryLogin> {
-  const client = new ECRPUBLICClient({
-    region: PUBLIC_REGION,
-    ...SDK_DEFAULTS,
-    credentials: session.credentials,
-  });
+  const client = new ECRPUBLICClient(
+    withTransport({ region: PUBLIC_REGION, ...SDK_DEFAULTS, credentials: session.credentials }),
+  );
   try {
     const out = await withRetry(
       'ecr-public:GetAuthorizationToken',

@@ -28,6 +28,7 @@ import type { ScanState } from '../types/scan.js';
 import { withRetry, type RetryPolicy } from '../retry.js';
 import type { RegistryTarget } from './registry-host.js';
 import { SDK_DEFAULTS, type AwsSession } from './session.js';
+import { withTransport } from '../net/transport.js';
 
 /**
  * ECR calls for one registry (account + region). Every call goes through `call()`: the retry
@@ -41,7 +42,9 @@ export class Ecr {
     private readonly session: AwsSession,
     private readonly retry: RetryPolicy,
   ) {
-    this.client = new ECRClient({ region: target.region, ...SDK_DEFAULTS, credentials: session.credentials });
+    this.client = new ECRClient(
+      withTransport({ region: target.region, ...SDK_DEFAULTS, credentials: session.credentials }),
+    );
   }
 
   /** The same registry and credentials, another repository (the `REPO-cache` repository). */

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { AuthError } from '../errors.js';
+import { httpFetch } from '../net/transport.js';
 
 /**
  * Fetches the job's OIDC token for `audience` from the runner's token service.
@@ -16,7 +17,7 @@ export async function fetchIdToken(env: NodeJS.ProcessEnv, audience: string): Pr
   target.searchParams.set('audience', audience);
   let res: Response;
   try {
-    res = await fetch(target, {
+    res = await httpFetch(target, {
       headers: { Authorization: `Bearer ${bearer}`, Accept: 'application/json' },
       signal: AbortSignal.timeout(OIDC_TIMEOUT_MS),
     });

@@ -1,4 +1,5 @@
 /** ECR registry hosts: parse what users write, and build the host for an account and region. Pure. */
+import { DNS_SUFFIX_PATTERN, partitionOf } from './partitions.js';
 
 export interface RegistryTarget {
   kind: 'private' | 'public';
@@ -20,16 +21,17 @@ export interface ParsedHost {
 }
 
 /** An AWS region name: eu-west-1, us-gov-west-1, ap-southeast-2. */
-export const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
+export const REGION = /^[a-z]{2,4}(?:-[a-z]+)+-\d{1,2}$/;
 
 /**
  * The one pattern for private ECR hosts, used by the input parser and by resolveTarget alike:
- * ACCOUNT.dkr.ecr[-fips].REGION.amazonaws.com[.cn] (and the ISO partitions' domains), or the
+ * ACCOUNT.dkr.ecr[-fips].REGION.SUFFIX (every partition's domain: partitions.ts), or the
  * dual-stack ACCOUNT.dkr-ecr[-fips].REGION.on.aws. The region label is captured loosely here
  * and checked with REGION, so callers can say "X is not a region".
  */
-const PRIVATE_HOST =
-  /^(\d{12})\.(?:dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.(?:amazonaws\.com(?:\.cn)?|sc2s\.sgov\.gov|c2s\.ic\.gov)|dkr-ecr(?:-fips)?\.([a-z0-9-]+)\.on\.aws)$/;
+const PRIVATE_HOST = new RegExp(
+  `^(\\d{12})\\.(?:dkr\\.ecr(?:-fips)?\\.([a-z0-9-]+)\\.(?:${DNS_SUFFIX_PATTERN})|dkr-ecr(?:-fips)?\\.([a-z0-9-]+)\\.on\\.aws)$`,
+);
 
 /**
  * Account and region label of anything shaped like a private ECR host, whether or not the
@@ -51,8 +53,9 @@ export function registryPath(target: RegistryTarget): string {
   return target.alias ? `${target.alias}/${target.repository}` : target.repository;
 }
 
+/** The registry host of an account in a region: the region's partition gives the domain. */
 export function privateHost(account: string, region: string): string {
-  return `${account}.dkr.ecr.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`;
+  return `${account}.dkr.ecr.${region}.${partitionOf(region).dnsSuffix}`;
 }
 
 export const PUBLIC_HOST = 'public.ecr.aws';

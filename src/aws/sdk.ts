@@ -1,3 +1,3 @@
 /** Everything that needs the AWS SDK: loaded on demand through load-sdk.ts. */
 export { Ecr, explainEcrError } from './ecr.js';
-export { assumeRoleWithWebIdentity, defaultChainSession } from './session.js';
+export { assumeRole, assumeRoleWithWebIdentity, defaultChainSession } from './session.js';

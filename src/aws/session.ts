@@ -1,7 +1,14 @@
-import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import {
+  AssumeRoleCommand,
+  AssumeRoleWithWebIdentityCommand,
+  GetCallerIdentityCommand,
+  STSClient,
+  type AssumeRoleResponse,
+} from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { AuthError } from '../errors.js';
 import { VERIFICATION_KEY, withRetry, type RetryPolicy } from '../retry.js';
+import { withTransport } from '../net/transport.js';
 import { explainAwsError } from './aws-errors.js';
 
 /** Credentials in the process (never exported unless asked) and who they belong to. */
@@ -74,11 +81,27 @@ export const SDK_DEFAULTS = {
   },
 } as const;
 
+/** configure-aws-credentials' session policies, passed to AssumeRole(WithWebIdentity) as they are. */
+export interface SessionPolicies {
+  /** `inline-session-policy`: a JSON policy document. */
+  inline?: string;
+  /** `managed-session-policies`: managed policy ARNs. */
+  managed: string[];
+}
+
+function policyParams(policies: SessionPolicies | undefined) {
+  return {
+    Policy: policies?.inline,
+    PolicyArns: policies?.managed.length ? policies.managed.map((arn) => ({ arn })) : undefined,
+  };
+}
+
 export interface WebIdentityRequest {
   roleArn: string;
   sessionName: string;
   durationSeconds: number;
   region: string;
+  policies?: SessionPolicies;
   /** Called once per attempt: a fresh JWT each time (a token can expire or be spent while we back off). */
   idToken: () => Promise<string>;
   mask: (value: string) => void;
@@ -108,7 +131,7 @@ export async function assumeRoleWithWebIdentity(req: WebIdentityRequest): Promis
 async function assumeOnce(
   req: WebIdentityRequest,
 ): Promise<{ credentials: AwsCredentialIdentity; arn: string }> {
-  const sts = new STSClient({ region: req.region, ...SDK_DEFAULTS, credentials: anonymous });
+  const sts = new STSClient(withTransport({ region: req.region, ...SDK_DEFAULTS, credentials: anonymous }));
   let token = '';
   try {
     const out = await withRetry(
@@ -122,29 +145,13 @@ async function assumeOnce(
             RoleSessionName: req.sessionName,
             DurationSeconds: req.durationSeconds,
             WebIdentityToken: token,
+            ...policyParams(req.policies),
           }),
         );
       },
       req.retry,
     );
-    const c = out.Credentials;
-    if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) {
-      throw new AuthError(
-        'STS AssumeRoleWithWebIdentity returned no credentials.',
-        undefined,
-        'StsNoCredentials',
-      );
-    }
-    for (const secret of [c.AccessKeyId, c.SecretAccessKey, c.SessionToken]) req.mask(secret);
-    return {
-      credentials: {
-        accessKeyId: c.AccessKeyId,
-        secretAccessKey: c.SecretAccessKey,
-        sessionToken: c.SessionToken,
-        expiration: c.Expiration,
-      },
-      arn: out.AssumedRoleUser?.Arn ?? req.roleArn,
-    };
+    return issuedCredentials(out, req.roleArn, req.mask, 'AssumeRoleWithWebIdentity');
   } catch (error) {
     throw explainStsError(error, req.roleArn, token, req.region);
   } finally {
@@ -152,9 +159,81 @@ async function assumeOnce(
   }
 }
 
+/** The credentials an STS answer holds, masked before anything else sees them. */
+function issuedCredentials(
+  out: Pick<AssumeRoleResponse, 'Credentials' | 'AssumedRoleUser'>,
+  roleArn: string,
+  mask: (value: string) => void,
+  operation: string,
+): { credentials: AwsCredentialIdentity; arn: string } {
+  const c = out.Credentials;
+  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) {
+    throw new AuthError(`STS ${operation} returned no credentials.`, undefined, 'StsNoCredentials');
+  }
+  for (const secret of [c.AccessKeyId, c.SecretAccessKey, c.SessionToken]) mask(secret);
+  return {
+    credentials: {
+      accessKeyId: c.AccessKeyId,
+      secretAccessKey: c.SecretAccessKey,
+      sessionToken: c.SessionToken,
+      expiration: c.Expiration,
+    },
+    arn: out.AssumedRoleUser?.Arn ?? roleArn,
+  };
+}
+
+export interface AssumeRoleRequest {
+  roleArn: string;
+  sessionName: string;
+  durationSeconds: number;
+  region: string;
+  externalId?: string;
+  policies?: SessionPolicies;
+  mask: (value: string) => void;
+  retry: RetryPolicy;
+}
+
+/**
+ * `role-chaining`: the credentials already in the environment (the default chain: an earlier
+ * configure-aws-credentials step, keys, a profile) assume the role with sts:AssumeRole. No renewal:
+ * the chain's own credentials may not outlive this session either.
+ */
+export async function assumeRole(req: AssumeRoleRequest): Promise<AwsSession> {
+  const sts = new STSClient(withTransport({ region: req.region, ...SDK_DEFAULTS }));
+  try {
+    const out = await withRetry(
+      'sts:AssumeRole',
+      () =>
+        sts.send(
+          new AssumeRoleCommand({
+            RoleArn: req.roleArn,
+            RoleSessionName: req.sessionName,
+            DurationSeconds: req.durationSeconds,
+            ExternalId: req.externalId,
+            ...policyParams(req.policies),
+          }),
+        ),
+      req.retry,
+    );
+    const { credentials, arn } = issuedCredentials(out, req.roleArn, req.mask, 'AssumeRole');
+    return { credentials, issued: credentials, account: arn.split(':')[4] ?? '', arn };
+  } catch (error) {
+    if ((error as Error).name.replace(/Exception$/, '') === 'AccessDenied') {
+      throw new AuthError(
+        `Not authorized to assume ${req.roleArn} with the credentials in the environment (role-chaining): ${(error as Error).message}`,
+        "Check the role's trust policy names the principal of the current credentials (Action sts:AssumeRole, and sts:ExternalId if the trust policy requires one).",
+        'StsAccessDenied',
+      );
+    }
+    throw explainAwsError(error, 'sts:AssumeRole', req.region, authError);
+  } finally {
+    sts.destroy();
+  }
+}
+
 /** The default credential chain (env keys, profile, web identity file, instance role): who am I. */
 export async function defaultChainSession(region: string, retry: RetryPolicy): Promise<AwsSession> {
-  const sts = new STSClient({ region, ...SDK_DEFAULTS });
+  const sts = new STSClient(withTransport({ region, ...SDK_DEFAULTS }));
   try {
     const me = await withRetry(
       'sts:GetCallerIdentity',

@@ -11,8 +11,8 @@ export interface InputSpec {
 
 /**
  * Every row of the input table with its kind: a row parsed as a boolean is a switch, a list row
- * a repeatable flag, anything else one value (`provenance` defaults to false but takes
- * mode=min too, so it is a value). A new row is a new flag.
+ * a repeatable flag, anything else one value (`provenance` and `sbom` default to false but
+ * take attributes too, so they are values). A new row is a new flag.
  */
 export const INPUT_SPECS: readonly InputSpec[] = INPUT_ROWS.map(({ row }) => ({
   name: row.name,

@@ -103,6 +103,9 @@ const PUSH_PHASE =
 
 /** The hint for the failures users hit most. */
 export function buildHint(output: string): string | undefined {
+  if (/unknown flag: --call/.test(output)) {
+    return '`call` needs docker buildx 0.15 or newer (`docker buildx version` shows this one): update docker-buildx, or leave `call` unset.';
+  }
   if (/is not a docker command|unknown command "buildx"|'buildx' is not/i.test(output)) {
     return 'docker buildx is not installed. On Debian/Ubuntu: apt-get install docker-buildx (or docker-buildx-plugin); GitHub-hosted runners include it.';
   }

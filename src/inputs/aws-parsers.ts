@@ -1,9 +1,12 @@
 /** Parsers for the AWS-shaped inputs: role ARNs, regions, registries and repository names. */
+import { ARN_PARTITION_PATTERN } from '../aws/partitions.js';
 import { REGION, matchEcrHost, parseEcrHost, privateHost } from '../aws/registry-host.js';
 import { invalid, type Field, type Parser } from './parsers.js';
 import type { ExtraTarget } from './types.js';
 
-const ROLE_ARN = /^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+const ROLE_ARN = new RegExp(
+  `^arn:(?:${ARN_PARTITION_PATTERN}):iam::\\d{12}:role\\/(?:[\\w+=,.@-]+\\/)*[\\w+=,.@-]{1,64}$`,
+);
 const NAME_CHARS = /^[\w+=,.@-]+$/;
 const ACCOUNT = /^\d{12}$/;
 const PUBLIC = /^public\.ecr\.aws\/[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
@@ -128,4 +131,38 @@ export const repository: Parser<string> = (raw, field) => {
     hint = `Repository names are lowercase: "${lower}".`;
   }
   return invalid(field, raw, expected, hint);
+};
+
+/** A 12-digit account id (`allowed-account-ids`). */
+export const accountId = (value: string, field: Field, lineNo: number): string =>
+  ACCOUNT.test(value)
+    ? value
+    : invalid(field, value, `12-digit account ids, comma separated (item ${lineNo})`, registryHint(value));
+
+/** sts:AssumeRole ExternalId: 2-1224 characters of [\w+=,.@:/-]. */
+export const externalId: Parser<string> = (raw, field) =>
+  /^[\w+=,.@:/-]{2,1224}$/.test(raw)
+    ? raw
+    : invalid(field, raw, '2-1224 characters of letters, digits and + = , . @ : / _ -');
+
+/** A managed policy ARN (`managed-session-policies`). */
+export const policyArn = (value: string, field: Field, lineNo: number): string =>
+  new RegExp(`^arn:(?:${ARN_PARTITION_PATTERN}):iam::(?:\\d{12}|aws):policy\\/\\S+$`).test(value)
+    ? value
+    : invalid(field, value, `a managed policy ARN like arn:aws:iam::aws:policy/NAME (line ${lineNo})`);
+
+/** An inline session policy: a JSON object (STS checks the grammar; only the syntax is checked here). */
+export const sessionPolicy: Parser<string> = (raw, field) => {
+  try {
+    const policy: unknown = JSON.parse(raw);
+    if (policy && typeof policy === 'object' && !Array.isArray(policy)) return JSON.stringify(policy);
+  } catch (err) {
+    return invalid(
+      field,
+      raw.length > 60 ? `${raw.slice(0, 57)}...` : raw,
+      'a JSON policy document',
+      (err as Error).message,
+    );
+  }
+  return invalid(field, raw, 'a JSON policy document (an object)');
 };

@@ -7,6 +7,7 @@ import { InputError, ValidationError, type ActionError } from '../errors.js';
 import { parseFlavor, parseTagRules } from '../tags/rules.js';
 import { ListSyntaxError, parseList, type ListOptions } from '../text/list-syntax.js';
 import { didYouMean } from '../text/did-you-mean.js';
+import { proxyUrl } from '../net/proxy.js';
 import type { KeyValue } from '../types/key-value.js';
 import type { MergeDigest } from './types.js';
 
@@ -459,4 +460,72 @@ export const lifecyclePolicy: Parser<string> = (raw, field) => {
     return invalid(field, raw, 'inline JSON or the path of a JSON file', `No file at ${raw}.`);
   }
   return checkPolicy(field, raw, field.fs.readFile(raw));
+};
+
+/** A proxy URL (`host:port` reads as http://host:port); checked here so a typo fails before any request. */
+export const proxy: Parser<string> = (raw, field) => {
+  try {
+    return proxyUrl(raw, `Input \`${field.input}\``);
+  } catch (err) {
+    return invalid(field, undefined, 'http://[USER:PASSWORD@]HOST:PORT', (err as Error).message);
+  }
+};
+
+// build-push-action's pass-through inputs: checked for shape only (buildx has the last word).
+
+/** Any non-empty item, as written. */
+export const item: LineParser<string> = (value) => value;
+
+/** `default`, or `ID[=SOCKET|KEY[,KEY]]` for buildx `--ssh`. */
+export const sshEntry: LineParser<string> = (value, field, lineNo) =>
+  /^[\w.-]+(?:=\S+)?$/.test(value)
+    ? value
+    : invalid(
+        field,
+        value,
+        `default or ID=SOCKET_OR_KEY (line ${lineNo})`,
+        'For the runner’s ssh-agent write `default`.',
+      );
+
+/** `HOST:IP` (or `HOST=IP`) for buildx `--add-host`. */
+export const addHost: LineParser<string> = (value, field, lineNo) =>
+  /^[\w.-]+[:=]\S+$/.test(value) ? value : invalid(field, value, `HOST:IP (line ${lineNo})`);
+
+/** `TYPE=SOFT[:HARD]` for buildx `--ulimit`. */
+export const ulimit: LineParser<string> = (value, field, lineNo) =>
+  /^[a-z]+=-?\d+(?::-?\d+)?$/.test(value)
+    ? value
+    : invalid(field, value, `TYPE=SOFT[:HARD] such as nofile=1024:2048 (line ${lineNo})`);
+
+/** `type=NAME,...` for buildx `--attest`. */
+export const attest: LineParser<string> = (value, field, lineNo) =>
+  /^type=[\w-]+(?:,[\w.-]+=[^,]*)*$/.test(value)
+    ? value
+    : invalid(field, value, `type=sbom|provenance,... (line ${lineNo})`);
+
+/** A size for buildx `--shm-size`: bytes, or a number with a unit (k, m, g, with b / ib optional). */
+export const size: Parser<string> = (raw, field) =>
+  /^\d+(?:\.\d+)?(?:[kmgtp]i?)?b?$/i.test(raw)
+    ? raw
+    : invalid(field, raw, 'a size such as 64m, 2g or 1073741824');
+
+/** buildx `--call`: build, check, outline, targets (with options after a comma). */
+export const callMethod: Parser<string> = (raw, field) => {
+  const methods = ['build', 'check', 'outline', 'targets'];
+  const method = raw.split(',')[0]!;
+  if (methods.includes(method) || method.startsWith('subrequests.')) return raw;
+  return invalid(field, raw, `one of ${methods.join(', ')}`, didYouMean(method, methods));
+};
+
+/** buildx `--sbom`: false, true, or attributes such as generator=IMAGE. */
+export const sbom: Parser<false | string> = (raw, field) => {
+  const lower = raw.toLowerCase();
+  if (lower === 'false') return false;
+  if (lower === 'true') return 'true';
+  if (raw.split(',').every((part) => /^[\w.-]+=.*$/.test(part))) return raw;
+  return invalid(
+    field,
+    raw,
+    'false, true, or buildx --sbom attributes such as generator=docker/buildkit-syft-scanner',
+  );
 };

@@ -8,16 +8,31 @@
 import { CACHE_MODES } from '../types/build.js';
 import { TAG_MUTABILITIES } from '../types/registry.js';
 import { SEVERITIES } from '../types/scan.js';
-import { extraTarget, region, registry, repository, roleArn, sessionName } from './aws-parsers.js';
 import {
+  accountId,
+  externalId,
+  extraTarget,
+  policyArn,
+  region,
+  registry,
+  repository,
+  roleArn,
+  sessionName,
+  sessionPolicy,
+} from './aws-parsers.js';
+import {
+  addHost,
+  attest,
   boolean,
   buildContext,
+  callMethod,
   buildkitEndpoint,
   cacheEntry,
   cacheScope,
   driverOpt,
   flavor,
   integer,
+  item,
   keyValue,
   lifecyclePolicy,
   lines,
@@ -28,12 +43,17 @@ import {
   optional,
   platforms,
   provenance,
+  proxy,
+  sbom,
   secret,
   secretEnv,
   secretFile,
+  size,
+  sshEntry,
   tagFilter,
   tagRules,
   text,
+  ulimit,
   type Parser,
 } from './parsers.js';
 import type { Inputs } from './types.js';
@@ -60,6 +80,8 @@ const LIST = { multiLine: true, list: true } as const;
 
 // build-push-action's `ignoreComma` inputs: one item per record, commas kept, quotes removed.
 const RECORDS = { commas: 'keep' } as const;
+// Its other list inputs: commas separate items too.
+const ITEMS = { commas: 'split' } as const;
 
 type Table = {
   [S in keyof Inputs]: Inputs[S] extends object
@@ -76,6 +98,17 @@ export const INPUT_TABLE = {
     roleSessionName: row('role-session-name', optional(sessionName)),
     roleDurationSeconds: row('role-duration-seconds', integer(900, 43200), { default: '3600' }),
     exportCredentials: row('export-credentials', boolean, { default: 'false' }),
+    roleChaining: row('role-chaining', boolean, { default: 'false' }),
+    roleExternalId: row('role-external-id', optional(externalId)),
+    allowedAccountIds: row('allowed-account-ids', list(accountId, ITEMS), LIST),
+    maskAccountId: row('mask-aws-account-id', boolean, { default: 'false' }),
+    inlineSessionPolicy: row('inline-session-policy', optional(sessionPolicy), { multiLine: true }),
+    managedSessionPolicies: row('managed-session-policies', list(policyArn, ITEMS), LIST),
+  },
+  network: {
+    // May hold the proxy's password: never shown.
+    httpProxy: row('http-proxy', optional(proxy), { secret: true }),
+    noProxy: row('no-proxy', text),
   },
   target: {
     registry: row('registry', optional(registry)),
@@ -104,12 +137,24 @@ export const INPUT_TABLE = {
     noCache: row('no-cache', boolean, { default: 'false' }),
     pull: row('pull', boolean, { default: 'false' }),
     provenance: row('provenance', provenance, { default: 'false' }),
-    sbom: row('sbom', boolean, { default: 'false' }),
+    sbom: row('sbom', sbom, { default: 'false' }),
     cache: row('cache', oneOf(CACHE_MODES), { default: 'none' }),
     cacheFrom: row('cache-from', list(cacheEntry, RECORDS), LIST),
     cacheTo: row('cache-to', list(cacheEntry, RECORDS), LIST),
     cacheScope: row('cache-scope', optional(cacheScope)),
     pushByDigest: row('push-by-digest', boolean, { default: 'false' }),
+    buildContexts: row('build-contexts', list(keyValue, RECORDS), LIST),
+    ssh: row('ssh', list(sshEntry, ITEMS), LIST),
+    network: row('network', text),
+    addHosts: row('add-hosts', list(addHost, ITEMS), LIST),
+    shmSize: row('shm-size', optional(size)),
+    ulimits: row('ulimit', list(ulimit, RECORDS), LIST),
+    allow: row('allow', list(item, ITEMS), LIST),
+    call: row('call', optional(callMethod)),
+    attests: row('attests', list(attest, RECORDS), LIST),
+    cgroupParent: row('cgroup-parent', text),
+    noCacheFilters: row('no-cache-filters', list(item, ITEMS), LIST),
+    githubToken: row('github-token', text, { secret: true }),
   },
   tags: {
     rules: row('tags', tagRules, LIST),

@@ -13,6 +13,22 @@ export interface AuthInputs {
   roleDurationSeconds: number;
   /** Opt-in: write AWS_* variables to GITHUB_ENV for later steps. */
   exportCredentials: boolean;
+  // configure-aws-credentials' inputs, with its semantics.
+  /** Assume `roleToAssume` with the credentials already in the environment (sts:AssumeRole). */
+  roleChaining: boolean;
+  /** sts:AssumeRole ExternalId (role chaining). */
+  roleExternalId?: string;
+  /** Fail unless the credentials belong to one of these accounts. */
+  allowedAccountIds: string[];
+  maskAccountId: boolean;
+  inlineSessionPolicy?: string;
+  managedSessionPolicies: string[];
+}
+
+/** Proxy inputs; the environment's HTTPS_PROXY / HTTP_PROXY / NO_PROXY apply without them (net/proxy.ts). */
+export interface NetworkInputs {
+  httpProxy?: string;
+  noProxy?: string;
 }
 
 export interface TargetInputs {
@@ -65,10 +81,25 @@ export interface BuildInputs {
   pull: boolean;
   /** false, or a buildx provenance value (`mode=min`, `mode=max`, `true`). */
   provenance: false | string;
-  sbom: boolean;
+  /** false, or buildx `--sbom` attributes (`true`, `generator=IMAGE`). */
+  sbom: false | string;
   cache: CacheMode;
   cacheFrom: string[];
   cacheTo: string[];
+  // build-push-action's inputs, passed to buildx as it passes them.
+  buildContexts: KeyValue[];
+  ssh: string[];
+  network?: string;
+  addHosts: string[];
+  shmSize?: string;
+  ulimits: string[];
+  allow: string[];
+  call?: string;
+  attests: string[];
+  cgroupParent?: string;
+  noCacheFilters: string[];
+  /** Token for remote git contexts on the GitHub host: the GIT_AUTH_TOKEN build secret. */
+  githubToken?: string;
 }
 
 export interface TagInputs {
@@ -112,6 +143,7 @@ export interface MergeDigest {
 
 export interface Inputs {
   auth: AuthInputs;
+  network: NetworkInputs;
   target: TargetInputs;
   build: BuildInputs;
   tags: TagInputs;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { MEDIA_TYPES } from './media-types.js';
+import { httpFetch } from '../net/transport.js';
 import { DockerError } from '../errors.js';
 import { REQUEST_TIMEOUT_MS } from '../aws/session.js';
 
@@ -69,7 +70,7 @@ export class RegistryClient {
     limitMs = this.timeouts.requestMs,
   ): Promise<T> {
     try {
-      const res = await fetch(url, { ...init, signal: AbortSignal.timeout(limitMs) });
+      const res = await httpFetch(url, { ...init, signal: AbortSignal.timeout(limitMs) });
       return await read(res);
     } catch (error) {
       if (error instanceof DockerError) throw error;

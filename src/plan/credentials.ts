@@ -15,6 +15,14 @@ export type CredentialPlan =
       /** Outside GitHub (CircleCI): the variable that holds the JWT. */
       tokenVariable?: string;
     }
+  /** `role-chaining`: the credentials in the environment call sts:AssumeRole. */
+  | {
+      source: 'assume-role';
+      roleArn: string;
+      sessionName: string;
+      durationSeconds: number;
+      externalId?: string;
+    }
   | { source: 'default-chain'; note?: string }
   /** No credentials can exist here (act without OIDC or keys): the run degrades to a dry run. */
   | { source: 'none'; reason: string };
@@ -46,6 +54,16 @@ export function planCredentials(
   dryRun = false,
 ): CredentialPlan {
   if (!auth.roleToAssume) return { source: 'default-chain' };
+  // configure-aws-credentials: role chaining uses the credentials already there, OIDC or not.
+  if (auth.roleChaining) {
+    return {
+      source: 'assume-role',
+      roleArn: auth.roleToAssume,
+      sessionName: auth.roleSessionName ?? defaultSessionName(ctx),
+      durationSeconds: auth.roleDurationSeconds,
+      externalId: auth.roleExternalId,
+    };
+  }
   const tokenFile = hasOidc(env) ? undefined : env.AWS_WEB_IDENTITY_TOKEN_FILE;
   const tokenVariable =
     hasOidc(env) || tokenFile ? undefined : TOKEN_VARIABLES.find((name) => env[name]?.trim());

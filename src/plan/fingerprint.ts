@@ -36,6 +36,9 @@ export function buildFingerprint(build: BuildInputs, dockerfile = ''): string {
     provenance: build.provenance,
     sbom: build.sbom,
     secrets: [...build.secrets, ...build.secretFiles, ...build.secretEnvs].map(({ key }) => key).sort(),
+    // Only when set, so images built before these inputs existed keep their fingerprint.
+    ...(build.buildContexts.length ? { buildContexts: pairs(build.buildContexts) } : {}),
+    ...(build.attests.length ? { attests: [...build.attests].sort() } : {}),
   };
   return createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 32);
 }

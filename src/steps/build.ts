@@ -20,7 +20,9 @@ import {
   localCacheRoot,
   readIfPresent,
 } from '../docker/local-cache.js';
+import { isRemoteContext } from '../inputs/parsers.js';
 import { FINGERPRINT_LABEL } from '../plan/fingerprint.js';
+import type { KeyValue } from '../types/key-value.js';
 import { savePostState } from '../post/state.js';
 import { isImmutableTag } from '../plan/publish-plan.js';
 import { timed, type RunReport } from '../report/run-report.js';
@@ -84,7 +86,10 @@ export function prepareBuild(
     tags: b.pushByDigest ? [] : tags.map((tag) => `${primary.target.uri}:${tag}`),
     pushByDigest: b.pushByDigest && push ? primary.target.uri : undefined,
     secrets: [
-      ...b.secrets.map(({ key, value }) => ({ id: key, path: writeSecretFile(dir, key, value) })),
+      ...buildSecrets(job).map(({ key, value }) => ({
+        id: key,
+        path: writeSecretFile(dir, key, value),
+      })),
       ...b.secretFiles.map(({ key, value }) => ({ id: key, path: value })),
       ...b.secretEnvs.map(({ key, value }) => ({
         id: key,
@@ -95,6 +100,17 @@ export function prepareBuild(
     cacheTo: cache.cacheTo,
     provenance: b.provenance,
     sbom: b.sbom,
+    buildContexts: b.buildContexts,
+    ssh: b.ssh,
+    network: b.network,
+    addHosts: b.addHosts,
+    shmSize: b.shmSize,
+    ulimits: b.ulimits,
+    allow: b.allow,
+    call: b.call,
+    attests: b.attests,
+    cgroupParent: b.cgroupParent,
+    noCacheFilters: b.noCacheFilters,
     noCache: b.noCache,
     pull: b.pull,
     push,
@@ -113,7 +129,7 @@ export function prepareBuild(
     needs: {
       platforms: b.platforms,
       cacheExport: cache.exports,
-      attestations: b.provenance !== false || b.sbom,
+      attestations: b.provenance !== false || b.sbom !== false || b.attests.length > 0,
       load: b.load,
       push,
       pushByDigest: b.pushByDigest,
@@ -122,6 +138,31 @@ export function prepareBuild(
       ? { dir: cache.localDir, ...localCacheKey(cache.scope, b.context, b.file, b.platforms, readIfPresent) }
       : undefined,
   };
+}
+
+/**
+ * `secrets`, plus `github-token` as GIT_AUTH_TOKEN for a remote git context on the GitHub host
+ * (build-push-action's name for it; never when `secrets` sets one itself). Each goes to buildx as a
+ * 0600 file, never argv.
+ */
+export function buildSecrets(job: Job): KeyValue[] {
+  const b = job.inputs.build;
+  const token =
+    b.githubToken &&
+    isGitHubGitContext(b.context, job.ctx.serverUrl) &&
+    !b.secrets.some((s) => s.key === 'GIT_AUTH_TOKEN')
+      ? [{ key: 'GIT_AUTH_TOKEN', value: b.githubToken }]
+      : [];
+  return [...b.secrets, ...token];
+}
+
+/** A remote context (git URL or git@host:) on the GitHub server this job runs on. */
+export function isGitHubGitContext(context: string, serverUrl: string): boolean {
+  if (!isRemoteContext(context)) return false;
+  const host = new URL(serverUrl || 'https://github.com').host.toLowerCase();
+  const contextHost =
+    /^git@([^:]+):/.exec(context)?.[1] ?? /^[a-z]+:\/\/(?:[^@/]*@)?([^/:#]+)/i.exec(context)?.[1];
+  return contextHost?.toLowerCase() === host;
 }
 
 /** Runs the prepared build: creates the job's builder if needed, then buildx; records image id and metadata. */

@@ -2,7 +2,9 @@ import { loadSdk } from '../aws/load-sdk.js';
 import { defaultSessionName } from '../plan/credentials.js';
 import { fetchIdToken, readTokenFile } from '../aws/oidc.js';
 import { unknownRegion } from '../aws/regions.js';
-import { ActionError } from '../errors.js';
+import { ActionError, AuthError } from '../errors.js';
+import { resolveProxy } from '../net/proxy.js';
+import { useProxy } from '../net/transport.js';
 import type { RunReport } from '../report/run-report.js';
 import { timed } from '../report/run-report.js';
 import type { Runner } from '../runner/runner.js';
@@ -19,10 +21,54 @@ export async function getAwsSession(
   report: RunReport,
   roleArn?: string,
 ): Promise<AwsSession> {
+  const session = await assumeSession(job, runner, report, roleArn);
+  checkAccount(job.inputs.auth, session, runner);
+  return session;
+}
+
+/** configure-aws-credentials' `allowed-account-ids` and `mask-aws-account-id`. */
+export function checkAccount(auth: Access['inputs']['auth'], session: AwsSession, runner: Runner): void {
+  if (auth.maskAccountId && session.account) runner.mask(session.account);
+  if (auth.allowedAccountIds.length > 0 && !auth.allowedAccountIds.includes(session.account)) {
+    throw new AuthError(
+      `The credentials belong to account ${auth.maskAccountId ? '***' : session.account || '(unknown)'}, which is not in allowed-account-ids (${auth.allowedAccountIds.length} listed).`,
+      'Check role-to-assume (or the credentials in the environment), or add the account to `allowed-account-ids`.',
+      'AccountNotAllowed',
+    );
+  }
+}
+
+async function assumeSession(
+  job: Access,
+  runner: Runner,
+  report: RunReport,
+  roleArn?: string,
+): Promise<AwsSession> {
   const region = requireRegion(job);
   const unknown = roleArn === undefined ? unknownRegion(region) : undefined;
   if (unknown) runner.warning(`${unknown} Going on: AWS may have opened it after this version.`);
   const plan = job.credentials;
+  await connectThroughProxy(job, runner);
+  const a = job.inputs.auth;
+  const policies = { inline: a.inlineSessionPolicy, managed: a.managedSessionPolicies };
+  if (plan.source === 'assume-role') {
+    const { assumeRole } = await loadSdk();
+    return timed(report, 'sts', () =>
+      assumeRole({
+        ...plan,
+        roleArn: roleArn ?? plan.roleArn,
+        region,
+        policies,
+        mask: (value) => runner.mask(value),
+        retry: job.retry,
+      }),
+    );
+  }
+  if (a.roleExternalId) {
+    runner.warning(
+      '`role-external-id` is used by sts:AssumeRole only (set `role-chaining: true`); AssumeRoleWithWebIdentity takes none, so it is ignored.',
+    );
+  }
   // An extra registry's own role: the same token source, a role of its own.
   const webIdentity =
     plan.source === 'web-identity'
@@ -64,6 +110,7 @@ export async function getAwsSession(
         sessionName: webIdentity.sessionName,
         durationSeconds: webIdentity.durationSeconds,
         region,
+        policies,
         idToken,
         mask: (value) => runner.mask(value),
         log: (line) => runner.info(line),
@@ -74,6 +121,16 @@ export async function getAwsSession(
   if (plan.source === 'default-chain' && plan.note) runner.notice(plan.note);
   const { defaultChainSession } = await loadSdk();
   return timed(report, 'sts', () => defaultChainSession(region, job.retry));
+}
+
+/** Every request after this (OIDC, STS, ECR, the registry API) goes through the proxy, if one is set. */
+async function connectThroughProxy(job: Pick<Job, 'inputs'>, runner: Runner): Promise<void> {
+  const proxy = resolveProxy(job.inputs.network, runner.env);
+  for (const url of [proxy?.https, proxy?.http]) {
+    const password = url && decodeURIComponent(new URL(url).password);
+    if (password) runner.mask(password);
+  }
+  await useProxy(proxy);
 }
 
 export function requireRegion(job: Pick<Job, 'inputs'>): string {

@@ -71,6 +71,7 @@ export function prepareJob(runner: Runner, deps: PrepareDeps): Job {
   const inputs = parseInputs((name) => runner.input(name), env, deps.fs);
   for (const { value } of inputs.build.secrets) maskSecret(runner, value);
   for (const { value } of inputs.build.secretEnvs) maskSecret(runner, env[value] ?? '');
+  if (inputs.build.githubToken) maskSecret(runner, inputs.build.githubToken);
   const ctx = readRunContext(env, (path) => readOptional(deps.fs, path), deps.now());
   const repository = inputs.target.repository ?? defaultRepository(ctx, deps.fs);
   const tagRequest: TagRequest = {

@@ -1,0 +1,82 @@
+/** The proxied fetch and SDK handler against a real (in-process) forward proxy and target server. */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HttpRequest } from '@smithy/core/protocols';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { proxiedFetch, proxiedRequestHandlers } from '../../src/net/proxy-agents.js';
+import { startLoggingProxy, type LoggingProxy } from '../../test/logging-proxy.js';
+
+let target: http.Server;
+let proxy: LoggingProxy;
+let targetPort = 0;
+let proxyUrl = '';
+let seen: string[] = [];
+
+beforeAll(async () => {
+  target = http.createServer((req, res) => res.end(`hello ${req.url}`));
+  await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
+  targetPort = (target.address() as AddressInfo).port;
+  proxy = await startLoggingProxy();
+  proxyUrl = proxy.url;
+  seen = proxy.log;
+});
+
+afterAll(async () => {
+  target.close();
+  await proxy.close();
+});
+
+beforeEach(() => {
+  seen.length = 0;
+});
+
+const settings = (noProxy = '') => ({ http: proxyUrl, https: proxyUrl, noProxy });
+
+/** Two SDK requests, each a POST with a body as every AWS query call is, on one handler. */
+async function sdkCalls(noProxy: string): Promise<string[]> {
+  const handler = proxiedRequestHandlers(settings(noProxy))({ requestTimeout: 5000 });
+  const bodies: string[] = [];
+  for (const path of ['/sdk', '/again']) {
+    const { response } = await handler.handle(
+      new HttpRequest({
+        protocol: 'http:',
+        hostname: '127.0.0.1',
+        port: targetPort,
+        path,
+        method: 'POST',
+        headers: { host: `127.0.0.1:${targetPort}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'Action=GetCallerIdentity&Version=2011-06-15',
+      }),
+    );
+    let text = '';
+    for await (const chunk of response.body as AsyncIterable<Buffer>) text += String(chunk);
+    bodies.push(text);
+  }
+  handler.destroy();
+  return bodies;
+}
+
+describe('proxied transport', () => {
+  it.each([
+    // [NO_PROXY, proxied]
+    ['', true],
+    ['example.com', true],
+    [`127.0.0.1:${targetPort + 1}`, true],
+    ['127.0.0.1', false],
+    ['*', false],
+  ])('fetch with NO_PROXY=%j goes through the proxy: %s', async (noProxy, proxied) => {
+    const res = await proxiedFetch(settings(noProxy))(`http://127.0.0.1:${targetPort}/oidc`);
+    expect(await res.text()).toBe('hello /oidc');
+    // undici tunnels every request (CONNECT), whatever the target's scheme.
+    expect(seen).toEqual(proxied ? [`CONNECT 127.0.0.1:${targetPort}`] : []);
+  });
+
+  it.each([
+    ['', true],
+    ['127.0.0.1', false],
+  ])('the SDK handler with NO_PROXY=%j goes through the proxy: %s', async (noProxy, proxied) => {
+    expect(await sdkCalls(noProxy)).toEqual(['hello /sdk', 'hello /again']);
+    // Tunnelled (CONNECT) like every AWS endpoint, once: the second call reuses the kept-alive tunnel.
+    expect(seen).toEqual(proxied ? [`CONNECT 127.0.0.1:${targetPort}`] : []);
+  });
+});

@@ -1,0 +1,81 @@
+/**
+ * Behind a proxy: every request the action makes (the OIDC token, STS, ECR) goes through a logging
+ * forward proxy when HTTPS_PROXY / HTTP_PROXY (either case) or `http-proxy` say so, and none does
+ * when NO_PROXY covers the hosts. Docker's own traffic is the daemon's business, not the action's.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startLoggingProxy, type LoggingProxy } from '../test/logging-proxy.js';
+import { makeContext } from './contexts.js';
+import { allOutput, runAction } from './harness.js';
+import { baseInputs, registryDigest, stackEnv, uniqueRepo } from './support.js';
+
+const SHA = '0123456789abcdef0123456789abcdef01234567';
+let proxy: LoggingProxy;
+
+beforeAll(async () => {
+  proxy = await startLoggingProxy();
+});
+afterAll(() => proxy.close());
+beforeEach(() => {
+  proxy.log.length = 0;
+});
+
+/** host:port of each endpoint the action calls. */
+function endpoints(): Record<string, string> {
+  const env = stackEnv();
+  const hostOf = (url: string) => new URL(url).host;
+  return {
+    oidc: hostOf(env.ACTIONS_ID_TOKEN_REQUEST_URL!),
+    sts: hostOf(env.AWS_ENDPOINT_URL_STS!),
+    ecr: hostOf(env.AWS_ENDPOINT_URL_ECR!),
+  };
+}
+
+async function pushThrough(inputs: Record<string, string>, env: Record<string, string>) {
+  const repo = uniqueRepo('proxy');
+  const run = await runAction({
+    inputs: { ...baseInputs(repo, makeContext()), ...inputs },
+    env: { ...stackEnv(), ...env },
+  });
+  expect(run.main.code, allOutput(run)).toBe(0);
+  expect(await registryDigest(repo, SHA)).toBe(run.outputs.digest);
+  return run;
+}
+
+describe('proxy', () => {
+  it.each([
+    ['HTTPS_PROXY / HTTP_PROXY', (url: string) => ({ HTTPS_PROXY: url, HTTP_PROXY: url }), {}],
+    ['https_proxy / http_proxy', (url: string) => ({ https_proxy: url, http_proxy: url }), {}],
+    ['the http-proxy input', () => ({}), { 'http-proxy': 'PROXY' }],
+  ])('%s: the OIDC, STS and ECR requests all pass through the proxy', async (_name, env, inputs) => {
+    const withUrl = Object.fromEntries(
+      Object.entries(inputs).map(([k, v]) => [k, v.replace('PROXY', proxy.url)]),
+    );
+    await pushThrough(withUrl, env(proxy.url));
+    const seen = proxy.log.join('\n');
+    for (const [name, host] of Object.entries(endpoints())) expect(seen, `${name} (${host})`).toContain(host);
+    // Every request is tunnelled (CONNECT), as HTTPS to AWS is; kept-alive tunnels are reused.
+    for (const host of Object.values(endpoints())) expect(proxy.log).toContain(`CONNECT ${host}`);
+    expect(proxy.log.every((line) => line.startsWith('CONNECT '))).toBe(true);
+  });
+
+  it.each([
+    ['NO_PROXY=127.0.0.1', { NO_PROXY: '127.0.0.1' }, {}],
+    ['no_proxy with ports', { no_proxy: Object.values(endpoints()).join(',') }, {}],
+    ['NO_PROXY=*', { NO_PROXY: '*' }, {}],
+    ['the no-proxy input', {}, { 'no-proxy': '127.0.0.1' }],
+  ])('%s: nothing passes through the proxy', async (_name, noProxy, inputs) => {
+    await pushThrough(inputs, { HTTPS_PROXY: proxy.url, HTTP_PROXY: proxy.url, ...noProxy });
+    expect(proxy.log).toEqual([]);
+  });
+
+  it('a proxy that is not a URL fails before any request, naming the variable', async () => {
+    const run = await runAction({
+      inputs: baseInputs(uniqueRepo('proxy'), makeContext()),
+      env: { ...stackEnv(), HTTPS_PROXY: 'socks5://proxy.corp:1080' },
+    });
+    expect(run.main.code).not.toBe(0);
+    expect(allOutput(run)).toContain('The HTTPS_PROXY environment variable is not a proxy URL');
+    expect(proxy.log).toEqual([]);
+  });
+});
