@@ -88,41 +88,31 @@ export class TagRuleError extends ActionError {
   }
 }
 
-/** Getting AWS credentials failed (OIDC token or STS). */
-export class AuthError extends ActionError {
-  override name = 'AuthError';
+/**
+ * A kind of failure whose errors differ only in message, hint and code (the kind's name unless
+ * given): one constructor for all of them.
+ */
+function failureKind(kind: string) {
+  return class extends ActionError {
+    override name = kind;
 
-  constructor(message: string, hint?: string, code = 'AuthError') {
-    super(message, hint, code);
-  }
+    constructor(message: string, hint?: string, code = kind) {
+      super(message, hint, code);
+    }
+  };
 }
+
+/** Getting AWS credentials failed (OIDC token or STS). */
+export class AuthError extends failureKind('AuthError') {}
 
 /** An ECR call failed or ECR state forbids the plan (missing repository, immutable tag conflict). */
-export class EcrError extends ActionError {
-  override name = 'EcrError';
-
-  constructor(message: string, hint?: string, code = 'EcrError') {
-    super(message, hint, code);
-  }
-}
+export class EcrError extends failureKind('EcrError') {}
 
 /** docker or buildx failed or is missing. */
-export class DockerError extends ActionError {
-  override name = 'DockerError';
-
-  constructor(message: string, hint?: string, code = 'DockerError') {
-    super(message, hint, code);
-  }
-}
+export class DockerError extends failureKind('DockerError') {}
 
 /** The scan gate found findings at or above the threshold, or could not decide. */
-export class ScanGateError extends ActionError {
-  override name = 'ScanGateError';
-
-  constructor(message: string, hint?: string, code = 'ScanGateError') {
-    super(message, hint, code);
-  }
-}
+export class ScanGateError extends failureKind('ScanGateError') {}
 
 /** A message may be long (a list of bad inputs), but one log line of it stays readable. */
 const MAX_MESSAGE = 1800;

@@ -1,198 +1,208 @@
-import { hasAmbientCredentials } from './plan/credentials.js';
-import { resolveTarget } from './aws/registry-host.js';
-import { ActionError, describeFailure } from './errors.js';
 import { isEvaluation } from './docker/buildx-args.js';
 import { dockerLogin } from './docker/login.js';
-import { buildEverything } from './plan/publish-plan.js';
+import { ActionError, describeFailure } from './errors.js';
+import { buildEverything, publishedTags } from './plan/publish-plan.js';
 import { savePostState } from './post/state.js';
-import { emptyReport, timed, type RunReport, type ScanReport } from './report/run-report.js';
+import { newLog, timed } from './report/log.js';
+import type { RunResults, ScanReport } from './report/results.js';
+import { buildReport, type RunReport } from './report/run-report.js';
 import type { Runner } from './runner/runner.js';
-import { prepareBuild, runBuild } from './steps/build.js';
-import { exportCredentials, getAwsSession, requireRegion } from './steps/credentials.js';
-import { planAgainstRegistry, type RegistryPlan } from './steps/plan.js';
-import { nodeDeps, prepareJob, type Job, type PrepareDeps } from './steps/prepare.js';
-import { assertNoConflicts, publishByBuild, publishByRetag } from './steps/publish.js';
+import { prepareBuild, readyBuild, runBuild } from './steps/build.js';
 import {
-  ensureCacheRepository,
-  openExtraRegistries,
-  openRegistry,
-  type OpenRegistry,
-} from './steps/registry.js';
+  awsRegion,
+  connectThroughProxy,
+  exportCredentials,
+  openSession,
+  requireRegion,
+} from './steps/credentials.js';
+import { assertSomethingToPut, planMergeRun } from './steps/merge.js';
+import { planRun, type RunPlan } from './steps/plan.js';
+import { nodeDeps, prepareJob, type Job, type PrepareDeps } from './steps/prepare.js';
+import {
+  assertAllPushed,
+  assertNoConflicts,
+  concurrentPush,
+  convergeMovingTags,
+  copyToExtras,
+  describePushed,
+  pendingTargets,
+  pushedDigest,
+  retag,
+  storedImageFacts,
+} from './steps/publish.js';
+import { ensureCacheRepository, openRegistries, type OpenRegistries } from './steps/registry.js';
 import { writeReport } from './steps/report.js';
-import { publishByMerge } from './steps/merge.js';
-import { combineScans, scanGate } from './steps/scan.js';
+import { combineScans, gateScan, scanImage } from './steps/scan.js';
 import { checkTagReferences } from './tags/references.js';
 
 /**
- * The whole job: inputs → AWS credentials → ECR login → tags and plan → build and
- * push (or re-tag) → outputs and summary. Returns the report; rethrows the failure
- * (an ActionError for everything the action reports on purpose) after writing the
- * outputs and summary either way.
+ * The whole job, top to bottom: inputs → AWS credentials → registries → tags and plan →
+ * build and push (or re-tag) → extra registries → scan. Each phase returns its result and
+ * main records it; outputs and summary are built from those records once, at the end, also
+ * when a phase failed. Returns the report; rethrows the failure (an ActionError for
+ * everything the action reports on purpose) after writing them.
  */
 export async function main(runner: Runner, deps: PrepareDeps = nodeDeps): Promise<RunReport> {
-  const report = emptyReport(false);
-  let plan: RegistryPlan | undefined;
+  const results: RunResults = { log: newLog(), dryRun: false, platforms: [], targets: [] };
+  let failure: { error: unknown } | undefined;
   try {
-    const job = prepareJob(runner, deps);
-    startReport(report, job);
-    if (job.dryRunReason) runner.notice(job.dryRunReason);
-    if (job.dryRun && !canCallAws(job, runner.env)) {
-      plan = await offlineDryRun(job, runner, report);
-      return report;
-    }
+    await run(runner, deps, results);
+  } catch (error) {
+    results.error = describeFailure(error);
+    failure = { error };
+  }
+  const report = buildReport(results);
+  await writeReport(runner, report);
+  if (failure) throw failure.error;
+  return report;
+}
 
-    // 1. AWS credentials
-    const session = await getAwsSession(job, runner, report);
-    report.account = session.account;
-    if (job.inputs.auth.exportCredentials && !job.dryRun)
-      exportCredentials(session, requireRegion(job), runner);
+async function run(runner: Runner, deps: PrepareDeps, results: RunResults): Promise<void> {
+  const { log } = results;
+  const job = prepareJob(runner, deps);
+  Object.assign(results, {
+    dryRun: job.dryRun,
+    dryRunReason: job.dryRunReason,
+    platforms: job.inputs.build.platforms,
+    tags: job.tags,
+  });
+  if (job.dryRunReason) runner.notice(job.dryRunReason);
 
-    // 2. ECR: token and repository (every target)
-    const primary = await openRegistry(job, session, runner, report);
-    const registries = [primary, ...(await openExtraRegistries(job, primary, session, runner, report))];
+  // 1. AWS credentials; none when the run may make no AWS call (a dry run without them)
+  const { credentials } = job;
+  if (credentials.source !== 'none') await connectThroughProxy(job.inputs.network, runner);
+  const session =
+    credentials.source === 'none'
+      ? undefined
+      : await openSession(credentials, awsRegion(job, runner), job.inputs.auth, job.retry, runner, log);
+  results.account = session?.account;
+  if (session && job.inputs.auth.exportCredentials && !job.dryRun)
+    exportCredentials(session, requireRegion(job), runner);
+
+  // 2. ECR: token and repository, every target
+  const registries = await openRegistries(job, session, runner, log);
+  const [primary] = registries;
+  results.target = primary.target;
+  // Without credentials the account, and so the host, is known only when `registry` names it.
+  if (session || job.inputs.target.registry)
     checkTagReferences(
       job.tags.references,
       registries.map((r) => r.target),
     );
-    describeTarget(report, primary);
 
-    // Merge: an index of pushed digests, API calls alone (no docker, no build)
-    if (job.inputs.publish.mergeDigests.length) {
-      if (job.dryRun) throw dryRunMerge();
-      plan = await publishByMerge(job, registries, runner, report);
-      applyPlan(report, plan);
-      await scanIfAsked(job, primary, runner, report);
-      return report;
-    }
-
-    // 3-4. Tags against what the registry holds, and the plan (push by digest: no tags at all)
-    plan = job.inputs.build.pushByDigest
-      ? {
-          tags: { ...job.tags, tags: [] },
-          publish: buildEverything([], 'push-by-digest: the image is pushed without tags.'),
-        }
-      : await planAgainstRegistry(job, primary, report);
-    applyPlan(report, plan);
-    assertNoConflicts(plan.publish, primary.target.uri);
-    // `call: check` (or outline, targets) evaluates the build: nothing is pushed or re-tagged.
-    const evaluating = isEvaluation(job.inputs.build.call);
-    const pushing = job.inputs.build.push && !job.dryRun && !evaluating;
-
-    // 5a. Re-tag: API calls alone (no docker, no files, nothing for the post step to undo)
-    if (plan.publish.mode === 'reuse' && !evaluating && (pushing || job.dryRun)) {
-      if (pushing) {
-        await publishByRetag(job, plan, registries, runner, report);
-        await scanIfAsked(job, primary, runner, report);
-      }
-      return report;
-    }
-
-    // 5b. Build (and push the new tags; extra registries get a copy over the registry API)
-    const build = prepareBuild(
-      job,
-      plan,
-      primary,
-      pushing ? plan.publish.push : report.tagNames,
-      pushing,
-      runner,
-      report,
-    );
-    if (job.dryRun && !job.inputs.buildInDryRun) return report;
-    if (pushing) await ensureCacheRepository(job, primary, runner, report);
-    savePostState(runner.saveState, { hosts: [primary.target.host] });
-    await timed(report, 'docker-login', () =>
-      dockerLogin(primary.target.host, primary.login, build.env, job.retry),
-    );
-    if (!pushing) {
-      await runBuild(job, build, runner, report);
-      return report;
-    }
-    await publishByBuild(job, registries, build, runner, report);
-    await scanIfAsked(job, primary, runner, report);
-    return report;
-  } catch (error) {
-    report.error = describeFailure(error);
-    throw error;
-  } finally {
-    await writeReport(runner, report, plan);
+  // Merge: an index of pushed digests, API calls alone (no docker, no build)
+  if (job.inputs.publish.mergeDigests.length) {
+    if (job.dryRun) throw dryRunMerge();
+    const merge = await planMergeRun(job, primary, log);
+    Object.assign(results, { tags: merge.tags, publish: merge.publish });
+    assertNoConflicts(merge.publish, primary.target.uri);
+    assertSomethingToPut(merge.publish, primary.repository);
+    const tagNames = publishedTags(merge.tags.tags, merge.publish);
+    results.targets = pendingTargets(registries, tagNames);
+    results.image = await retag(job, merge.publish, primary, runner, log);
+    results.digest = merge.publish.image.digest;
+    return deliver(job, registries, merge.publish.image.digest, tagNames, runner, results);
   }
+
+  // 3. Tags against what the registry holds, and the plan (push by digest: no tags at all)
+  const plan: RunPlan = job.inputs.build.pushByDigest
+    ? {
+        tags: { ...job.tags, tags: [] },
+        publish: buildEverything([], 'push-by-digest: the image is pushed without tags.'),
+      }
+    : await planRun(job, primary, log);
+  const { tags, publish } = plan;
+  Object.assign(results, { tags, publish });
+  assertNoConflicts(publish, primary.target.uri);
+  const tagNames = publishedTags(tags.tags, publish);
+  // `call: check` (or outline, targets) evaluates the build: nothing is pushed or re-tagged.
+  const evaluating = isEvaluation(job.inputs.build.call);
+  const pushing = job.inputs.build.push && !job.dryRun && !evaluating;
+
+  // 4a. Re-tag: API calls alone (no docker, no files, nothing for the post step to undo)
+  if (publish.mode === 'reuse' && publish.image && !evaluating && (pushing || job.dryRun)) {
+    if (job.dryRun) return;
+    results.targets = pendingTargets(registries, tagNames);
+    results.image = await retag(job, { ...publish, image: publish.image }, primary, runner, log);
+    results.digest = publish.image.digest;
+    await convergeMovingTags(primary, tagNames, tags.version, runner, log);
+    return deliver(job, registries, publish.image.digest, tagNames, runner, results);
+  }
+
+  // 4b. Build (and push the new tags; extra registries get a copy over the registry API)
+  const build = prepareBuild(job, plan, primary, pushing ? publish.push : tagNames, pushing, runner);
+  results.command = build.command;
+  if (job.dryRun && !job.inputs.run.buildInDryRun) return;
+  if (pushing) await ensureCacheRepository(job, primary, runner, log);
+  const { login } = primary;
+  if (login) {
+    savePostState(runner.saveState, { hosts: [primary.target.host] });
+    await timed(log, 'docker-login', () => dockerLogin(primary.target.host, login, build.env, job.retry));
+  }
+  const ready = await readyBuild(job, build, runner, log);
+  Object.assign(results, { builder: ready.builder.description, command: ready.builder.command });
+  if (pushing) results.targets = pendingTargets(registries, tagNames);
+  if (!pushing) {
+    results.build = await runBuild(job, build, ready, runner, log);
+    return;
+  }
+  const built = await runBuild(job, build, ready, runner, log).catch(async (error: unknown) => {
+    const theirs = await concurrentPush(error, primary, tagNames, log);
+    if (!theirs) throw error;
+    return theirs;
+  });
+  if ('digest' in built) {
+    runner.info(
+      `Another run of this commit pushed ${tagNames.join(', ')} at the same time (the repository is immutable): using its image ${built.digest}.`,
+    );
+    results.digest = built.digest;
+    results.image = storedImageFacts(job, built);
+    return deliver(job, registries, built.digest, tagNames, runner, results);
+  }
+  results.build = built;
+  const digest = pushedDigest(built);
+  results.digest = digest;
+  results.image = await describePushed(job, primary, digest, built, tagNames, log);
+  await convergeMovingTags(primary, tagNames, tags.version, runner, log);
+  return deliver(job, registries, digest, tagNames, runner, results);
 }
 
-async function scanIfAsked(
+/** The image is in the primary registry: the extra registries get a copy, then the scan gate. */
+async function deliver(
   job: Job,
-  primary: OpenRegistry,
+  registries: OpenRegistries,
+  digest: string,
+  tagNames: string[],
   runner: Runner,
-  report: RunReport,
+  results: RunResults,
 ): Promise<void> {
-  if (job.inputs.scan.mode !== 'wait' || !primary.ecr || !report.digest) return;
+  results.targets = await copyToExtras(job, registries, digest, tagNames, results.log);
+  assertAllPushed(results.targets);
+  const [primary] = registries;
+  const { mode, timeoutSeconds, failOnSeverity } = job.inputs.scan;
+  const { ecr } = primary;
+  if (mode !== 'wait' || !ecr) return;
   // ECR scans images, not indexes: each platform manifest, never an attestation or the index.
-  const digests = report.isIndex ? [...new Set(Object.values(report.platformDigests))] : [report.digest];
+  const digests = results.image?.isIndex
+    ? [...new Set(Object.values(results.image.platformDigests))]
+    : [digest];
   const scans: ScanReport[] = [];
   try {
-    for (const digest of digests) {
-      await scanGate(job, primary.ecr, digest, primary.repository.scanOnPush, runner, report);
-      scans.push(report.scan!);
+    for (const image of digests) {
+      const scan = await scanImage(
+        ecr,
+        image,
+        primary.repository.scanOnPush,
+        timeoutSeconds,
+        failOnSeverity,
+        results.log,
+      );
+      scans.push(scan);
+      gateScan(scan, image, timeoutSeconds, runner);
     }
   } finally {
-    if (scans.length > 1) report.scan = combineScans(scans);
+    results.scan = scans.length > 1 ? combineScans(scans) : scans[0];
   }
-}
-
-function startReport(report: RunReport, job: Job): void {
-  report.dryRun = job.dryRun;
-  report.dryRunReason = job.dryRunReason;
-  report.platforms = job.inputs.build.platforms;
-  applyPlan(report, { tags: job.tags });
-}
-
-/** The tags (and, once the registry was read, the publish plan) as the report shows them. */
-function applyPlan(report: RunReport, plan: Pick<RegistryPlan, 'tags'> & Partial<RegistryPlan>): void {
-  report.tagNames = plan.tags.tags.filter((t) => !plan.publish?.skipped.some((s) => s.tag === t));
-  report.version = plan.tags.version;
-  report.labels = plan.tags.labels;
-  report.annotations = plan.tags.annotations;
-  report.tagWarnings = plan.tags.warnings;
-  report.ruleNotes = plan.tags.notes;
-  if (plan.publish) {
-    report.mode = plan.publish.mode;
-    report.reuseReason = plan.publish.reason;
-    report.unchanged = plan.publish.unchanged;
-    report.skipped = plan.publish.skipped;
-    report.warnings.push(...plan.publish.warnings);
-  }
-}
-
-function describeTarget(report: RunReport, registry: OpenRegistry): void {
-  report.registry = registry.target.host;
-  report.repositoryUri = registry.target.uri;
-}
-
-/** A dry run calls AWS (read-only) only when credentials are at hand. */
-function canCallAws(job: Job, env: NodeJS.ProcessEnv): boolean {
-  if (job.credentials.source === 'none') return false;
-  return job.credentials.source === 'web-identity' || hasAmbientCredentials(env);
-}
-
-/** No credentials: everything but the network. The registry host is a placeholder unless `registry` names it. */
-async function offlineDryRun(job: Job, runner: Runner, report: RunReport): Promise<RegistryPlan> {
-  const region = job.inputs.auth.region ?? 'REGION';
-  const target = resolveTarget(job.inputs.target.registry, job.repository, region, 'ACCOUNT_ID');
-  const registry: OpenRegistry = {
-    target,
-    login: { username: '', password: '' },
-    repository: { tagMutability: 'MUTABLE', mutabilityExclusions: [], scanOnPush: false },
-    exists: false,
-  };
-  describeTarget(report, registry);
-  // Without credentials the account, and so the host, is known only when `registry` names it.
-  if (job.inputs.target.registry) checkTagReferences(job.tags.references, [target]);
-  report.warnings.push(
-    'No AWS credentials in the environment: no AWS call was made; existing tags, reuse and repository settings were not checked.',
-  );
-  const plan = { tags: job.tags, publish: buildEverything(job.tags.tags, 'dry run without credentials') };
-  const build = prepareBuild(job, plan, registry, report.tagNames, false, runner, report);
-  if (job.inputs.buildInDryRun) await runBuild(job, build, runner, report);
-  return plan;
 }
 
 /** A merge reads what earlier jobs pushed; without them there is nothing to plan offline. */

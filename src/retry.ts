@@ -126,6 +126,15 @@ type ErrorShape = {
   cause?: unknown;
 };
 
+/** Milliseconds to connect, and for a whole request and answer: a black-holed endpoint fails fast. */
+export const CONNECT_TIMEOUT_MS = 5_000;
+export const REQUEST_TIMEOUT_MS = 30_000;
+
+/** The HTTP answers another attempt can help with: server errors, too many requests, request timeout. */
+export function isRetryableStatus(status: number): boolean {
+  return status >= 500 || status === 429 || status === 408;
+}
+
 function str(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
@@ -183,7 +192,7 @@ function classify(err: unknown, depth: number): Classification {
     return { retryable: true, reason: `${code}: ${message}` };
   }
   if (status !== undefined) {
-    return { retryable: status >= 500 || status === 408 || status === 429, reason: summary };
+    return { retryable: isRetryableStatus(status), reason: summary };
   }
   const byText = classifyText(output ?? str(e.message) ?? '');
   if (byText) return byText;

@@ -5,7 +5,8 @@ import { UsageError } from '../../src/cli/args.js';
 import { errorInfo, interruptedInfo, OUTPUT_TYPES, typedOutputs } from '../../src/cli/outputs.js';
 import { ActionError, EcrError, InputError, ValidationError } from '../../src/errors.js';
 import { renderOutputs } from '../../src/report/outputs.js';
-import { emptyReport } from '../../src/report/run-report.js';
+import { newLog } from '../../src/report/log.js';
+import { buildReport } from '../../src/report/run-report.js';
 
 const action = parseYaml(readFileSync(new URL('../../action.yml', import.meta.url), 'utf8')) as {
   outputs: Record<string, unknown>;
@@ -18,7 +19,8 @@ describe('cli/outputs', () => {
 
   it('types what the action renders', () => {
     const report = {
-      ...emptyReport(false),
+      ...buildReport({ log: newLog(), dryRun: false, platforms: [], targets: [] }),
+      plan: { mode: 'build' },
       repositoryUri: 'h/r',
       digest: 'sha256:abc',
       tagNames: ['v1', 'latest'],
@@ -29,7 +31,7 @@ describe('cli/outputs', () => {
       scan: { digests: ['sha256:a'], status: 'COMPLETE', counts: { HIGH: 1 }, verdict: 'passed' as const },
       metadata: '{"containerimage.digest":"sha256:abc"}',
     };
-    const typed = typedOutputs(renderOutputs(report, { mode: 'build' }));
+    const typed = typedOutputs(renderOutputs(report));
     expect(typed).toMatchObject({
       digest: 'sha256:abc',
       image: 'h/r@sha256:abc',

@@ -3,6 +3,7 @@ import { CIS, ciContext, slugFromRemote, type GitReader } from '../../src/contex
 import { readRunContext } from '../../src/context/github-context.js';
 import type { RunContext } from '../../src/context/types.js';
 import { planTags } from '../../src/tags/engine.js';
+import { parseFlavor, parseTagRules } from '../../src/tags/rules.js';
 
 const SHA = '860c1904a1ce19322e91ac35af1ab07466440c37';
 const HEAD = 'b7e2c91d04fa3365c1e8a9d2f0b4c6e8a1d3f5b7';
@@ -41,7 +42,6 @@ type Facts = Pick<
   | 'prNumber'
   | 'prHeadSha'
   | 'baseRef'
-  | 'headRef'
 > & { source: string };
 
 function facts(env: NodeJS.ProcessEnv, reader?: GitReader): Facts {
@@ -58,7 +58,6 @@ function facts(env: NodeJS.ProcessEnv, reader?: GitReader): Facts {
     prNumber: ctx.prNumber,
     prHeadSha: ctx.prHeadSha,
     baseRef: ctx.baseRef,
-    headRef: ctx.headRef,
   };
 }
 
@@ -105,7 +104,6 @@ const GH = {
   prNumber: undefined,
   prHeadSha: undefined,
   baseRef: undefined,
-  headRef: undefined,
 };
 const push = (
   source: string,
@@ -157,7 +155,7 @@ const ROWS: [string, NodeJS.ProcessEnv, GitReader, Facts][] = [
       CI_MERGE_REQUEST_TARGET_BRANCH_NAME: 'main',
     },
     NO_GIT,
-    pr('GitLab CI', 17, 'acme/platform/app', '1234567', { ...GL, baseRef: 'main', headRef: 'feature/x' }),
+    pr('GitLab CI', 17, 'acme/platform/app', '1234567', { ...GL, baseRef: 'main' }),
   ],
   [
     'GitLab merged-results pipeline: the head commit is the source branch sha',
@@ -172,7 +170,6 @@ const ROWS: [string, NodeJS.ProcessEnv, GitReader, Facts][] = [
     pr('GitLab CI', 18, 'acme/platform/app', '1234567', {
       ...GL,
       baseRef: 'main',
-      headRef: 'feature/y',
       prHeadSha: HEAD,
     }),
   ],
@@ -203,7 +200,7 @@ const ROWS: [string, NodeJS.ProcessEnv, GitReader, Facts][] = [
       BUILDKITE_PULL_REQUEST_BASE_BRANCH: 'main',
     },
     NO_GIT,
-    pr('Buildkite', 5, 'acme/app', '88', { defaultBranch: 'main', baseRef: 'main', headRef: 'feature/x' }),
+    pr('Buildkite', 5, 'acme/app', '88', { defaultBranch: 'main', baseRef: 'main' }),
   ],
   [
     'Buildkite with BUILDKITE_COMMIT=HEAD: the commit comes from git',
@@ -233,7 +230,7 @@ const ROWS: [string, NodeJS.ProcessEnv, GitReader, Facts][] = [
     'Jenkins multibranch change request (CHANGE_ID)',
     { ...JENKINS, BRANCH_NAME: 'PR-9', CHANGE_ID: '9', CHANGE_BRANCH: 'feature/z', CHANGE_TARGET: 'main' },
     NO_GIT,
-    pr('Jenkins', 9, 'acme/app', '301', { baseRef: 'main', headRef: 'feature/z' }),
+    pr('Jenkins', 9, 'acme/app', '301', { baseRef: 'main' }),
   ],
   [
     'Jenkins multibranch tag (TAG_NAME)',
@@ -257,7 +254,7 @@ const ROWS: [string, NodeJS.ProcessEnv, GitReader, Facts][] = [
     'CircleCI pull request (number from CIRCLE_PULL_REQUEST)',
     { ...CIRCLE, CIRCLE_BRANCH: 'feature/c', CIRCLE_PULL_REQUEST: 'https://github.com/acme/app/pull/23' },
     NO_GIT,
-    pr('CircleCI', 23, 'acme/app', '55', { headRef: 'feature/c' }),
+    pr('CircleCI', 23, 'acme/app', '55'),
   ],
   [
     'Bitbucket branch',
@@ -283,7 +280,6 @@ const ROWS: [string, NodeJS.ProcessEnv, GitReader, Facts][] = [
     pr('Bitbucket Pipelines', 31, 'acme/app', '12', {
       serverUrl: 'https://bitbucket.org',
       baseRef: 'main',
-      headRef: 'feature/b',
     }),
   ],
   [
@@ -330,7 +326,13 @@ describe('context/ci-env: the same rules give the same tags', () => {
     'type=edge',
   ].join('\n');
   const tags = (ctx: RunContext) =>
-    planTags(ctx, { rules: RULES, flavor: '', prHeadSha: false, labels: [], annotations: [] }).tags;
+    planTags(ctx, {
+      rules: parseTagRules(RULES),
+      flavor: parseFlavor(''),
+      prHeadSha: false,
+      labels: [],
+      annotations: [],
+    }).tags;
   const github = (env: NodeJS.ProcessEnv, event: object) =>
     tags(
       readRunContext(

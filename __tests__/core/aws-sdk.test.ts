@@ -765,24 +765,29 @@ describe('aws/ecr', () => {
       lifecyclePolicy: '{"rules":[]}',
       updateSettings: true,
     };
-    const cases: [string, string[], { mutability: number; scanning: number; state: object }][] = [
-      ['only a lifecycle policy', [], { mutability: 0, scanning: 0, state: current }],
+    type Apply = { mutability: boolean; scanOnPush: boolean };
+    const cases: [string, Apply, { mutability: number; scanning: number; state: object }][] = [
+      [
+        'only a lifecycle policy',
+        { mutability: false, scanOnPush: false },
+        { mutability: 0, scanning: 0, state: current },
+      ],
       [
         'mutability given',
-        ['image-tag-mutability'],
+        { mutability: true, scanOnPush: false },
         { mutability: 1, scanning: 0, state: { ...current, tagMutability: 'MUTABLE' } },
       ],
       [
         'scan-on-push given',
-        ['scan-on-push'],
+        { mutability: false, scanOnPush: true },
         { mutability: 0, scanning: 1, state: { ...current, scanOnPush: false } },
       ],
     ];
-    it.each(cases)('%s', async (_name, given, expected) => {
+    it.each(cases)('%s', async (_name, apply, expected) => {
       ecrMock.on(PutImageTagMutabilityCommand).resolves({});
       ecrMock.on(PutImageScanningConfigurationCommand).resolves({});
       ecrMock.on(PutLifecyclePolicyCommand).resolves({});
-      const state = await ecr().updateRepository(current, settings, (input) => given.includes(input));
+      const state = await ecr().updateRepository(current, settings, apply);
       expect(ecrMock.commandCalls(PutImageTagMutabilityCommand)).toHaveLength(expected.mutability);
       expect(ecrMock.commandCalls(PutImageScanningConfigurationCommand)).toHaveLength(expected.scanning);
       expect(ecrMock.commandCalls(PutLifecyclePolicyCommand)).toHaveLength(1);

@@ -1,27 +1,21 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { buildInputs } from './helpers.js';
+import { describe, expect, it } from 'vitest';
 import type { RepositoryState, StoredImage, TagMutability } from '../../src/types/registry.js';
 import { MEDIA_TYPES } from '../../src/oci/media-types.js';
-import { resolveTarget } from '../../src/aws/registry-host.js';
 import { buildxArgs } from '../../src/docker/buildx-args.js';
 import { EcrError } from '../../src/errors.js';
-import type { BuildInputs } from '../../src/inputs/types.js';
 import { FINGERPRINT_LABEL } from '../../src/plan/fingerprint.js';
 import type { PublishPlan } from '../../src/plan/publish-plan.js';
-import type { RegistryPlan } from '../../src/steps/plan.js';
+import type { RunPlan } from '../../src/steps/plan.js';
 import type { Job } from '../../src/steps/prepare.js';
 import { manifestSize, platformDigests } from '../../src/oci/manifest.js';
 import { assertNoConflicts } from '../../src/steps/publish.js';
 import { prepareBuild, type PreparedBuild } from '../../src/steps/build.js';
 import { buildEverything } from '../../src/plan/publish-plan.js';
-import { emptyReport } from '../../src/report/run-report.js';
-import type { Runner } from '../../src/runner/runner.js';
-import type { OpenRegistry } from '../../src/steps/registry.js';
+import { HOST, jobOf, openedRegistry } from '../support/job.js';
 
-const URI = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/my-app';
+const URI = `${HOST}/app`;
 const d = (c: string) => `sha256:${c.repeat(64)}`;
 
 function index(manifests: unknown[]): StoredImage {
@@ -120,42 +114,18 @@ describe('assertNoConflicts', () => {
 });
 
 describe('prepareBuild', () => {
-  const temp = mkdtempSync(join(tmpdir(), 'core-publish-'));
-  afterAll(() => rmSync(temp, { recursive: true, force: true }));
-
-  const inputs = buildInputs;
-  const job = (build: BuildInputs) =>
-    ({
-      inputs: { build },
-      repository: 'my-app',
-      ctx: { runId: '42' },
-      fingerprint: 'fp-1',
-    }) as unknown as Job;
-  const registry = (
-    uri: string,
-    tagMutability: TagMutability,
-    mutabilityExclusions: string[] = [],
-  ): OpenRegistry => {
-    const [host, repo] = [uri.slice(0, uri.indexOf('/')), uri.slice(uri.indexOf('/') + 1)];
-    const repository: RepositoryState = { tagMutability, mutabilityExclusions, scanOnPush: false };
+  const TAGS = ['v1.2.3'];
+  /** The run's plan: the job's tags, all pushed. */
+  const planOf = (job: Job, push = TAGS): RunPlan => ({ tags: job.tags, publish: buildEverything(push, '') });
+  const buildSpec = (inputs: Record<string, string>, repository: Partial<RepositoryState> = {}) => {
+    const { job, runner } = jobOf({ tags: 'type=raw,value=v1.2.3', ...inputs });
+    const plan = planOf(job);
     return {
-      target: resolveTarget(host, repo, 'eu-west-1', '1'),
-      login: { username: 'AWS', password: 'x' },
-      repository,
-      exists: true,
-    } as OpenRegistry;
+      ...prepareBuild(job, plan, openedRegistry(repository), plan.publish.push, true, runner),
+      job,
+      runner,
+    };
   };
-  const plan = (push: string[], tags: string[]): RegistryPlan =>
-    ({
-      tags: { tags, labels: { 'org.opencontainers.image.version': '1.2.3' } },
-      publish: buildEverything(push, ''),
-    }) as unknown as RegistryPlan;
-  const runner = {
-    env: { RUNNER_TEMP: temp, DOCKER_CONFIG: join(temp, 'no-user-docker') },
-    saveState: () => undefined,
-  } as unknown as Runner;
-  const buildSpec = (j: Job, p: RegistryPlan, r: OpenRegistry) =>
-    prepareBuild(j, p, r, p.publish.push, true, runner, emptyReport(false));
 
   // repository mutability → where `cache: registry` keeps its moving `buildcache` tag
   const rows: [string, TagMutability, string[], string][] = [
@@ -176,11 +146,10 @@ describe('prepareBuild', () => {
     ['MUTABLE_WITH_EXCLUSION with v*', 'MUTABLE_WITH_EXCLUSION', ['v*'], `${URI}:buildcache`],
     ['MUTABLE_WITH_EXCLUSION with build*', 'MUTABLE_WITH_EXCLUSION', ['build*'], `${URI}-cache:buildcache`],
   ];
-  it.each(rows)('cache: registry on %s', (_name, mutability, exclusions, ref) => {
+  it.each(rows)('cache: registry on %s', (_name, tagMutability, mutabilityExclusions, ref) => {
     const { spec } = buildSpec(
-      job(inputs({ cache: 'registry', builder: 'fleet', platforms: [] })),
-      plan(['v1'], ['v1']),
-      registry(URI, mutability, exclusions),
+      { cache: 'registry', builder: 'fleet' },
+      { tagMutability, mutabilityExclusions },
     );
     expect(spec.cacheTo).toEqual([
       `type=registry,ref=${ref},mode=max,image-manifest=true,oci-mediatypes=true`,
@@ -189,38 +158,29 @@ describe('prepareBuild', () => {
   });
 
   it('secret values go to 0600 files; argv only names the file', () => {
-    const { spec, dir: jobDir } = buildSpec(
-      job(
-        inputs({
-          secrets: [{ key: 'npm', value: 'npm_TOPSECRETVALUE' }],
-          secretFiles: [{ key: 'gh', value: 'secrets/gh.txt' }],
-        }),
-      ),
-      plan(['v1'], ['v1']),
-      registry(URI, 'MUTABLE'),
-    );
+    const { spec, dir: jobDir, runner } = buildSpec({ secrets: 'npm=npm_TOPSECRETVALUE' });
     const args = buildxArgs(spec);
     expect(args.join(' ')).not.toContain('npm_TOPSECRETVALUE');
     const path = join(jobDir.secrets, 'npm');
     expect(args).toContain(`id=npm,src=${path}`);
-    expect(args).toContain('id=gh,src=secrets/gh.txt');
     expect(readFileSync(path, 'utf8')).toBe('npm_TOPSECRETVALUE');
     expect(statSync(path).mode & 0o777).toBe(0o600);
+    // The post step removes the directory with the secret file.
+    expect(runner.state['job-dir']).toBe(jobDir.root);
   });
 
   it('buildx tags only the primary registry with the planned push tags; the fingerprint label is added', () => {
-    const { spec } = buildSpec(job(inputs()), plan(['v1.2.3'], ['abc', 'v1.2.3']), registry(URI, 'MUTABLE'));
+    const { spec, job } = buildSpec({});
     expect(spec.tags).toEqual([`${URI}:v1.2.3`]);
-    expect(spec.labels).toEqual({ 'org.opencontainers.image.version': '1.2.3', [FINGERPRINT_LABEL]: 'fp-1' });
+    expect(spec.labels).toMatchObject({
+      'org.opencontainers.image.version': 'v1.2.3',
+      [FINGERPRINT_LABEL]: job.fingerprint,
+    });
     expect(spec.builder).toBeUndefined();
   });
 
   it('push-by-digest: no tags, the image exporter pushes by digest to the repository', () => {
-    const { spec } = buildSpec(
-      job(inputs({ pushByDigest: true, platforms: ['linux/arm64'] })),
-      plan(['v1'], ['v1']),
-      registry(URI, 'MUTABLE'),
-    );
+    const { spec } = buildSpec({ 'push-by-digest': 'true', platforms: 'linux/arm64' });
     expect(spec.tags).toEqual([]);
     const args = buildxArgs(spec);
     expect(args).toContain(`type=image,name=${URI},push-by-digest=true,name-canonical=true,push=true`);
@@ -228,24 +188,24 @@ describe('prepareBuild', () => {
   });
 
   // build inputs → what the build asks of a builder (chosen when it runs, after detection)
-  const needs: [string, Partial<BuildInputs>, Partial<PreparedBuild['needs']>][] = [
+  const needs: [string, Record<string, string>, Partial<PreparedBuild['needs']>][] = [
     ['plain build', {}, { cacheExport: false, attestations: false }],
     [
       'two platforms',
-      { platforms: ['linux/amd64', 'linux/arm64'] },
+      { platforms: 'linux/amd64,linux/arm64' },
       { platforms: ['linux/amd64', 'linux/arm64'] },
     ],
     ['registry cache', { cache: 'registry' }, { cacheExport: true }],
     ['inline cache', { cache: 'inline' }, { cacheExport: false }],
     ['provenance', { provenance: 'mode=max' }, { attestations: true }],
     ['sbom', { sbom: 'true' }, { attestations: true }],
-    ['attests', { attests: ['type=sbom'] }, { attestations: true }],
-    ['push by digest', { pushByDigest: true }, { pushByDigest: true }],
+    ['attests', { attests: 'type=sbom' }, { attestations: true }],
+    ['push by digest', { 'push-by-digest': 'true' }, { pushByDigest: true }],
   ];
-  it.each(needs)('%s → needs %j', (_name, overrides, expected) => {
-    const build = buildSpec(job(inputs(overrides)), plan(['v1'], ['v1']), registry(URI, 'MUTABLE'));
+  it.each(needs)('%s → needs %j', (_name, inputs, expected) => {
+    const build = buildSpec(inputs);
     expect(build.needs).toMatchObject(expected);
-    expect(build.spec.builder).toBe(overrides.builder);
+    expect(build.spec.builder).toBe(inputs.builder);
   });
 });
 

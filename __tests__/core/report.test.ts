@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { renderOutputs } from '../../src/report/outputs.js';
-import { emptyReport, type RunReport } from '../../src/report/run-report.js';
+import { newLog } from '../../src/report/log.js';
+import type { RunResults } from '../../src/report/results.js';
+import { buildReport, type RunReport } from '../../src/report/run-report.js';
 import { renderSummary } from '../../src/report/summary.js';
 
 const URI = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/my-app';
@@ -11,9 +13,14 @@ const DIGEST = `sha256:${'d'.repeat(64)}`;
 const AMD = `sha256:${'1'.repeat(64)}`;
 const ARM = `sha256:${'2'.repeat(64)}`;
 
+/** The results of a run that has not got anywhere yet. */
+function nothingYet(overrides: Partial<RunResults> = {}): RunResults {
+  return { log: newLog(), dryRun: false, platforms: [], targets: [], ...overrides };
+}
+
 function report(overrides: Partial<RunReport> = {}): RunReport {
   return {
-    ...emptyReport(false),
+    ...buildReport(nothingYet()),
     registry: '123456789012.dkr.ecr.eu-west-1.amazonaws.com',
     repositoryUri: URI,
     account: '123456789012',
@@ -42,13 +49,13 @@ const ACTION_OUTPUTS = Object.keys(
 
 describe('renderOutputs', () => {
   it('sets every output action.yml declares, and nothing else', () => {
-    const outputs = renderOutputs(report(), { mode: 'build' });
+    const outputs = renderOutputs(report({ plan: { mode: 'build' } }));
     expect(Object.keys(outputs).sort()).toEqual([...ACTION_OUTPUTS].sort());
     for (const value of Object.values(outputs)) expect(typeof value).toBe('string');
   });
 
   it('an empty report still sets every output (empty where unknown)', () => {
-    const outputs = renderOutputs(emptyReport(true), undefined);
+    const outputs = renderOutputs(buildReport(nothingYet({ dryRun: true })));
     expect(Object.keys(outputs).sort()).toEqual([...ACTION_OUTPUTS].sort());
     expect(outputs.image).toBe('');
     expect(outputs.digest).toBe('');
@@ -79,11 +86,11 @@ describe('renderOutputs', () => {
     ['plan', '{"mode":"build"}'],
   ];
   it.each(rows)('%s', (key, value) => {
-    expect(renderOutputs(report(), { mode: 'build' })[key]).toBe(value);
+    expect(renderOutputs(report({ plan: { mode: 'build' } }))[key]).toBe(value);
   });
 
   it('reuse: reused=true and image points at the existing digest', () => {
-    const outputs = renderOutputs(report({ mode: 'reuse' }), undefined);
+    const outputs = renderOutputs(report({ mode: 'reuse' }));
     expect(outputs.reused).toBe('true');
     expect(outputs.image).toBe(`${URI}@${DIGEST}`);
   });
@@ -93,13 +100,12 @@ describe('renderOutputs', () => {
       report({
         scan: { digests: ['sha256:a'], status: 'COMPLETE', counts: { HIGH: 2, LOW: 1 }, verdict: 'passed' },
       }),
-      undefined,
     );
     expect(JSON.parse(outputs['scan-findings']!)).toEqual({ HIGH: 2, LOW: 1 });
   });
 
   it('no digest → no image', () => {
-    expect(renderOutputs(report({ digest: undefined }), undefined).image).toBe('');
+    expect(renderOutputs(report({ digest: undefined })).image).toBe('');
   });
 });
 
@@ -175,7 +181,7 @@ describe('renderSummary', () => {
   it('a dry run: title, reason, not pushed, the command and the read-only calls', () => {
     const md = renderSummary(
       report({
-        ...emptyReport(true),
+        ...buildReport(nothingYet({ dryRun: true })),
         repositoryUri: URI,
         tagNames: ['v1.2.3'],
         dryRunReason: 'Running under act, which has no OIDC',

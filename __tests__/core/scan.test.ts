@@ -4,10 +4,9 @@ import type { ScanState } from '../../src/types/scan.js';
 import { ScanGateError } from '../../src/errors.js';
 import type { ScanInputs } from '../../src/inputs/types.js';
 import type { Severity } from '../../src/types/scan.js';
-import { emptyReport, type RunReport, type ScanReport } from '../../src/report/run-report.js';
-import type { Runner } from '../../src/runner/runner.js';
-import { combineScans, judgeFindings, scanGate, type ScanClock } from '../../src/steps/scan.js';
-import type { Job } from '../../src/steps/prepare.js';
+import { newLog } from '../../src/report/log.js';
+import type { ScanReport } from '../../src/report/results.js';
+import { combineScans, gateScan, judgeFindings, scanImage, type ScanClock } from '../../src/steps/scan.js';
 
 const DIGEST = `sha256:${'f'.repeat(64)}`;
 
@@ -63,34 +62,26 @@ function fakeClock(): ScanClock & { t: number; sleeps: number[] } {
   return clock;
 }
 
-function fakeRunner() {
-  const warnings: string[] = [];
-  const runner = { warning: (m: string) => warnings.push(m) } as unknown as Runner;
-  return { runner, warnings };
-}
-
-function job(scan: Partial<ScanInputs>): Job {
-  return { inputs: { scan: { mode: 'wait', timeoutSeconds: 60, ...scan } } } as unknown as Job;
-}
-
 const IN_PROGRESS: ScanState = { status: 'IN_PROGRESS', counts: {} };
 const complete = (counts: Record<string, number>): ScanState => ({ status: 'COMPLETE', counts });
 
 async function gate(scan: Partial<ScanInputs>, answers: (ScanState | undefined)[], scanOnPush = false) {
   const { ecr, calls } = fakeEcr(answers);
   const clock = fakeClock();
-  const { runner, warnings } = fakeRunner();
-  const report: RunReport = emptyReport(false);
+  const warnings: string[] = [];
+  const log = newLog();
+  const { timeoutSeconds, failOnSeverity }: Partial<ScanInputs> = { timeoutSeconds: 60, ...scan };
+  const result = await scanImage(ecr, DIGEST, scanOnPush, timeoutSeconds, failOnSeverity, log, clock);
   let error: unknown;
   try {
-    await scanGate(job(scan), ecr, DIGEST, scanOnPush, runner, report, clock);
+    gateScan(result, DIGEST, timeoutSeconds, { warning: (m) => warnings.push(m) });
   } catch (e) {
     error = e;
   }
-  return { error, report, warnings, calls, clock };
+  return { error, report: { scan: result, timings: log.timings }, warnings, calls, clock };
 }
 
-describe('scanGate', () => {
+describe('scanImage and gateScan', () => {
   it('polls IN_PROGRESS then COMPLETE with backoff, and passes under the threshold', async () => {
     const r = await gate({ failOnSeverity: 'HIGH' }, [
       undefined,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseEcrHost, resolveTarget } from '../../src/aws/registry-host.js';
 import { InputError, TagRuleError, ValidationError, type ActionError } from '../../src/errors.js';
-import type { Inputs } from '../../src/inputs/types.js';
+import type { InputSections, Inputs } from '../../src/inputs/types.js';
 import { parse, POLICY } from './fixtures.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/gha-ecr-push';
@@ -591,7 +591,7 @@ describe('bad inputs', () => {
 });
 
 /** What `parse({})` yields: every default from action.yml. */
-const DEFAULTS: Inputs = {
+const DEFAULTS: InputSections = {
   network: {},
   auth: {
     audience: 'sts.amazonaws.com',
@@ -632,7 +632,11 @@ const DEFAULTS: Inputs = {
     attests: [],
     noCacheFilters: [],
   },
-  tags: { rules: '', flavor: '', prHeadSha: false },
+  tags: {
+    rules: [],
+    flavor: { latest: 'auto', prefix: '', prefixLatest: false, suffix: '', suffixLatest: false },
+    prHeadSha: false,
+  },
   repository: {
     create: false,
     tagMutability: 'MUTABLE',
@@ -645,13 +649,29 @@ const DEFAULTS: Inputs = {
   publish: { onImmutableConflict: 'fail', reuseExisting: true, reuseKey: 'commit', mergeDigests: [] },
   scan: { mode: 'none', timeoutSeconds: 300 },
   retry: { maxAttempts: 4, budgetSeconds: 60 },
-  dryRun: false,
-  buildInDryRun: false,
+  run: { dryRun: false, buildInDryRun: false },
 };
+
+/** The parsed values without the record of which inputs were given. */
+function sections(inputs: Inputs): InputSections {
+  const { given: _given, ...rest } = inputs;
+  return rest;
+}
 
 describe('good inputs', () => {
   it('applies every default when nothing is set', () => {
-    expect(parse({})).toEqual(DEFAULTS);
+    expect(sections(parse({}))).toEqual(DEFAULTS);
+    expect(Object.values(parse({}).given).flatMap(Object.values)).not.toContain(true);
+  });
+
+  it('records which inputs were given, whatever their value', () => {
+    const { given } = parse({ 'image-tag-mutability': 'MUTABLE', 'scan-on-push': 'true' });
+    expect(given.repository).toMatchObject({
+      tagMutability: true,
+      scanOnPush: true,
+      mutabilityExclusions: false,
+    });
+    expect(given.build.push).toBe(false);
   });
 
   it('parses the quick-start inputs', () => {
@@ -975,7 +995,7 @@ describe('good inputs', () => {
     expect(parse({ load: 'true', platforms: 'linux/amd64,linux/arm64' }).build.load).toBe(true);
   });
 
-  it('keeps tags, flavor and the remaining scalars', () => {
+  it('parses tags and flavor once, and keeps the remaining scalars', () => {
     const inputs = parse({
       tags: 'type=sha,format=long\ntype=semver,pattern={{version}}',
       flavor: 'latest=false',
@@ -988,14 +1008,15 @@ describe('good inputs', () => {
       'dry-run': 'true',
       'build-in-dry-run': 'true',
     });
-    expect(inputs.tags).toEqual({
-      rules: 'type=sha,format=long\ntype=semver,pattern={{version}}',
-      flavor: 'latest=false',
-      prHeadSha: true,
-    });
+    expect(inputs.tags.rules.map((r) => [r.type, r.line])).toEqual([
+      ['sha', 1],
+      ['semver', 2],
+    ]);
+    expect(inputs.tags.flavor.latest).toBe('false');
+    expect(inputs.tags.prHeadSha).toBe(true);
     expect(inputs.build).toMatchObject({ target: 'runtime', builder: 'fleet' });
     expect(inputs.auth.roleSessionName).toBe('gha-my-app-42');
     expect(inputs.retry).toEqual({ maxAttempts: 1, budgetSeconds: 120 });
-    expect(inputs).toMatchObject({ dryRun: true, buildInDryRun: true });
+    expect(inputs.run).toEqual({ dryRun: true, buildInDryRun: true });
   });
 });

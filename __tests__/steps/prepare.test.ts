@@ -20,7 +20,6 @@ function fakeRunner(inputs: Record<string, string>): Runner & { notices: string[
     notice: (message) => void notices.push(message),
     warning: ignore,
     debug: ignore,
-    group: (_title, fn) => fn(),
     summary: async () => undefined,
     env: {
       GITHUB_EVENT_NAME: 'pull_request',
@@ -75,7 +74,6 @@ function recordingRunner(inputs: Record<string, string>, env: NodeJS.ProcessEnv 
     notice: (m) => events.push(`log:${m}`),
     warning: (m) => events.push(`log:${m}`),
     debug: (m) => events.push(`log:${m}`),
-    group: (_, fn) => fn(),
     summary: async () => undefined,
     env: { GITHUB_REPOSITORY: 'acme/app', GITHUB_SHA: 'a'.repeat(40), GITHUB_REF: 'refs/heads/main', ...env },
   };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunContext } from '../../src/context/types.js';
 import { TagRuleError } from '../../src/errors.js';
-import { planTags } from '../../src/tags/engine.js';
+import { planTags, settleLatest } from '../../src/tags/engine.js';
 import {
   BASE_SHA,
   HEAD_SHA,
@@ -36,15 +36,11 @@ interface Case {
 }
 
 function check(c: Case): void {
-  const plan = planTags(
+  const planned = planTags(
     c.ctx,
-    request({
-      rules: c.rules ?? '',
-      flavor: c.flavor ?? '',
-      prHeadSha: c.prHeadSha ?? false,
-      existingTags: c.existingTags,
-    }),
+    request({ rules: c.rules ?? '', flavor: c.flavor ?? '', prHeadSha: c.prHeadSha ?? false }),
   );
+  const plan = c.existingTags ? settleLatest(planned, c.existingTags) : planned;
   expect(plan.tags).toEqual(c.tags);
   expect(plan.version).toBe(c.version ?? c.tags[0] ?? '');
   expect(plan.latest).toBe(c.tags.some((t) => /(^|-)latest(-|$)/.test(t)));

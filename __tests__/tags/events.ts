@@ -3,6 +3,7 @@
  * GITHUB_HEAD_REF and the payload fields the context reads).
  */
 import type { RunContext } from '../../src/context/types.js';
+import { parseFlavor, parseTagRules } from '../../src/tags/rules.js';
 import type { TagRequest } from '../../src/tags/types.js';
 
 export const SHA = '860c1904a1ce19322e91ac35af1ab07466440c37';
@@ -53,7 +54,6 @@ export const pullRequest = (number: number, overrides: Partial<RunContext> = {})
     ref: `refs/pull/${number}/merge`,
     sha: MERGE_SHA,
     baseRef: 'main',
-    headRef: 'feature/login',
     prNumber: number,
     prHeadSha: HEAD_SHA,
     ...overrides,
@@ -66,7 +66,6 @@ export const pullRequestTarget = (number: number) =>
     ref: 'refs/heads/main',
     sha: BASE_SHA,
     baseRef: 'main',
-    headRef: 'feature/login',
     prNumber: number,
     prHeadSha: HEAD_SHA,
   });
@@ -80,6 +79,17 @@ export const schedule = () => base({ eventName: 'schedule', repo: undefined, def
 export const workflowDispatch = (branch = 'main') =>
   base({ eventName: 'workflow_dispatch', ref: `refs/heads/${branch}` });
 
-export function request(overrides: Partial<TagRequest> = {}): TagRequest {
-  return { rules: '', flavor: '', prHeadSha: false, labels: [], annotations: [], ...overrides };
+/** A tag request as the input layer hands it over: `rules` and `flavor` parsed from their text. */
+export function request(
+  overrides: Partial<Omit<TagRequest, 'rules' | 'flavor'>> & { rules?: string; flavor?: string } = {},
+): TagRequest {
+  const { rules = '', flavor = '', ...rest } = overrides;
+  return {
+    prHeadSha: false,
+    labels: [],
+    annotations: [],
+    ...rest,
+    rules: parseTagRules(rules),
+    flavor: parseFlavor(flavor),
+  };
 }

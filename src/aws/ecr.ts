@@ -152,16 +152,16 @@ export class Ecr {
   }
 
   /**
-   * `update-repository-settings: true`: applies the settings the user set explicitly
-   * (`given`), so an input left at its default never flips an IMMUTABLE repository.
+   * Applies the settings named in `apply` (the ones the user set, so a setting left at its
+   * default never flips an IMMUTABLE repository) and the lifecycle policy, if any.
    */
   async updateRepository(
     current: RepositoryState,
     settings: RepositorySettings,
-    given: (input: string) => boolean,
+    apply: { mutability: boolean; scanOnPush: boolean },
   ): Promise<RepositoryState> {
     const next = { ...current };
-    if (given('image-tag-mutability') || given('image-tag-mutability-exclusions')) {
+    if (apply.mutability) {
       await this.call('PutImageTagMutability', () =>
         this.client.send(
           new PutImageTagMutabilityCommand({
@@ -176,7 +176,7 @@ export class Ecr {
         mutabilityExclusions: settings.mutabilityExclusions,
       });
     }
-    if (given('scan-on-push')) {
+    if (apply.scanOnPush) {
       await this.call('PutImageScanningConfiguration', () =>
         this.client.send(
           new PutImageScanningConfigurationCommand({

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { AuthError } from '../errors.js';
 import { httpFetch } from '../net/transport.js';
+import { isRetryableStatus } from '../retry.js';
 
 /**
  * Fetches the job's OIDC token for `audience` from the runner's token service.
@@ -32,8 +33,7 @@ export async function fetchIdToken(env: NodeJS.ProcessEnv, audience: string): Pr
         : undefined,
       'OidcRequestFailed',
     );
-    // 5xx and 429 from the token service are worth another attempt.
-    Object.assign(error, { retryable: res.status >= 500 || res.status === 429 || res.status === 408 });
+    Object.assign(error, { retryable: isRetryableStatus(res.status) });
     throw error;
   }
   let body: { value?: string };

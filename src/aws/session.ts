@@ -7,7 +7,13 @@ import {
 } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { AuthError } from '../errors.js';
-import { VERIFICATION_KEY, withRetry, type RetryPolicy } from '../retry.js';
+import {
+  CONNECT_TIMEOUT_MS,
+  REQUEST_TIMEOUT_MS,
+  VERIFICATION_KEY,
+  withRetry,
+  type RetryPolicy,
+} from '../retry.js';
 import { withTransport } from '../net/transport.js';
 import { explainAwsError } from './aws-errors.js';
 
@@ -63,10 +69,6 @@ export function renewingCredentials(
   };
   return { credentials, expire };
 }
-
-/** Milliseconds to connect, and for a whole request and answer: a black-holed endpoint fails fast. */
-export const CONNECT_TIMEOUT_MS = 5_000;
-export const REQUEST_TIMEOUT_MS = 30_000;
 
 /**
  * SDK clients never retry on their own: src/retry.ts does, with one policy and a log line per retry

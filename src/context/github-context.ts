@@ -43,7 +43,6 @@ export function readRunContext(
     // (metadata-action's {{base_ref}} reads it there).
     baseRef:
       env.GITHUB_BASE_REF || (ref.startsWith('refs/tags/') ? payload.base_ref : undefined) || undefined,
-    headRef: env.GITHUB_HEAD_REF || undefined,
     prNumber,
     prHeadSha: payload.pull_request?.head?.sha,
     commitDate: commitDate && !Number.isNaN(commitDate.getTime()) ? commitDate : undefined,

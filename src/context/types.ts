@@ -15,8 +15,6 @@ export interface RunContext {
   defaultBranch?: string;
   /** Pull requests: target branch (GITHUB_BASE_REF). */
   baseRef?: string;
-  /** Pull requests: source branch (GITHUB_HEAD_REF). */
-  headRef?: string;
   prNumber?: number;
   prHeadSha?: string;
   /** Commit date of `sha` (head commit timestamp), when known. */

@@ -21,7 +21,6 @@ export interface BuildResult {
   metadata: BuildMetadata;
   metadataText: string;
   imageId?: string;
-  seconds: number;
 }
 
 /**
@@ -65,7 +64,6 @@ export async function buildAndPush(
     metadata: JSON.parse(metadataText) as BuildMetadata,
     metadataText,
     imageId: readIfExists(spec.iidFile)?.trim(),
-    seconds: (Date.now() - started) / 1000,
   };
 }
 

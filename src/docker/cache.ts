@@ -10,7 +10,6 @@ export interface CachePlan {
   localDir?: string;
   /** The scope this image's cache lives under (gha scope, registry tag suffix, local dir). */
   scope: string;
-  notes: string[];
 }
 
 /** What names one image's cache: the repository, the stage and the platforms, or the user's `cache-scope`. */
@@ -76,7 +75,6 @@ export function planCache(req: CacheRequest): CachePlan {
     cacheTo: [...req.cacheTo],
     exports: false,
     scope,
-    notes: [],
   };
   switch (req.mode) {
     case 'none':
@@ -87,11 +85,8 @@ export function planCache(req: CacheRequest): CachePlan {
       if (req.inlineFromTag) plan.cacheFrom.push(`type=registry,ref=${req.uri}:${req.inlineFromTag}`);
       break;
     case 'registry': {
+      // An IMMUTABLE repository keeps the moving cache tag in a mutable cache repository.
       const ref = `${req.immutable ? `${req.uri}-cache` : req.uri}:${registryCacheTag(req)}`;
-      if (req.immutable)
-        plan.notes.push(
-          `The repository is IMMUTABLE: the registry cache is kept in ${ref} (a mutable cache repository).`,
-        );
       plan.cacheFrom.push(`type=registry,ref=${ref}`);
       plan.cacheTo.push(`type=registry,ref=${ref},mode=max,image-manifest=true,oci-mediatypes=true`);
       break;

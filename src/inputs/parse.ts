@@ -10,7 +10,7 @@ import { FINGERPRINT_LABEL } from '../plan/fingerprint.js';
 import { region } from './aws-parsers.js';
 import { checkCharacters, isRemoteContext, type InputFs } from './parsers.js';
 import { INPUT_ROWS } from './table.js';
-import type { Inputs } from './types.js';
+import type { GivenInputs, InputSections, Inputs } from './types.js';
 
 export type { InputFs } from './parsers.js';
 
@@ -31,7 +31,7 @@ function collect<T>(problems: ActionError[], fn: () => T): T | undefined {
 }
 
 /** Inputs while they are parsed: a field whose input failed stays undefined. */
-type Draft = { [S in keyof Inputs]: Inputs[S] extends object ? Partial<Inputs[S]> : Inputs[S] | undefined };
+type Draft = { [S in keyof InputSections]: Partial<InputSections[S]> };
 
 /** The raw value of an input by name (defaults applied), for messages. */
 type Raw = (name: string) => string;
@@ -50,16 +50,18 @@ export function parseInputs(
   const problems: ActionError[] = [];
   const texts: Record<string, string> = {};
   const raw: Raw = (name) => texts[name] ?? '';
-  const draft: Record<string, unknown> = {};
+  const draft: Record<string, Record<string, unknown>> = {};
+  const given: Record<string, Record<string, boolean>> = {};
   for (const { row, section, field } of INPUT_ROWS) {
     const input = row.name;
-    texts[input] = read(input).trim() || (row.default ?? '');
+    const text = read(input).trim();
+    (given[section] ??= {})[field] = text !== '';
+    texts[input] = text || (row.default ?? '');
     const value = collect(problems, () => {
       checkCharacters(raw(input), { input, fs }, row.multiLine === true, row.secret === true);
       return row.parse(raw(input), { input, fs });
     });
-    if (section === undefined) draft[field] = value;
-    else ((draft[section] ??= {}) as Record<string, unknown>)[field] = value;
+    (draft[section] ??= {})[field] = value;
   }
   const v = draft as Draft;
   v.auth.region = collect(problems, () => resolveRegion(v, raw, env, fs));
@@ -68,7 +70,7 @@ export function parseInputs(
   collect(problems, () => secretChecks(v, env));
   if (problems.length > 0) throw new ValidationError(problems);
   // Every row parsed: every field is set.
-  return v as Inputs;
+  return { ...(v as InputSections), given: given as GivenInputs };
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { InputError, ValidationError, type ActionError } from '../errors.js';
 import { parseFlavor, parseTagRules } from '../tags/rules.js';
+import type { Flavor, TagRule } from '../tags/types.js';
 import { ListSyntaxError, parseList, type ListOptions } from '../text/list-syntax.js';
 import { didYouMean } from '../text/did-you-mean.js';
 import { proxyUrl } from '../net/proxy.js';
@@ -76,17 +77,11 @@ export function optional<T>(parse: Parser<T>): Parser<T | undefined> {
 
 export const text: Parser<string | undefined> = (raw) => raw || undefined;
 
-// `tags` and `flavor` stay text for the tag engine, which evaluates them per run; parsing them here
-// only rejects bad rules before any network call (as a TagRuleError).
-export const tagRules: Parser<string> = (raw) => {
-  parseTagRules(raw);
-  return raw;
-};
+// The tag rules and flavor are parsed here, once: the engine takes them parsed (a bad rule is a
+// TagRuleError before any network call).
+export const tagRules: Parser<TagRule[]> = (raw) => parseTagRules(raw);
 
-export const flavor: Parser<string> = (raw) => {
-  parseFlavor(raw);
-  return raw;
-};
+export const flavor: Parser<Flavor> = (raw) => parseFlavor(raw);
 
 export const nonEmpty: Parser<string> = (raw, field) =>
   /^\S+$/.test(raw) ? raw : invalid(field, raw, 'a non-empty value without spaces');

@@ -56,7 +56,7 @@ import {
   ulimit,
   type Parser,
 } from './parsers.js';
-import type { Inputs } from './types.js';
+import type { InputSections } from './types.js';
 
 export interface Row<T> {
   /** The action.yml input name. */
@@ -83,11 +83,7 @@ const RECORDS = { commas: 'keep' } as const;
 // Its other list inputs: commas separate items too.
 const ITEMS = { commas: 'split' } as const;
 
-type Table = {
-  [S in keyof Inputs]: Inputs[S] extends object
-    ? { [K in keyof Inputs[S]]-?: Row<Inputs[S][K]> }
-    : Row<Inputs[S]>;
-};
+type Table = { [S in keyof InputSections]: { [K in keyof InputSections[S]]-?: Row<InputSections[S][K]> } };
 
 export const INPUT_TABLE = {
   auth: {
@@ -187,25 +183,25 @@ export const INPUT_TABLE = {
     maxAttempts: row('max-attempts', integer(1, 10), { default: '4' }),
     budgetSeconds: row('retry-budget-seconds', integer(1), { default: '60' }),
   },
-  dryRun: row('dry-run', boolean, { default: 'false' }),
-  buildInDryRun: row('build-in-dry-run', boolean, { default: 'false' }),
+  run: {
+    dryRun: row('dry-run', boolean, { default: 'false' }),
+    buildInDryRun: row('build-in-dry-run', boolean, { default: 'false' }),
+  },
 } satisfies Table;
 
-/** Every row with where its value goes: `section` undefined for a top-level field. */
+/** Every row with where its value goes: `inputs[section][field]`. */
 export interface Placed {
   row: Row<unknown>;
-  section?: string;
+  section: keyof InputSections;
   field: string;
 }
 
-export const INPUT_ROWS: readonly Placed[] = Object.entries(INPUT_TABLE).flatMap(([key, entry]) =>
-  'parse' in entry
-    ? [{ row: entry as Row<unknown>, field: key }]
-    : Object.entries(entry as Record<string, Row<unknown>>).map(([field, r]) => ({
-        row: r,
-        section: key,
-        field,
-      })),
+export const INPUT_ROWS: readonly Placed[] = Object.entries(INPUT_TABLE).flatMap(([section, rows]) =>
+  Object.entries(rows as Record<string, Row<unknown>>).map(([field, row]) => ({
+    row,
+    section: section as keyof InputSections,
+    field,
+  })),
 );
 
 export const INPUT_NAMES: readonly string[] = INPUT_ROWS.map((p) => p.row.name);

@@ -3,6 +3,7 @@ import type { CacheMode } from '../types/build.js';
 import type { KeyValue } from '../types/key-value.js';
 import type { RepositorySettings } from '../types/registry.js';
 import type { Severity } from '../types/scan.js';
+import type { Flavor, TagRule } from '../tags/types.js';
 
 export interface AuthInputs {
   roleToAssume?: string;
@@ -103,9 +104,9 @@ export interface BuildInputs {
 }
 
 export interface TagInputs {
-  /** Raw `tags` rules (metadata-action language); empty means the ECR defaults. */
-  rules: string;
-  flavor: string;
+  /** The `tags` rules (metadata-action language), parsed; none means the ECR defaults. */
+  rules: TagRule[];
+  flavor: Flavor;
   prHeadSha: boolean;
 }
 
@@ -141,7 +142,13 @@ export interface MergeDigest {
   platform?: string;
 }
 
-export interface Inputs {
+export interface RunInputs {
+  dryRun: boolean;
+  buildInDryRun: boolean;
+}
+
+/** The inputs by section; each field is one row of the input table (table.ts). */
+export interface InputSections {
   auth: AuthInputs;
   network: NetworkInputs;
   target: TargetInputs;
@@ -151,6 +158,12 @@ export interface Inputs {
   publish: PublishInputs;
   scan: ScanInputs;
   retry: RetryInputs;
-  dryRun: boolean;
-  buildInDryRun: boolean;
+  run: RunInputs;
+}
+
+/** Per field: whether the user set its input (rather than leaving it to the default). */
+export type GivenInputs = { [S in keyof InputSections]: { [K in keyof InputSections[S]]-?: boolean } };
+
+export interface Inputs extends InputSections {
+  given: GivenInputs;
 }

@@ -1,35 +1,23 @@
 import { blobDigests, parseManifest } from './manifest.js';
 import type { RegistryClient } from './registry-client.js';
 
-export interface CopyResult {
-  /** Blobs uploaded (missing at the target). */
-  blobsCopied: number;
-  bytesCopied: number;
-  /** Tags that already named this digest at the target: not put again (an IMMUTABLE repository refuses that). */
-  tagsAlreadyThere: string[];
-}
-
 /**
  * Copies an image byte for byte (so the digest is the same everywhere): every blob
  * the target lacks, child manifests of an index by digest, then the manifest under
- * each tag that does not already name this digest at the target.
+ * each tag that does not already name this digest at the target (an IMMUTABLE
+ * repository refuses to put it again).
  */
 export async function copyImage(
   source: { client: RegistryClient; repository: string },
   target: { client: RegistryClient; repository: string },
   digest: string,
   tags: string[],
-): Promise<CopyResult> {
-  const result: CopyResult = { blobsCopied: 0, bytesCopied: 0, tagsAlreadyThere: [] };
-  const manifest = await copyManifestTree(source, target, digest, result);
+): Promise<void> {
+  const manifest = await copyManifestTree(source, target, digest);
   for (const tag of tags) {
-    if ((await taggedDigest(target, tag)) === digest) {
-      result.tagsAlreadyThere.push(tag);
-      continue;
-    }
+    if ((await taggedDigest(target, tag)) === digest) continue;
     await target.client.putManifest(target.repository, tag, manifest.body, manifest.mediaType);
   }
-  return result;
 }
 
 /**
@@ -53,20 +41,17 @@ async function copyManifestTree(
   source: { client: RegistryClient; repository: string },
   target: { client: RegistryClient; repository: string },
   digest: string,
-  result: CopyResult,
 ): Promise<{ body: Buffer; mediaType: string }> {
   const manifest = await source.client.getManifest(source.repository, digest);
   const parsed = parseManifest(manifest.body.toString('utf8'));
   for (const child of parsed.manifests ?? []) {
-    const copied = await copyManifestTree(source, target, child.digest, result);
+    const copied = await copyManifestTree(source, target, child.digest);
     await target.client.putManifest(target.repository, child.digest, copied.body, copied.mediaType);
   }
   for (const blob of blobDigests(parsed)) {
     if (await target.client.hasBlob(target.repository, blob)) continue;
     const data = await source.client.getBlob(source.repository, blob);
     await target.client.putBlob(target.repository, blob, data);
-    result.blobsCopied += 1;
-    result.bytesCopied += data.length;
   }
   return manifest;
 }

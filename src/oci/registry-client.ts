@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { MEDIA_TYPES } from './media-types.js';
 import { httpFetch } from '../net/transport.js';
 import { DockerError } from '../errors.js';
-import { REQUEST_TIMEOUT_MS } from '../aws/session.js';
+import { isRetryableStatus, REQUEST_TIMEOUT_MS } from '../retry.js';
 
 export interface RegistryCredentials {
   username: string;
@@ -253,11 +253,7 @@ function registryError(res: Answer, what: string): RegistryHttpError {
     undefined,
     'RegistryHttpError',
   );
-  // Same classification as any HTTP failure: 5xx/429/408 are worth another attempt.
-  return Object.assign(error, {
-    status: res.status,
-    retryable: res.status >= 500 || res.status === 429 || res.status === 408,
-  });
+  return Object.assign(error, { status: res.status, retryable: isRetryableStatus(res.status) });
 }
 
 const TIMEOUT = /^(?:TimeoutError|AbortError)$|^UND_ERR_(?:CONNECT|HEADERS|BODY)_TIMEOUT$|^ETIMEDOUT$/;

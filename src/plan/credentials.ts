@@ -1,8 +1,12 @@
+import { repositoryName } from '../context/repository-name.js';
 import type { RunContext } from '../context/types.js';
 import type { AuthInputs } from '../inputs/types.js';
 import { hasOidc, missingOidcError } from '../aws/oidc.js';
 
-/** Where the AWS credentials come from, decided from the inputs and the environment alone. Pure. */
+/**
+ * Where the AWS credentials come from, decided from the inputs and the environment alone: the one
+ * place that decides whether the run may call AWS at all. Pure.
+ */
 export type CredentialPlan =
   | {
       source: 'web-identity';
@@ -24,8 +28,14 @@ export type CredentialPlan =
       externalId?: string;
     }
   | { source: 'default-chain'; note?: string }
-  /** No credentials can exist here (act without OIDC or keys): the run degrades to a dry run. */
-  | { source: 'none'; reason: string };
+  /**
+   * No AWS call is made: a dry run without credentials in the environment, or act without OIDC
+   * or keys (the run degrades to a dry run, and `reason` says so).
+   */
+  | { source: 'none'; reason?: string };
+
+/** A plan that does call AWS. */
+export type AwsCredentialPlan = Exclude<CredentialPlan, { source: 'none' }>;
 
 /** Variables other CIs put a ready OIDC token in (CircleCI: V2 carries more claims). */
 const TOKEN_VARIABLES = ['CIRCLE_OIDC_TOKEN_V2', 'CIRCLE_OIDC_TOKEN'];
@@ -53,7 +63,9 @@ export function planCredentials(
   env: NodeJS.ProcessEnv,
   dryRun = false,
 ): CredentialPlan {
-  if (!auth.roleToAssume) return { source: 'default-chain' };
+  // A dry run asks AWS (read-only) only when credentials are at hand.
+  if (!auth.roleToAssume)
+    return dryRun && !hasAmbientCredentials(env) ? { source: 'none' } : { source: 'default-chain' };
   // configure-aws-credentials: role chaining uses the credentials already there, OIDC or not.
   if (auth.roleChaining) {
     return {
@@ -103,9 +115,21 @@ export function planCredentials(
   throw missingOidcError(env);
 }
 
+/** The credentials of an extra registry with a role of its own: that role, or a clear failure. */
+export function planRoleCredentials(
+  auth: AuthInputs,
+  roleArn: string,
+  ctx: RunContext,
+  env: NodeJS.ProcessEnv,
+): AwsCredentialPlan {
+  const plan = planCredentials({ ...auth, roleToAssume: roleArn }, ctx, env);
+  if (plan.source === 'none') throw missingOidcError(env);
+  return plan;
+}
+
 /** STS allows 2-64 characters of [\w+=,.@-]; GitHub repository names can hold others. */
 export function defaultSessionName(ctx: RunContext): string {
-  const repo = ctx.repository.split('/').pop() || 'repo';
+  const repo = repositoryName(ctx) ?? 'repo';
   const raw = `GitHubActions-${repo}-${ctx.runId}-${ctx.runAttempt}`;
   const clean = raw.replace(/[^\w+=,.@-]/g, '-');
   return clean.length > 64 ? clean.slice(0, 64) : clean;

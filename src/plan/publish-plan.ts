@@ -51,6 +51,12 @@ export function buildEverything(tags: string[], reason: string): PublishPlan {
   };
 }
 
+/** The tags the image gets: the planned ones, less the immutable ones skipped. */
+export function publishedTags(tags: string[], publish?: PublishPlan): string[] {
+  const skipped = publish?.skipped ?? [];
+  return tags.filter((tag) => !skipped.some((s) => s.tag === tag));
+}
+
 /** Is this tag immutable in this repository, exclusion filters considered? */
 export function isImmutableTag(tag: string, repo: RepositoryState): boolean {
   const matches = repo.mutabilityExclusions.some((filter) => wildcard(filter).test(tag));

@@ -1,7 +1,7 @@
 import type { RunReport } from './run-report.js';
 
 /** The action's outputs from the report. Pure; every output is always set (empty when unknown). */
-export function renderOutputs(report: RunReport, plan: unknown): Record<string, string> {
+export function renderOutputs(report: RunReport): Record<string, string> {
   const uri = report.repositoryUri ?? '';
   const refs = uri ? report.tagNames.map((tag) => `${uri}:${tag}`) : [];
   const findings = report.scan ? JSON.stringify(report.scan.counts) : '';
@@ -27,6 +27,6 @@ export function renderOutputs(report: RunReport, plan: unknown): Record<string, 
     'aws-account-id': report.account ?? '',
     targets: JSON.stringify(report.targets),
     'scan-findings': findings,
-    plan: JSON.stringify(plan),
+    plan: JSON.stringify(report.plan),
   };
 }

@@ -1,29 +1,14 @@
-/** Everything a run found out, filled in step by step; outputs and summary are rendered from it. */
-export interface TargetReport {
-  /** HOST/REPO */
-  uri: string;
-  pushed: boolean;
-  digest?: string;
-  tags: string[];
-  error?: string;
-}
+import { publishedTags } from '../plan/publish-plan.js';
+import type { RunResults, ScanReport, TargetReport } from './results.js';
 
-export interface ScanReport {
-  /** The images scanned: the image, or each platform image of an index (ECR cannot scan an index). */
-  digests: string[];
-  status: string;
-  counts: Record<string, number>;
-  verdict: 'passed' | 'failed' | 'unsupported' | 'timeout' | 'not-scanned';
-  threshold?: string;
-}
-
+/** The run as outputs and summary show it: a pure function of the results (buildReport). */
 export interface RunReport {
   dryRun: boolean;
   dryRunReason?: string;
   registry?: string;
   repositoryUri?: string;
   account?: string;
-  /** Tag names and what the tag engine said. */
+  /** Tag names (skipped ones left out) and what the tag engine said. */
   tagNames: string[];
   version: string;
   labels: Record<string, string>;
@@ -45,46 +30,73 @@ export interface RunReport {
   skipped: { tag: string; reason: string }[];
   sizeBytes?: number;
   platforms: string[];
-  /** The tags name an image index (attestations or several platforms): Lambda rejects those. */
   isIndex?: boolean;
   scan?: ScanReport;
-  /** docker buildx command line (dry runs and the summary); secrets are files, never on it. */
   command?: string;
-  /** Read-only AWS calls a dry run made. */
   awsCalls: string[];
   warnings: string[];
-  /** Milliseconds per phase. */
   timings: Record<string, number>;
   error?: string;
+  /** The `plan` output: what would be / was built, pushed, reused, skipped. */
+  plan: Record<string, unknown>;
 }
 
-export function emptyReport(dryRun: boolean): RunReport {
-  return {
-    dryRun,
-    tagNames: [],
-    version: '',
-    labels: {},
-    annotations: {},
-    tagWarnings: [],
-    ruleNotes: [],
-    platformDigests: {},
-    pushed: false,
-    targets: [],
-    unchanged: [],
-    skipped: [],
-    platforms: [],
-    awsCalls: [],
-    warnings: [],
-    timings: {},
+export function buildReport(results: RunResults): RunReport {
+  const { tags, publish, target, build, image, log } = results;
+  const tagNames = publishedTags(tags?.tags ?? [], publish);
+  const report: Omit<RunReport, 'plan'> = {
+    dryRun: results.dryRun,
+    dryRunReason: results.dryRunReason,
+    registry: target?.host,
+    repositoryUri: target?.uri,
+    account: results.account,
+    tagNames,
+    version: tags?.version ?? '',
+    labels: tags?.labels ?? {},
+    annotations: tags?.annotations ?? {},
+    tagWarnings: tags?.warnings ?? [],
+    ruleNotes: tags?.notes ?? [],
+    mode: publish?.mode,
+    builder: results.builder,
+    reuseReason: publish?.reason,
+    digest: results.digest,
+    imageId: build && (build.metadata['containerimage.config.digest'] ?? build.imageId),
+    metadata: build?.metadataText,
+    platformDigests: image?.platformDigests ?? {},
+    pushed: results.targets.length > 0 && results.targets.every((t) => t.pushed),
+    targets: results.targets,
+    unchanged: publish?.unchanged ?? [],
+    skipped: publish?.skipped ?? [],
+    sizeBytes: image?.sizeBytes,
+    platforms: results.platforms,
+    isIndex: image?.isIndex,
+    scan: results.scan,
+    command: results.command,
+    awsCalls: log.awsCalls,
+    warnings: log.warnings,
+    timings: log.timings,
+    error: results.error,
   };
+  return { ...report, plan: planOutput(report, publish) };
 }
 
-/** Runs `fn` and records its wall time under `phase`. */
-export async function timed<T>(report: RunReport, phase: string, fn: () => Promise<T>): Promise<T> {
-  const started = performance.now();
-  try {
-    return await fn();
-  } finally {
-    report.timings[phase] = Math.round((report.timings[phase] ?? 0) + performance.now() - started);
-  }
+function planOutput(report: Omit<RunReport, 'plan'>, p: RunResults['publish']): Record<string, unknown> {
+  return {
+    dryRun: report.dryRun,
+    repositoryUri: report.repositoryUri,
+    tags: report.tagNames,
+    version: report.version,
+    mode: p?.mode ?? 'build',
+    reason: p?.reason,
+    build: p ? p.mode === 'build' : true,
+    push: p?.push ?? report.tagNames,
+    retag: p?.put ?? [],
+    unchanged: p?.unchanged ?? [],
+    skipped: p?.skipped ?? [],
+    conflicts: p?.conflicts ?? [],
+    command: report.command,
+    notes: report.ruleNotes,
+    warnings: [...report.tagWarnings, ...report.warnings],
+    awsCalls: report.awsCalls,
+  };
 }

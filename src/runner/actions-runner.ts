@@ -13,7 +13,6 @@ export function actionsRunner(env: NodeJS.ProcessEnv = process.env): Runner {
     notice: (message) => core.notice(message),
     warning: (message) => core.warning(message),
     debug: (message) => core.debug(message),
-    group: (title, fn) => core.group(title, fn),
     summary: async (markdown) => {
       if (!env.GITHUB_STEP_SUMMARY) return;
       await core.summary.addRaw(markdown, true).write();

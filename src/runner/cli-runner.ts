@@ -50,10 +50,6 @@ export function cliRunner(
     warning: log('warning', 'warning: '),
     error: log('error', 'error: '),
     debug: env.ECR_BUILD_PUSH_DEBUG ? log('debug', 'debug: ') : () => undefined,
-    group: (title, fn) => {
-      write(redact(title), 'info');
-      return fn();
-    },
     summary: async () => undefined,
     redact,
     env,

@@ -15,7 +15,6 @@ export interface Runner {
   notice(message: string): void;
   warning(message: string): void;
   debug(message: string): void;
-  group<T>(title: string, fn: () => Promise<T>): Promise<T>;
   /** Appends markdown to the job summary (no-op where there is none). */
   summary(markdown: string): Promise<void>;
   env: NodeJS.ProcessEnv;

@@ -25,9 +25,9 @@ import { FINGERPRINT_LABEL } from '../plan/fingerprint.js';
 import type { KeyValue } from '../types/key-value.js';
 import { savePostState } from '../post/state.js';
 import { isImmutableTag } from '../plan/publish-plan.js';
-import { timed, type RunReport } from '../report/run-report.js';
+import { timed, type RunLog } from '../report/log.js';
 import type { Runner } from '../runner/runner.js';
-import type { RegistryPlan } from './plan.js';
+import type { RunPlan } from './plan.js';
 import type { Job } from './prepare.js';
 import type { OpenRegistry } from './registry.js';
 
@@ -41,21 +41,28 @@ export interface PreparedBuild {
   needs: BuilderNeeds;
   /** `cache: local`: the directory, restored before and rotated (and saved) after the build. */
   localCache?: LocalCache;
+  /** The buildx command line as planned, before a builder is chosen (dry runs show it). */
+  command: string;
+}
+
+/** The builder a build runs on, as the summary tells it, and the command line with it. */
+export interface ChosenBuilder {
+  /** Which builder and why (created for this job, or an existing one that can do the build). */
+  description: string;
+  command: string;
 }
 
 /**
  * Creates the job-private directory (saved for the post step) and decides the buildx
- * invocation: `tags` under the primary repository, pushed or not. The rendered command
- * goes to the report (dry runs and the summary show it).
+ * invocation: `tags` under the primary repository, pushed or not, and its command line.
  */
 export function prepareBuild(
   job: Job,
-  plan: RegistryPlan,
+  plan: RunPlan,
   primary: OpenRegistry,
   tags: string[],
   push: boolean,
-  runner: Runner,
-  report: RunReport,
+  runner: Pick<Runner, 'env' | 'saveState'>,
 ): PreparedBuild {
   const dir = createJobDir(runner.env);
   savePostState(runner.saveState, { jobDir: dir.root });
@@ -119,8 +126,8 @@ export function prepareBuild(
     metadataFile: dir.metadataFile,
     iidFile: dir.iidFile,
   };
-  report.command = renderCommand(buildxArgs(spec));
   return {
+    command: renderCommand(buildxArgs(spec)),
     dir,
     env: dockerEnv(runner.env, dir, {
       gha: [...cache.cacheFrom, ...cache.cacheTo].some((entry) => /(?:^|,)type=gha(?:,|$)/.test(entry)),
@@ -165,24 +172,39 @@ export function isGitHubGitContext(context: string, serverUrl: string): boolean 
   return contextHost?.toLowerCase() === host;
 }
 
-/** Runs the prepared build: creates the job's builder if needed, then buildx; records image id and metadata. */
+/** Runs the prepared build on the chosen builder; its cache export replaces the old one only after it finished. */
 export async function runBuild(
   job: Job,
   build: PreparedBuild,
-  runner: Runner,
-  report: RunReport,
+  ready: ReadyBuild,
+  runner: Pick<Runner, 'env' | 'info' | 'warning'>,
+  log: RunLog,
 ): Promise<BuildResult> {
+  const result = await timed(log, 'build', () => buildAndPush(build.spec, build.env, job.retry));
   const local = build.localCache;
-  const [, restored] = await Promise.all([
-    timed(report, 'builder', () => selectBuilder(job, build, runner, report)),
-    local && timed(report, 'cache', () => restoreCache(local, runner)),
-  ]);
-  const result = await timed(report, 'build', () => buildAndPush(build.spec, build.env, job.retry));
-  // Only a finished build's cache export may replace the previous cache.
-  if (local) await timed(report, 'cache', () => saveCache(local, restored, runner));
-  report.metadata = result.metadataText;
-  report.imageId = result.metadata['containerimage.config.digest'] ?? result.imageId;
+  if (local) await timed(log, 'cache', () => saveCache(local, ready.restored, runner));
   return result;
+}
+
+/** What was settled before the build: the builder, and the local cache as restored. */
+export interface ReadyBuild {
+  builder: ChosenBuilder;
+  restored?: { service: boolean; key?: string };
+}
+
+/** The builder chosen and a `cache: local` archive restored, at the same time. */
+export async function readyBuild(
+  job: Job,
+  build: PreparedBuild,
+  runner: Pick<Runner, 'env' | 'info' | 'warning' | 'saveState'>,
+  log: RunLog,
+): Promise<ReadyBuild> {
+  const local = build.localCache;
+  const [builder, restored] = await Promise.all([
+    selectBuilder(job, build, runner, log),
+    local && timed(log, 'cache', () => restoreCache(local, runner)),
+  ]);
+  return { builder, ...(restored ? { restored } : {}) };
 }
 
 /**
@@ -193,48 +215,52 @@ export async function runBuild(
 async function selectBuilder(
   job: Job,
   build: PreparedBuild,
-  runner: Runner,
-  report: RunReport,
-): Promise<void> {
-  const b = job.inputs.build;
-  const probe =
-    !b.buildkitEndpoint && needsProbe(build.needs)
-      ? await probeBuilder(b.builder, build.env, build.needs.load && build.needs.platforms.length > 1)
-      : undefined;
-  const choice = chooseBuilder(build.needs, b.builder, b.buildkitEndpoint, probe);
-  runner.info(`Builder: ${choice.reason}.`);
-  for (const note of choice.notes) runner.info(note);
-  if (choice.use === 'existing') {
-    build.spec.builder = choice.name;
-    if (choice.pushLoads) {
-      build.spec.load = false;
-      runner.info(
-        'load: the pushed image is in the containerd image store already (the docker driver keeps what it builds).',
+  runner: Pick<Runner, 'info' | 'saveState'>,
+  log: RunLog,
+): Promise<ChosenBuilder> {
+  return timed(log, 'builder', async () => {
+    const b = job.inputs.build;
+    const probe =
+      !b.buildkitEndpoint && needsProbe(build.needs)
+        ? await probeBuilder(b.builder, build.env, build.needs.load && build.needs.platforms.length > 1)
+        : undefined;
+    const choice = chooseBuilder(build.needs, b.builder, b.buildkitEndpoint, probe);
+    runner.info(`Builder: ${choice.reason}.`);
+    for (const note of choice.notes) runner.info(note);
+    if (choice.use === 'existing') {
+      build.spec.builder = choice.name;
+      if (choice.pushLoads) {
+        build.spec.load = false;
+        runner.info(
+          'load: the pushed image is in the containerd image store already (the docker driver keeps what it builds).',
+        );
+      }
+    } else {
+      const name = `ecr-build-push-${job.ctx.runId}-${process.pid}`;
+      let configFile: string | undefined;
+      if (b.buildkitdConfigInline && choice.driver === 'docker-container') {
+        configFile = join(build.dir.root, 'buildkitd.toml');
+        writeFileSync(configFile, b.buildkitdConfigInline, { mode: 0o600 });
+      }
+      // Saved first: a builder whose boot failed half-way is still removed by the post step.
+      savePostState(runner.saveState, { builder: name });
+      await createBuilder(
+        { name, endpoint: b.buildkitEndpoint, image: b.buildkitImage, driverOpts: b.driverOpts, configFile },
+        build.env,
       );
+      build.spec.builder = name;
     }
-  } else {
-    const name = `ecr-build-push-${job.ctx.runId}-${process.pid}`;
-    let configFile: string | undefined;
-    if (b.buildkitdConfigInline && choice.driver === 'docker-container') {
-      configFile = join(build.dir.root, 'buildkitd.toml');
-      writeFileSync(configFile, b.buildkitdConfigInline, { mode: 0o600 });
-    }
-    // Saved first: a builder whose boot failed half-way is still removed by the post step.
-    savePostState(runner.saveState, { builder: name });
-    await createBuilder(
-      { name, endpoint: b.buildkitEndpoint, image: b.buildkitImage, driverOpts: b.driverOpts, configFile },
-      build.env,
-    );
-    build.spec.builder = name;
-  }
-  report.builder = choice.use === 'create' ? `${build.spec.builder}: ${choice.reason}` : choice.reason;
-  report.command = renderCommand(buildxArgs(build.spec));
+    return {
+      description: choice.use === 'create' ? `${build.spec.builder}: ${choice.reason}` : choice.reason,
+      command: renderCommand(buildxArgs(build.spec)),
+    };
+  });
 }
 
 /** `cache: local` before the build: the archive from the Actions cache service, where there is one. */
 async function restoreCache(
   local: LocalCache,
-  runner: Runner,
+  runner: Pick<Runner, 'env' | 'info' | 'warning'>,
 ): Promise<{ service: boolean; key?: string } | undefined> {
   discardLocalCacheExport(local.dir);
   try {
@@ -256,7 +282,7 @@ async function restoreCache(
 async function saveCache(
   local: LocalCache,
   restored: { service: boolean; key?: string } | undefined,
-  runner: Runner,
+  runner: Pick<Runner, 'env' | 'info' | 'warning'>,
 ): Promise<void> {
   try {
     const outcome = await saveLocalCache(local, restored?.key, restored?.service ?? false);

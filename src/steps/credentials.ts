@@ -1,33 +1,39 @@
 import { loadSdk } from '../aws/load-sdk.js';
-import { defaultSessionName } from '../plan/credentials.js';
 import { fetchIdToken, readTokenFile } from '../aws/oidc.js';
 import { unknownRegion } from '../aws/regions.js';
+import type { AwsSession } from '../aws/session.js';
 import { ActionError, AuthError } from '../errors.js';
+import type { AuthInputs, NetworkInputs } from '../inputs/types.js';
 import { resolveProxy } from '../net/proxy.js';
 import { useProxy } from '../net/transport.js';
-import type { RunReport } from '../report/run-report.js';
-import { timed } from '../report/run-report.js';
+import type { AwsCredentialPlan } from '../plan/credentials.js';
+import { timed, type RunLog } from '../report/log.js';
+import type { RetryPolicy } from '../retry.js';
 import type { Runner } from '../runner/runner.js';
-import type { AwsSession } from '../aws/session.js';
 import type { Job } from './prepare.js';
 
-/** What credentials need of the job (the CLI's `login` has no build, hence no full Job). */
-export type Access = Pick<Job, 'inputs' | 'ctx' | 'credentials' | 'retry'>;
+type SessionRunner = Pick<Runner, 'env' | 'mask' | 'notice' | 'info' | 'warning'>;
 
-/** Step 1: AWS credentials from the job's OIDC token (AssumeRoleWithWebIdentity), or the default chain. */
-export async function getAwsSession(
-  job: Access,
-  runner: Runner,
-  report: RunReport,
-  roleArn?: string,
+/**
+ * Step 1: AWS credentials for one plan: AssumeRoleWithWebIdentity with the job's OIDC token
+ * (or a token file or variable), sts:AssumeRole with the credentials already there
+ * (`role-chaining`), or the SDK's default chain; then the account checks.
+ */
+export async function openSession(
+  plan: AwsCredentialPlan,
+  region: string,
+  auth: AuthInputs,
+  retry: RetryPolicy,
+  runner: SessionRunner,
+  log: RunLog,
 ): Promise<AwsSession> {
-  const session = await assumeSession(job, runner, report, roleArn);
-  checkAccount(job.inputs.auth, session, runner);
+  const session = await assumeSession(plan, region, auth, retry, runner, log);
+  checkAccount(auth, session, runner);
   return session;
 }
 
 /** configure-aws-credentials' `allowed-account-ids` and `mask-aws-account-id`. */
-export function checkAccount(auth: Access['inputs']['auth'], session: AwsSession, runner: Runner): void {
+export function checkAccount(auth: AuthInputs, session: AwsSession, runner: Pick<Runner, 'mask'>): void {
   if (auth.maskAccountId && session.account) runner.mask(session.account);
   if (auth.allowedAccountIds.length > 0 && !auth.allowedAccountIds.includes(session.account)) {
     throw new AuthError(
@@ -39,55 +45,30 @@ export function checkAccount(auth: Access['inputs']['auth'], session: AwsSession
 }
 
 async function assumeSession(
-  job: Access,
-  runner: Runner,
-  report: RunReport,
-  roleArn?: string,
+  plan: AwsCredentialPlan,
+  region: string,
+  auth: AuthInputs,
+  retry: RetryPolicy,
+  runner: SessionRunner,
+  log: RunLog,
 ): Promise<AwsSession> {
-  const region = requireRegion(job);
-  const unknown = roleArn === undefined ? unknownRegion(region) : undefined;
-  if (unknown) runner.warning(`${unknown} Going on: AWS may have opened it after this version.`);
-  const plan = job.credentials;
-  await connectThroughProxy(job, runner);
-  const a = job.inputs.auth;
-  const policies = { inline: a.inlineSessionPolicy, managed: a.managedSessionPolicies };
+  const policies = { inline: auth.inlineSessionPolicy, managed: auth.managedSessionPolicies };
   if (plan.source === 'assume-role') {
     const { assumeRole } = await loadSdk();
-    return timed(report, 'sts', () =>
-      assumeRole({
-        ...plan,
-        roleArn: roleArn ?? plan.roleArn,
-        region,
-        policies,
-        mask: (value) => runner.mask(value),
-        retry: job.retry,
-      }),
+    return timed(log, 'sts', () =>
+      assumeRole({ ...plan, region, policies, mask: (value) => runner.mask(value), retry }),
     );
   }
-  if (a.roleExternalId) {
-    runner.warning(
-      '`role-external-id` is used by sts:AssumeRole only (set `role-chaining: true`); AssumeRoleWithWebIdentity takes none, so it is ignored.',
-    );
-  }
-  // An extra registry's own role: the same token source, a role of its own.
-  const webIdentity =
-    plan.source === 'web-identity'
-      ? { ...plan, roleArn: roleArn ?? plan.roleArn }
-      : roleArn
-        ? {
-            roleArn,
-            sessionName: job.inputs.auth.roleSessionName ?? defaultSessionName(job.ctx),
-            durationSeconds: job.inputs.auth.roleDurationSeconds,
-            audience: job.inputs.auth.audience,
-            tokenFile: undefined,
-            tokenVariable: undefined,
-          }
-        : undefined;
-  if (webIdentity) {
-    const { tokenFile, tokenVariable, audience } = webIdentity;
+  if (plan.source === 'web-identity') {
+    if (auth.roleExternalId) {
+      runner.warning(
+        '`role-external-id` is used by sts:AssumeRole only (set `role-chaining: true`); AssumeRoleWithWebIdentity takes none, so it is ignored.',
+      );
+    }
+    const { tokenFile, tokenVariable, audience } = plan;
     // No retry here: the STS loop retries, with a fresh token each attempt.
     const fetchToken = () =>
-      timed(report, 'oidc', async () =>
+      timed(log, 'oidc', async () =>
         tokenFile
           ? readTokenFile(tokenFile)
           : tokenVariable
@@ -104,28 +85,39 @@ async function assumeSession(
       return token;
     };
     const { assumeRoleWithWebIdentity } = await loadSdk();
-    return timed(report, 'sts', () =>
+    return timed(log, 'sts', () =>
       assumeRoleWithWebIdentity({
-        roleArn: webIdentity.roleArn,
-        sessionName: webIdentity.sessionName,
-        durationSeconds: webIdentity.durationSeconds,
+        roleArn: plan.roleArn,
+        sessionName: plan.sessionName,
+        durationSeconds: plan.durationSeconds,
         region,
         policies,
         idToken,
         mask: (value) => runner.mask(value),
         log: (line) => runner.info(line),
-        retry: job.retry,
+        retry,
       }),
     );
   }
-  if (plan.source === 'default-chain' && plan.note) runner.notice(plan.note);
+  if (plan.note) runner.notice(plan.note);
   const { defaultChainSession } = await loadSdk();
-  return timed(report, 'sts', () => defaultChainSession(region, job.retry));
+  return timed(log, 'sts', () => defaultChainSession(region, retry));
+}
+
+/** The region AWS is called in; one this version does not know only warns (AWS opens new ones). */
+export function awsRegion(job: Pick<Job, 'inputs'>, runner: Pick<Runner, 'warning'>): string {
+  const region = requireRegion(job);
+  const unknown = unknownRegion(region);
+  if (unknown) runner.warning(`${unknown} Going on: AWS may have opened it after this version.`);
+  return region;
 }
 
 /** Every request after this (OIDC, STS, ECR, the registry API) goes through the proxy, if one is set. */
-async function connectThroughProxy(job: Pick<Job, 'inputs'>, runner: Runner): Promise<void> {
-  const proxy = resolveProxy(job.inputs.network, runner.env);
+export async function connectThroughProxy(
+  network: NetworkInputs,
+  runner: Pick<Runner, 'env' | 'mask'>,
+): Promise<void> {
+  const proxy = resolveProxy(network, runner.env);
   for (const url of [proxy?.https, proxy?.http]) {
     const password = url && decodeURIComponent(new URL(url).password);
     if (password) runner.mask(password);

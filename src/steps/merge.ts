@@ -1,30 +1,29 @@
 import { registryPath } from '../aws/registry-host.js';
-import type { StoredImage } from '../types/registry.js';
 import { EcrError } from '../errors.js';
 import { composeIndex, parsePlatform, type MergePart, type Platform } from '../oci/image-index.js';
-import { planMerge } from '../plan/merge-plan.js';
+import { parseManifest } from '../oci/manifest.js';
 import { RegistryClient } from '../oci/registry-client.js';
-import { timed, type RunReport } from '../report/run-report.js';
-import type { Runner } from '../runner/runner.js';
-import { readPlannedTags, type RegistryPlan } from './plan.js';
+import { planMerge } from '../plan/merge-plan.js';
+import type { PublishPlan } from '../plan/publish-plan.js';
+import { timed, type RunLog } from '../report/log.js';
+import type { StoredImage } from '../types/registry.js';
+import { readPlannedTags, type RunPlan } from './plan.js';
 import type { Job } from './prepare.js';
-import { assertNoConflicts, finishTargets, startTargets } from './publish.js';
 import type { OpenRegistry } from './registry.js';
 
 /**
- * `merge-digests`: no build and no docker. One BatchGetImage reads every listed manifest,
- * the image configs say their platforms (small blob reads, when the entry did not), the
- * index is composed here and PutImage stores it under each planned tag. No layer moves.
+ * `merge-digests`, the plan: no build and no docker. One BatchGetImage reads every listed
+ * manifest, the image configs say their platforms (small blob reads, when the entry did not),
+ * the index is composed here and planned under the tags like a build's image. What it puts is
+ * then a re-tag of that index (retag in publish.ts): PutImage, no layer moves.
  */
-export async function publishByMerge(
+export async function planMergeRun(
   job: Job,
-  registries: OpenRegistry[],
-  runner: Runner,
-  report: RunReport,
-): Promise<RegistryPlan> {
-  const [primary] = registries as [OpenRegistry];
-  const ecr = primary.ecr;
-  if (!ecr) {
+  primary: OpenRegistry,
+  log: RunLog,
+): Promise<RunPlan & { publish: PublishPlan & { image: StoredImage } }> {
+  const { ecr, login } = primary;
+  if (!ecr || !login) {
     throw new EcrError(
       'merge-digests needs a private ECR repository (ECR Public has no BatchGetImage for this).',
       'Merge into the private repository, then copy with `registries`.',
@@ -33,10 +32,10 @@ export async function publishByMerge(
   }
   const wanted = job.inputs.publish.mergeDigests;
   const [stored, planned] = await Promise.all([
-    timed(report, 'ecr', () => ecr.manifests(wanted.map((w) => w.digest))),
-    readPlannedTags(job, ecr, report),
+    timed(log, 'ecr', () => ecr.manifests(wanted.map((w) => w.digest))),
+    readPlannedTags(job.tags, ecr, log),
   ]);
-  report.awsCalls.push('ecr:BatchGetImage');
+  log.awsCalls.push('ecr:BatchGetImage');
   const missing = wanted.filter((w) => !stored.has(w.digest)).map((w) => w.digest);
   if (missing.length) {
     throw new EcrError(
@@ -45,8 +44,8 @@ export async function publishByMerge(
       'MergeDigestNotFound',
     );
   }
-  const client = new RegistryClient(primary.target.host, primary.login);
-  const parts = await timed(report, 'registry', () =>
+  const client = new RegistryClient(primary.target.host, login);
+  const parts = await timed(log, 'registry', () =>
     Promise.all(
       wanted.map(async ({ digest, platform }): Promise<MergePart> => {
         const image = stored.get(digest)!;
@@ -68,27 +67,18 @@ export async function publishByMerge(
     primary.repository,
     job.inputs.publish.onImmutableConflict,
   );
-  const plan = { tags: planned.tags, publish };
-  report.tagNames = planned.tags.tags.filter((t) => !publish.skipped.some((s) => s.tag === t));
-  assertNoConflicts(publish, primary.target.uri);
-  if (publish.put.length === 0 && publish.unchanged.length === 0) {
-    throw new EcrError(
-      `Nothing to put: every planned tag exists in this ${primary.repository.tagMutability} repository and names another image.`,
-      'Plan at least one new tag (for example the commit SHA), or use `on-immutable-conflict: fail` to see the digests.',
-      'NothingToPush',
-    );
-  }
-  startTargets(registries, report);
-  runner.info(
-    `Merging ${Object.keys(index.platformDigests).join(', ')} into ${primary.target.uri}@${index.digest}: ${publish.reason}`,
+  log.warnings.push(...publish.warnings);
+  return { tags: planned.tags, publish: { ...publish, image } };
+}
+
+/** A merge that would put nothing: every planned tag names another image and is skipped. */
+export function assertSomethingToPut(plan: PublishPlan, repository: OpenRegistry['repository']): void {
+  if (plan.put.length > 0 || plan.unchanged.length > 0) return;
+  throw new EcrError(
+    `Nothing to put: every planned tag exists in this ${repository.tagMutability} repository and names another image.`,
+    'Plan at least one new tag (for example the commit SHA), or use `on-immutable-conflict: fail` to see the digests.',
+    'NothingToPush',
   );
-  await timed(report, 'put-image', () => Promise.all(publish.put.map((tag) => ecr.putTag(image, tag))));
-  if (publish.put.length) report.awsCalls.push('ecr:PutImage');
-  report.digest = index.digest;
-  report.isIndex = true;
-  report.platformDigests = index.platformDigests;
-  await finishTargets(job, registries, report);
-  return plan;
 }
 
 /** The platform an image manifest's config names (os, architecture, variant). */
@@ -97,7 +87,7 @@ async function configPlatform(
   repository: string,
   image: StoredImage,
 ): Promise<Platform | undefined> {
-  const manifest = JSON.parse(image.manifest) as { config?: { digest?: string }; manifests?: unknown };
+  const manifest = parseManifest(image.manifest);
   if (manifest.manifests || !manifest.config?.digest) return undefined;
   const config = JSON.parse((await client.getBlob(repository, manifest.config.digest)).toString('utf8')) as {
     os?: string;

@@ -1,28 +1,37 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { planCredentials, type CredentialPlan } from '../plan/credentials.js';
+import {
+  planCredentials,
+  planRoleCredentials,
+  type AwsCredentialPlan,
+  type CredentialPlan,
+} from '../plan/credentials.js';
 import { readRunContext } from '../context/github-context.js';
+import { repositoryName } from '../context/repository-name.js';
 import type { RunContext } from '../context/types.js';
 import { ActionError, InputError, quoted } from '../errors.js';
 import { repository } from '../inputs/aws-parsers.js';
 import { parseInputs } from '../inputs/parse.js';
 import type { InputFs } from '../inputs/parsers.js';
-import type { Inputs } from '../inputs/types.js';
+import type { ExtraTarget, Inputs } from '../inputs/types.js';
 import { buildFingerprint } from '../plan/fingerprint.js';
 import type { RetryPolicy } from '../retry.js';
 import type { Runner } from '../runner/runner.js';
 import { planTags } from '../tags/engine.js';
-import type { TagPlan, TagRequest } from '../tags/types.js';
+import type { TagPlan } from '../tags/types.js';
 
 /** Everything decided before the first network call. */
 export interface Job {
   inputs: Inputs;
   ctx: RunContext;
   repository: string;
-  tagRequest: TagRequest;
+  /** The tags, planned once (the reuse tag included); the registry's tags only settle `latest`. */
   tags: TagPlan;
+  /** Where the primary registry's credentials come from; `none`: no AWS call at all. */
   credentials: CredentialPlan;
+  /** The extra registries, in order; `credentials` when one has a role of its own. */
+  extras: { spec: ExtraTarget; credentials?: AwsCredentialPlan }[];
   dryRun: boolean;
   /** Why the run is a dry run though `dry-run` is false (act without credentials). */
   dryRunReason?: string;
@@ -74,17 +83,24 @@ export function prepareJob(runner: Runner, deps: PrepareDeps): Job {
   if (inputs.build.githubToken) maskSecret(runner, inputs.build.githubToken);
   const ctx = readRunContext(env, (path) => readOptional(deps.fs, path), deps.now());
   const repository = inputs.target.repository ?? defaultRepository(ctx, deps.fs);
-  const tagRequest: TagRequest = {
+  const tags = planTags(ctx, {
     rules: inputs.tags.rules,
     flavor: inputs.tags.flavor,
     prHeadSha: inputs.tags.prHeadSha,
     labels: inputs.build.labels,
     annotations: inputs.build.annotations,
-  };
-  const tags = planTags(ctx, tagRequest);
-  const credentials = planCredentials(inputs.auth, ctx, env, inputs.dryRun);
+  });
+  const credentials = planCredentials(inputs.auth, ctx, env, inputs.run.dryRun);
   const reuseTag = chooseReuseTag(inputs, tags, deps);
   if (reuseTag && !tags.tags.includes(reuseTag)) tags.tags.push(reuseTag);
+  // A run without AWS opens no extra registry: their credentials are not decided either.
+  const extras = inputs.target.registries.map((spec) => ({
+    spec,
+    credentials:
+      spec.roleToAssume && credentials.source !== 'none'
+        ? planRoleCredentials(inputs.auth, spec.roleToAssume, ctx, env)
+        : undefined,
+  }));
   if (tags.tags.length === 0) {
     const problem = `No tags planned for ${ctx.ref || 'this run'}: every rule in \`tags\` is disabled or produced nothing.`;
     const why = `Why each rule produced nothing: ${tags.notes.map((n) => `${n.rule}: ${n.reason}`).join('; ') || 'no rule applies to this event'}.`;
@@ -102,10 +118,10 @@ export function prepareJob(runner: Runner, deps: PrepareDeps): Job {
     inputs,
     ctx,
     repository,
-    tagRequest,
     tags,
     credentials,
-    dryRun: inputs.dryRun || credentials.source === 'none',
+    extras,
+    dryRun: inputs.run.dryRun || credentials.source === 'none',
     dryRunReason: credentials.source === 'none' ? credentials.reason : undefined,
     fingerprint: buildFingerprint(inputs.build, dockerfileText(inputs, deps.fs)),
     reuseTag,
@@ -135,7 +151,7 @@ function readOptional(fs: InputFs, path: string): string | undefined {
 
 /** The GitHub repository's name, checked like the `repository` input (`acme/.github` is no ECR name). */
 function defaultRepository(ctx: RunContext, fs: InputFs): string {
-  const name = ctx.repository.split('/').pop()?.toLowerCase();
+  const name = repositoryName(ctx)?.toLowerCase();
   if (!name) {
     throw new ActionError(
       'No `repository` input and no GITHUB_REPOSITORY to default it from.',

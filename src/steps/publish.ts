@@ -1,20 +1,20 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { registryPath } from '../aws/registry-host.js';
+import type { BuildResult } from '../docker/buildx.js';
+import { EcrError } from '../errors.js';
+import { copyImage } from '../oci/copy-image.js';
 import { manifestSize, platformDigests } from '../oci/manifest.js';
 import { isIndexMediaType } from '../oci/media-types.js';
-import { registryPath } from '../aws/registry-host.js';
-import { EcrError } from '../errors.js';
-import type { StoredImage } from '../types/registry.js';
+import { RegistryClient } from '../oci/registry-client.js';
 import { movingFamilies, movingTagFixes } from '../plan/moving-tags.js';
 import { isImmutableTag, type PublishPlan } from '../plan/publish-plan.js';
-import { copyImage } from '../oci/copy-image.js';
-import { RegistryClient } from '../oci/registry-client.js';
+import { timed, type RunLog } from '../report/log.js';
+import type { ImageFacts, TargetReport } from '../report/results.js';
 import { withRetry } from '../retry.js';
-import { timed, type RunReport } from '../report/run-report.js';
 import type { Runner } from '../runner/runner.js';
-import { runBuild, type PreparedBuild } from './build.js';
-import type { RegistryPlan } from './plan.js';
+import type { StoredImage } from '../types/registry.js';
 import type { Job } from './prepare.js';
-import type { OpenRegistry } from './registry.js';
+import type { OpenRegistries, OpenRegistry } from './registry.js';
 
 /** Fails before any build when immutable tags would have to move. */
 export function assertNoConflicts(plan: PublishPlan, uri: string): void {
@@ -28,88 +28,64 @@ export function assertNoConflicts(plan: PublishPlan, uri: string): void {
 }
 
 /**
- * Step 5, re-tag: the image for this source and configuration exists, so the missing
- * tags are added with PutImage (in parallel). No docker, no files, no layer moves.
+ * Step 4, re-tag: the image for this source and configuration exists (or a merge composed
+ * the index), so the missing tags are added with PutImage (in parallel). No docker, no files,
+ * no layer moves.
  */
-export async function publishByRetag(
+export async function retag(
   job: Job,
-  plan: RegistryPlan,
-  registries: OpenRegistry[],
-  runner: Runner,
-  report: RunReport,
-): Promise<void> {
-  const [primary] = registries as [OpenRegistry];
-  const { publish: pp } = plan;
-  const image = pp.image!;
-  startTargets(registries, report);
-  runner.info(`Reusing ${primary.target.uri}@${image.digest}: ${pp.reason}`);
-  await timed(report, 'put-image', () => Promise.all(pp.put.map((tag) => primary.ecr!.putTag(image, tag))));
-  report.digest = image.digest;
-  report.sizeBytes = manifestSize(image.manifest);
-  report.platformDigests = platformDigests(image, defaultPlatform(job));
-  report.isIndex = isIndexMediaType(image.mediaType);
-  await convergeMovingTags(primary, runner, report);
-  await finishTargets(job, registries, report);
+  plan: PublishPlan & { image: StoredImage },
+  primary: OpenRegistry,
+  runner: Pick<Runner, 'info'>,
+  log: RunLog,
+): Promise<ImageFacts> {
+  const { image } = plan;
+  const facts = storedImageFacts(job, image);
+  const what =
+    plan.mode === 'merge' ? `Merging ${Object.keys(facts.platformDigests).join(', ')} into` : 'Reusing';
+  runner.info(`${what} ${primary.target.uri}@${image.digest}: ${plan.reason}`);
+  await timed(log, 'put-image', () => Promise.all(plan.put.map((tag) => primary.ecr!.putTag(image, tag))));
+  if (plan.mode === 'merge' && plan.put.length) log.awsCalls.push('ecr:PutImage');
+  return facts;
 }
 
-/**
- * Step 5, build: one buildx invocation builds and pushes the primary registry's new
- * tags; ECR then confirms the tags and gives the size.
- */
-export async function publishByBuild(
-  job: Job,
-  registries: OpenRegistry[],
-  build: PreparedBuild,
-  runner: Runner,
-  report: RunReport,
-): Promise<void> {
-  const [primary] = registries as [OpenRegistry];
-  startTargets(registries, report);
-  let result;
-  try {
-    result = await runBuild(job, build, runner, report);
-  } catch (error) {
-    const image = await concurrentPush(error, primary, report);
-    if (!image) throw error;
-    runner.info(
-      `Another run of this commit pushed ${report.tagNames.join(', ')} at the same time (the repository is immutable): using its image ${image.digest}.`,
-    );
-    report.digest = image.digest;
-    report.sizeBytes = manifestSize(image.manifest);
-    report.platformDigests = platformDigests(image, defaultPlatform(job));
-    report.isIndex = isIndexMediaType(image.mediaType);
-    await finishTargets(job, registries, report);
-    return;
-  }
-  report.digest = result.metadata['containerimage.digest'];
-  if (!report.digest) {
+/** The digest buildx pushed, from its metadata file. */
+export function pushedDigest(build: BuildResult): string {
+  const digest = build.metadata['containerimage.digest'];
+  if (!digest) {
     throw new EcrError(
       'buildx finished without reporting an image digest (metadata file has no containerimage.digest).',
     );
   }
-  report.isIndex = isIndexMediaType(result.metadata['containerimage.descriptor']?.mediaType ?? '');
-  if (report.isIndex) {
-    const index = primary.ecr
-      ? await timed(report, 'ecr', () => primary.ecr!.manifest(report.digest!))
-      : undefined;
-    report.platformDigests = index ? platformDigests(index, defaultPlatform(job)) : {};
+  return digest;
+}
+
+/** Step 4, after the push: ECR confirms the tags and gives the size and the platform digests. */
+export async function describePushed(
+  job: Job,
+  primary: OpenRegistry,
+  digest: string,
+  build: BuildResult,
+  tags: string[],
+  log: RunLog,
+): Promise<ImageFacts> {
+  const { ecr } = primary;
+  const isIndex = isIndexMediaType(build.metadata['containerimage.descriptor']?.mediaType ?? '');
+  const facts: ImageFacts = { isIndex, platformDigests: { [defaultPlatform(job)]: digest } };
+  if (isIndex) {
+    const index = ecr ? await timed(log, 'ecr', () => ecr.manifest(digest)) : undefined;
+    facts.platformDigests = index ? platformDigests(index, defaultPlatform(job)) : {};
     // Never hand out the index digest as a platform's: Lambda would get an index.
-    if (!index)
-      report.warnings.push('The pushed image is an index and its platform digests could not be read.');
-  } else {
-    report.platformDigests = { [defaultPlatform(job)]: report.digest };
+    if (!index) log.warnings.push('The pushed image is an index and its platform digests could not be read.');
   }
-  if (primary.ecr) {
-    const described = await timed(report, 'ecr', () => primary.ecr!.describe(report.digest!));
-    report.sizeBytes = described?.sizeBytes;
-    const missing = report.tagNames.filter((t) => !described?.tags.includes(t));
+  if (ecr) {
+    const described = await timed(log, 'ecr', () => ecr.describe(digest));
+    facts.sizeBytes = described?.sizeBytes;
+    const missing = tags.filter((t) => !described?.tags.includes(t));
     if (missing.length)
-      report.warnings.push(
-        `After the push, ECR does not list tag(s) ${missing.join(', ')} on ${report.digest}.`,
-      );
+      log.warnings.push(`After the push, ECR does not list tag(s) ${missing.join(', ')} on ${digest}.`);
   }
-  await convergeMovingTags(primary, runner, report);
-  await finishTargets(job, registries, report);
+  return facts;
 }
 
 /**
@@ -118,21 +94,26 @@ export async function publishByBuild(
  * family is re-pointed there (PutImage, no layer moves). Every run does it, so the last to finish
  * leaves them right. Tags the repository keeps immutable never move.
  */
-async function convergeMovingTags(primary: OpenRegistry, runner: Runner, report: RunReport): Promise<void> {
-  const ecr = primary.ecr;
-  const moving = report.tagNames.filter((t) => !isImmutableTag(t, primary.repository));
-  const ours = { tags: moving, version: report.version };
+export async function convergeMovingTags(
+  primary: OpenRegistry,
+  tags: string[],
+  version: string,
+  runner: Pick<Runner, 'info'>,
+  log: RunLog,
+): Promise<void> {
+  const { ecr } = primary;
+  const moving = tags.filter((t) => !isImmutableTag(t, primary.repository));
+  const ours = { tags: moving, version };
   // Not a release, or no moving tag: nothing can race, no call made.
   if (!ecr || movingFamilies(ours).families.length === 0) return;
-  const repository = await timed(report, 'ecr', () => ecr.tagDigests());
-  const fixes = movingTagFixes(ours, repository);
-  for (const fix of fixes) {
-    const image = await timed(report, 'ecr', () => ecr.manifest(fix.digest));
+  const repository = await timed(log, 'ecr', () => ecr.tagDigests());
+  for (const fix of movingTagFixes(ours, repository)) {
+    const image = await timed(log, 'ecr', () => ecr.manifest(fix.digest));
     if (!image) continue;
-    await timed(report, 'put-image', () => ecr.putTag(image, fix.tag));
+    await timed(log, 'put-image', () => ecr.putTag(image, fix.tag));
     const line = `Moving tag ${fix.tag} was held by an older release: re-pointed to ${fix.release} (${fix.digest}).`;
     runner.info(line);
-    report.warnings.push(line);
+    log.warnings.push(line);
   }
 }
 
@@ -141,20 +122,21 @@ async function convergeMovingTags(primary: OpenRegistry, runner: Runner, report:
  * wins and the others' are refused ("tag invalid ... immutable"). When every tag of ours then
  * names one image (the winner's, of this commit), that image is this run's result too.
  */
-async function concurrentPush(
+export async function concurrentPush(
   error: unknown,
   primary: OpenRegistry,
-  report: RunReport,
+  tags: string[],
+  log: RunLog,
 ): Promise<StoredImage | undefined> {
+  const { ecr } = primary;
   const output = String((error as { output?: unknown }).output ?? '');
-  if (!primary.ecr || !/tag invalid|cannot be overwritten because the repository is immutable/i.test(output))
+  if (!ecr || !/tag invalid|cannot be overwritten because the repository is immutable/i.test(output))
     return undefined;
   // ECR's refusal says the repository is immutable: a role that cannot describe the repository
   // (so the plan took it as MUTABLE) gets here too. Adopting needs every tag on one image, no more.
-  const tags = report.tagNames;
   // The winner pushes its tags one after another: the first refused one can be there before the rest.
   for (let waited = 0; ; waited += WINNER_POLL_MS) {
-    const found = await timed(report, 'ecr', () => primary.ecr!.imagesByTag(tags));
+    const found = await timed(log, 'ecr', () => ecr.imagesByTag(tags));
     const verdict = winnersImage(tags, found);
     if (verdict !== 'wait') return verdict;
     if (waited >= WINNER_WAIT_MS) return undefined;
@@ -180,62 +162,67 @@ export function winnersImage(
   return [...found.values()][0];
 }
 
-/** Every target starts as not pushed, with the tags it is to get: what the outputs say after a failure. */
-export function startTargets(registries: OpenRegistry[], report: RunReport): void {
-  report.targets = registries.map((r) => ({ uri: r.target.uri, pushed: false, tags: report.tagNames }));
-}
-
-/** The primary registry has the image: record it, then copy it to the extra registries. */
-export async function finishTargets(job: Job, registries: OpenRegistry[], report: RunReport): Promise<void> {
-  const [primary, ...extras] = registries as [OpenRegistry, ...OpenRegistry[]];
-  report.targets[0] = { ...report.targets[0]!, pushed: true, digest: report.digest };
-  report.pushed = extras.length === 0;
-  if (extras.length) await copyToExtras(job, primary, extras, report);
-}
-
-/** Copies the pushed image to each extra registry, byte for byte; every target reports on its own. */
-async function copyToExtras(
-  job: Job,
-  primary: OpenRegistry,
-  extras: OpenRegistry[],
-  report: RunReport,
-): Promise<void> {
-  const source = {
-    client: new RegistryClient(primary.target.host, primary.login),
-    repository: registryPath(primary.target),
+/** What an image already in the registry is: its size, platforms and whether it is an index. */
+export function storedImageFacts(job: Job, image: StoredImage): ImageFacts {
+  return {
+    sizeBytes: manifestSize(image.manifest),
+    platformDigests: platformDigests(image, defaultPlatform(job)),
+    isIndex: isIndexMediaType(image.mediaType),
   };
-  const results = await timed(report, 'copy', () =>
+}
+
+/** Every target as not pushed yet, with the tags it is to get: what the outputs say after a failure. */
+export function pendingTargets(registries: OpenRegistries, tags: string[]): TargetReport[] {
+  return registries.map((r) => ({ uri: r.target.uri, pushed: false, tags }));
+}
+
+/**
+ * The primary registry has the image: copy it to each extra registry, byte for byte. Every
+ * target reports on its own; none is left out when another fails.
+ */
+export async function copyToExtras(
+  job: Job,
+  registries: OpenRegistries,
+  digest: string,
+  tags: string[],
+  log: RunLog,
+): Promise<TargetReport[]> {
+  const [primary, ...extras] = registries;
+  const delivered: TargetReport = { uri: primary.target.uri, pushed: true, digest, tags };
+  if (extras.length === 0) return [delivered];
+  const client = (r: OpenRegistry) => ({
+    client: new RegistryClient(r.target.host, r.login!),
+    repository: registryPath(r.target),
+  });
+  const source = client(primary);
+  const copies = await timed(log, 'copy', () =>
     Promise.allSettled(
-      extras.map((r) => {
-        const target = {
-          client: new RegistryClient(r.target.host, r.login),
-          repository: registryPath(r.target),
-        };
-        return withRetry(
-          `copy to ${r.target.uri}`,
-          () => copyImage(source, target, report.digest!, report.tagNames),
-          job.retry,
-        );
-      }),
+      extras.map((r) =>
+        withRetry(`copy to ${r.target.uri}`, () => copyImage(source, client(r), digest, tags), job.retry),
+      ),
     ),
   );
-  results.forEach((result, i) => {
-    const target = report.targets[i + 1]!;
-    if (result.status === 'fulfilled') Object.assign(target, { pushed: true, digest: report.digest });
-    else
-      target.error =
-        result.reason instanceof Error ? result.reason.message.split('\n')[0] : String(result.reason);
-  });
-  report.pushed = report.targets.every((t) => t.pushed);
-  const failed = report.targets.filter((t) => !t.pushed);
-  if (failed.length) {
-    const pushed = report.targets.filter((t) => t.pushed).map((t) => t.uri);
-    throw new EcrError(
-      `Pushed to ${pushed.join(', ')}; failed for ${failed.map((t) => `${t.uri} (${t.error})`).join('; ')}.`,
-      'The outputs `targets` and the summary list each target. Fix the failing target (permissions, repository, immutable tags) and re-run: the targets that have the image are re-tagged, not rebuilt.',
-      'PartialPush',
-    );
-  }
+  return [
+    delivered,
+    ...copies.map((copy, i): TargetReport => {
+      const uri = extras[i]!.target.uri;
+      if (copy.status === 'fulfilled') return { uri, pushed: true, digest, tags };
+      const error = copy.reason instanceof Error ? copy.reason.message.split('\n')[0] : String(copy.reason);
+      return { uri, pushed: false, tags, error };
+    }),
+  ];
+}
+
+/** A target without the image fails the step, after the outputs say which ones have it. */
+export function assertAllPushed(targets: TargetReport[]): void {
+  const failed = targets.filter((t) => !t.pushed);
+  if (failed.length === 0) return;
+  const pushed = targets.filter((t) => t.pushed).map((t) => t.uri);
+  throw new EcrError(
+    `Pushed to ${pushed.join(', ')}; failed for ${failed.map((t) => `${t.uri} (${t.error})`).join('; ')}.`,
+    'The outputs `targets` and the summary list each target. Fix the failing target (permissions, repository, immutable tags) and re-run: the targets that have the image are re-tagged, not rebuilt.',
+    'PartialPush',
+  );
 }
 
 function defaultPlatform(job: Job): string {

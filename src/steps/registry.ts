@@ -1,102 +1,83 @@
 import type { Ecr } from '../aws/ecr.js';
-import type { RegistryLogin, RepositoryState } from '../types/registry.js';
-import { EcrError, InputError } from '../errors.js';
-import { isImmutableTag } from '../plan/publish-plan.js';
 import { loadSdk } from '../aws/load-sdk.js';
 import { privateHost, resolveTarget, type RegistryTarget } from '../aws/registry-host.js';
+import { registryLogin } from '../aws/registry-login.js';
 import type { AwsSession } from '../aws/session.js';
-import type { ExtraTarget } from '../inputs/types.js';
-import { timed, type RunReport } from '../report/run-report.js';
+import { EcrError, InputError } from '../errors.js';
+import { isImmutableTag } from '../plan/publish-plan.js';
+import { timed, type RunLog } from '../report/log.js';
 import type { Runner } from '../runner/runner.js';
-import { getAwsSession, requireRegion } from './credentials.js';
+import type { RegistryLogin, RepositoryState } from '../types/registry.js';
+import { openSession, requireRegion } from './credentials.js';
 import type { Job } from './prepare.js';
 
-/** A registry we can talk to: its ECR API (private registries), the login, the repository's settings. */
+/** A registry the run works with: its ECR API (private registries), the login, the repository's settings. */
 export interface OpenRegistry {
   target: RegistryTarget;
   ecr?: Ecr;
-  login: RegistryLogin;
+  /** Undefined when the run makes no AWS call (a dry run without credentials). */
+  login?: RegistryLogin;
   repository: RepositoryState;
-  /** False only in a dry run that found no repository (a real run creates it). */
+  /** False when the repository is not there yet: a dry run that found none, or no AWS call made. */
   exists: boolean;
 }
 
-const PUBLIC_REPOSITORY: RepositoryState = {
+/** The primary registry first, then the extra ones. */
+export type OpenRegistries = [OpenRegistry, ...OpenRegistry[]];
+
+const DEFAULT_REPOSITORY: RepositoryState = {
   tagMutability: 'MUTABLE',
   mutabilityExclusions: [],
   scanOnPush: false,
 };
 
 /**
- * Step 2: ECR. One GetAuthorizationToken and one DescribeRepositories, in parallel;
- * the repository is created (or its settings applied) when the inputs ask for it.
+ * Step 2: every target. Without a session (no AWS call may be made) the primary registry is
+ * described as far as the inputs allow: placeholders for what only AWS could say.
  */
-export async function openRegistry(
+export async function openRegistries(
   job: Job,
-  session: AwsSession,
-  runner: Runner,
-  report: RunReport,
-  spec?: ExtraTarget,
-): Promise<OpenRegistry> {
-  const region = spec?.region ?? requireRegion(job);
-  const registry = spec
-    ? (spec.host ?? (spec.account ? privateHost(spec.account, region) : undefined))
-    : job.inputs.target.registry;
-  const target = resolveTarget(registry, job.repository, region, session.account);
-  const mask = (value: string) => runner.mask(value);
-  if (target.kind === 'public') {
-    const { publicLogin } = await import('../aws/ecr-public.js');
-    const login = await timed(report, 'ecr', () => publicLogin(session, job.retry, mask));
-    return { target, login, repository: PUBLIC_REPOSITORY, exists: true };
+  session: AwsSession | undefined,
+  runner: Pick<Runner, 'env' | 'mask' | 'notice' | 'info' | 'warning'>,
+  log: RunLog,
+): Promise<OpenRegistries> {
+  if (!session) {
+    log.warnings.push(
+      'No AWS credentials in the environment: no AWS call was made; existing tags, reuse and repository settings were not checked.',
+    );
+    const region = job.inputs.auth.region ?? 'REGION';
+    const target = resolveTarget(job.inputs.target.registry, job.repository, region, 'ACCOUNT_ID');
+    return [{ target, repository: DEFAULT_REPOSITORY, exists: false }];
   }
-  const { Ecr, explainEcrError } = await loadSdk();
-  const ecr = new Ecr(target, session, job.retry);
-  const [login, existing] = await timed(report, 'ecr', () =>
-    Promise.all([ecr.login(mask), ecr.repository()]),
+  const region = requireRegion(job);
+  const primary = await openRegistry(
+    job,
+    resolveTarget(job.inputs.target.registry, job.repository, region, session.account),
+    session,
+    runner,
+    log,
   );
-  report.awsCalls.push('ecr:GetAuthorizationToken', 'ecr:DescribeRepositories');
-  const settings = job.inputs.repository;
-  let repository = existing;
-  if (!repository) {
-    if (!settings.create) {
-      throw explainEcrError(
-        Object.assign(new Error('not found'), { name: 'RepositoryNotFoundException' }),
-        'DescribeRepositories',
-        target,
+  assertNoPrimaryAmongExtras(job, primary.target);
+  const extras = await Promise.all(
+    job.extras.map(async ({ spec, credentials }) => {
+      const own = credentials ? await openSession(credentials, region, job.inputs.auth, job.retry, runner, log) : session;
+      const extraRegion = spec.region ?? region;
+      const host = spec.host ?? (spec.account ? privateHost(spec.account, extraRegion) : undefined);
+      return openRegistry(
+        job,
+        resolveTarget(host, job.repository, extraRegion, own.account),
+        own,
+        runner,
+        log,
       );
-    }
-    if (job.dryRun) {
-      report.warnings.push(
-        `Repository ${target.uri} does not exist; a real run creates it (create-repository: true).`,
-      );
-      repository = {
-        tagMutability: settings.tagMutability,
-        mutabilityExclusions: settings.mutabilityExclusions,
-        scanOnPush: settings.scanOnPush,
-      };
-    } else {
-      repository = await timed(report, 'ecr', () => ecr.createRepository(settings));
-      runner.info(
-        `Created repository ${target.uri} (${settings.tagMutability}, scan on push: ${settings.scanOnPush}).`,
-      );
-    }
-  } else if (settings.updateSettings && !job.dryRun) {
-    const current = repository;
-    const given = (input: string) => runner.input(input).trim() !== '';
-    repository = await timed(report, 'ecr', () => ecr.updateRepository(current, settings, given));
-  }
-  return { target, ecr, login, repository, exists: !job.dryRun || existing !== undefined };
+    }),
+  );
+  return [primary, ...extras];
 }
 
-/** Extra targets (`registries`): each opened with the same session, or its own role. */
-export async function openExtraRegistries(
-  job: Job,
-  primary: OpenRegistry,
-  session: AwsSession,
-  runner: Runner,
-  report: RunReport,
-): Promise<OpenRegistry[]> {
-  const { host, alias, account, region } = primary.target;
+/** `registries` lists only other targets: the primary one there would be pushed to twice. */
+function assertNoPrimaryAmongExtras(job: Job, primary: RegistryTarget): void {
+  const { host, alias, account, region } = primary;
   const primaryHosts = [host, alias ? `${host}/${alias}` : host];
   const same = job.inputs.target.registries.find(
     (spec) =>
@@ -108,15 +89,68 @@ export async function openExtraRegistries(
       'registries',
       same.spec,
       'targets other than the primary registry',
-      `${primary.target.host} is already where the image goes (\`registry\`/\`aws-region\`): remove it from \`registries\`.`,
+      `${primary.host} is already where the image goes (\`registry\`/\`aws-region\`): remove it from \`registries\`.`,
     );
   }
-  return Promise.all(
-    job.inputs.target.registries.map(async (spec) => {
-      const own = spec.roleToAssume ? await getAwsSession(job, runner, report, spec.roleToAssume) : session;
-      return openRegistry(job, own, runner, report, spec);
-    }),
+}
+
+/**
+ * One registry: one GetAuthorizationToken and one DescribeRepositories, in parallel; the
+ * repository is created (or its settings applied) when the inputs ask for it.
+ */
+async function openRegistry(
+  job: Job,
+  target: RegistryTarget,
+  session: AwsSession,
+  runner: Pick<Runner, 'mask' | 'info'>,
+  log: RunLog,
+): Promise<OpenRegistry> {
+  const mask = (value: string) => runner.mask(value);
+  if (target.kind === 'public') {
+    const login = await timed(log, 'ecr', () => registryLogin(target, session, job.retry, mask));
+    return { target, login, repository: DEFAULT_REPOSITORY, exists: true };
+  }
+  const { Ecr, explainEcrError } = await loadSdk();
+  const ecr = new Ecr(target, session, job.retry);
+  const [login, existing] = await timed(log, 'ecr', () =>
+    Promise.all([registryLogin(target, session, job.retry, mask, ecr), ecr.repository()]),
   );
+  log.awsCalls.push('ecr:GetAuthorizationToken', 'ecr:DescribeRepositories');
+  const settings = job.inputs.repository;
+  let repository = existing;
+  if (!repository) {
+    if (!settings.create) {
+      throw explainEcrError(
+        Object.assign(new Error('not found'), { name: 'RepositoryNotFoundException' }),
+        'DescribeRepositories',
+        target,
+      );
+    }
+    if (job.dryRun) {
+      log.warnings.push(
+        `Repository ${target.uri} does not exist; a real run creates it (create-repository: true).`,
+      );
+      repository = {
+        tagMutability: settings.tagMutability,
+        mutabilityExclusions: settings.mutabilityExclusions,
+        scanOnPush: settings.scanOnPush,
+      };
+    } else {
+      repository = await timed(log, 'ecr', () => ecr.createRepository(settings));
+      runner.info(
+        `Created repository ${target.uri} (${settings.tagMutability}, scan on push: ${settings.scanOnPush}).`,
+      );
+    }
+  } else if (settings.updateSettings && !job.dryRun) {
+    const current = repository;
+    const given = job.inputs.given.repository;
+    const apply = {
+      mutability: given.tagMutability || given.mutabilityExclusions,
+      scanOnPush: given.scanOnPush,
+    };
+    repository = await timed(log, 'ecr', () => ecr.updateRepository(current, settings, apply));
+  }
+  return { target, ecr, login, repository, exists: !job.dryRun || existing !== undefined };
 }
 
 /**
@@ -126,8 +160,8 @@ export async function openExtraRegistries(
 export async function ensureCacheRepository(
   job: Job,
   primary: OpenRegistry,
-  runner: Runner,
-  report: RunReport,
+  runner: Pick<Runner, 'info'>,
+  log: RunLog,
 ): Promise<void> {
   if (
     job.inputs.build.cache !== 'registry' ||
@@ -138,7 +172,7 @@ export async function ensureCacheRepository(
   const name = `${job.repository}-cache`;
   const cache = primary.ecr.forRepository(name);
   try {
-    if (await timed(report, 'ecr', () => cache.repository())) return;
+    if (await timed(log, 'ecr', () => cache.repository())) return;
     if (!job.inputs.repository.create) {
       throw new EcrError(
         `The repository is immutable, so the registry cache needs the mutable repository '${name}', which does not exist.`,
@@ -153,7 +187,7 @@ export async function ensureCacheRepository(
       scanOnPush: false,
       lifecyclePolicy: undefined,
     };
-    await timed(report, 'ecr', () => cache.createRepository(settings));
+    await timed(log, 'ecr', () => cache.createRepository(settings));
     runner.info(`Created cache repository ${primary.target.uri}-cache (MUTABLE) for the registry cache.`);
   } finally {
     cache.destroy();

@@ -1,9 +1,9 @@
 import type { Ecr } from '../aws/ecr.js';
 import { ScanGateError } from '../errors.js';
 import { SEVERITIES, type Severity } from '../types/scan.js';
-import { timed, type RunReport, type ScanReport } from '../report/run-report.js';
+import { timed, type RunLog } from '../report/log.js';
+import type { ScanReport } from '../report/results.js';
 import type { Runner } from '../runner/runner.js';
-import type { Job } from './prepare.js';
 
 /** The gate's verdict on severity counts. Pure. */
 export function judgeFindings(
@@ -24,30 +24,28 @@ export interface ScanClock {
 const realClock: ScanClock = { sleep: (ms) => new Promise((r) => setTimeout(r, ms)), now: () => Date.now() };
 
 /**
- * `scan: wait`: start a scan unless the repository scans on push, poll the findings
- * with backoff until COMPLETE or `scan-timeout`, then apply `fail-on-severity`.
- * Timeouts and unsupported images are reported as such, never passed silently.
+ * Step 5, `scan: wait`: start a scan unless the repository scans on push, then poll the
+ * findings with backoff until COMPLETE or `scan-timeout`. Returns what the scan said;
+ * gateScan decides.
  */
-export async function scanGate(
-  job: Job,
+export async function scanImage(
   ecr: Ecr,
   digest: string,
   scanOnPush: boolean,
-  runner: Runner,
-  report: RunReport,
+  timeoutSeconds: number,
+  threshold: Severity | undefined,
+  log: RunLog,
   clock: ScanClock = realClock,
-): Promise<void> {
-  const { failOnSeverity, timeoutSeconds } = job.inputs.scan;
+): Promise<ScanReport> {
   const deadline = clock.now() + timeoutSeconds * 1000;
   const result: ScanReport = {
     digests: [digest],
     status: 'PENDING',
     counts: {},
     verdict: 'not-scanned',
-    threshold: failOnSeverity,
+    threshold,
   };
-  report.scan = result;
-  await timed(report, 'scan', async () => {
+  await timed(log, 'scan', async () => {
     // A reused image may have been scanned already (ECR allows one scan a day): ask
     // first, and let that answer count as the first poll.
     let known = scanOnPush ? undefined : await ecr.scanFindings(digest);
@@ -73,12 +71,29 @@ export async function scanGate(
       wait = Math.min(wait * 2, 15_000);
     }
   });
-  if (result.verdict === 'timeout' || result.verdict === 'unsupported') {
+  if (result.verdict === 'not-scanned')
+    result.verdict = judgeFindings(result.counts, threshold).failed ? 'failed' : 'passed';
+  return result;
+}
+
+/**
+ * `fail-on-severity`: findings at or above it fail the step (the image was pushed: the outputs
+ * say so); a scan that could not decide fails it too when a threshold is set, else it warns.
+ * Timeouts and unsupported images are reported as such, never passed silently.
+ */
+export function gateScan(
+  scan: ScanReport,
+  digest: string,
+  timeoutSeconds: number,
+  runner: Pick<Runner, 'warning'>,
+): void {
+  const { threshold } = scan;
+  if (scan.verdict === 'timeout' || scan.verdict === 'unsupported') {
     const why =
-      result.verdict === 'timeout'
-        ? `no result within ${timeoutSeconds}s (status ${result.status})`
-        : `status ${result.status}`;
-    if (failOnSeverity) {
+      scan.verdict === 'timeout'
+        ? `no result within ${timeoutSeconds}s (status ${scan.status})`
+        : `status ${scan.status}`;
+    if (threshold) {
       throw new ScanGateError(
         `Scan gate could not decide for ${digest}: ${why}.`,
         'The image was pushed. Raise `scan-timeout`, or check the repository scanning configuration (UNSUPPORTED_IMAGE: the base OS is not supported by basic scanning).',
@@ -88,11 +103,10 @@ export async function scanGate(
     runner.warning(`Image scan: ${why}.`);
     return;
   }
-  const verdict = judgeFindings(result.counts, failOnSeverity);
-  result.verdict = verdict.failed ? 'failed' : 'passed';
+  const verdict = judgeFindings(scan.counts, threshold);
   if (verdict.failed) {
     throw new ScanGateError(
-      `Scan gate failed: findings at or above ${failOnSeverity}: ${verdict.over.map((s) => `${s}=${result.counts[s]}`).join(', ')}.`,
+      `Scan gate failed: findings at or above ${threshold}: ${verdict.over.map((s) => `${s}=${scan.counts[s]}`).join(', ')}.`,
       'The image was pushed (see the outputs), but the step fails so later steps do not deploy it. Fix the findings, or raise `fail-on-severity`.',
       'ScanGateFailed',
     );

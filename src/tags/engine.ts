@@ -11,21 +11,20 @@ import { evaluateRule } from './evaluate.js';
 import { renderTemplate, type TemplateValues } from './expressions.js';
 import { newerRelease, type VersionRef } from './latest.js';
 import { ociDefaults, withUserEntries } from './labels.js';
-import { parseFlavor, parseTagRules } from './rules.js';
 import { globalValues, runFacts } from './run.js';
 import { sanitizeTag } from './sanitize.js';
-import type { TagPlan, TagRequest, TagRule } from './types.js';
+import type { LatestGuard, TagPlan, TagRequest, TagRule } from './types.js';
 
+/** The one run of the rules for this event. Existing tags, once read, only settle `latest` (settleLatest). */
 export function planTags(ctx: RunContext, req: TagRequest): TagPlan {
-  const flavor = parseFlavor(req.flavor);
-  const parsed = parseTagRules(req.rules);
-  const rules = parsed.length > 0 ? parsed : defaultRules(flavor);
+  const { flavor } = req;
+  const rules = req.rules.length > 0 ? req.rules : defaultRules(flavor);
   const { facts, warning } = runFacts(ctx, req.prHeadSha);
   const globals = globalValues(facts);
   const warnings: string[] = [
     ...(warning ? [warning] : []),
     ...(flavor.warnings ?? []).map((w) => `flavor ${w}`),
-    ...parsed.flatMap((rule) => (rule.warnings ?? []).map((w) => `${ruleName(rule)}: ${w}`)),
+    ...req.rules.flatMap((rule) => (rule.warnings ?? []).map((w) => `${ruleName(rule)}: ${w}`)),
   ];
   const notes: TagPlan['notes'] = [];
 
@@ -64,27 +63,30 @@ export function planTags(ctx: RunContext, req: TagRequest): TagPlan {
     decider ??= { rule, latest: outcome.latest, ...(outcome.version ? { version: outcome.version } : {}) };
   }
 
-  let latest =
+  const latest =
     decider !== undefined && (flavor.latest === 'true' || (flavor.latest === 'auto' && decider.latest));
   const prefix = renderTemplate(flavor.prefix, globals);
   const suffix = renderTemplate(flavor.suffix, globals);
-  if (latest && flavor.latest === 'auto' && decider?.version && req.existingTags) {
-    const newer = newerRelease(decider.version, req.existingTags, prefix, suffix);
-    if (newer !== undefined) {
-      latest = false;
-      warnings.push(
-        `${ruleName(decider.rule)}: latest withheld: the repository already has ${newer}, newer than ${decider.version.text}; set flavor latest=true to move it anyway`,
-      );
-    }
-  }
   const latestValue = `${flavor.prefixLatest ? prefix : ''}latest${flavor.suffixLatest ? suffix : ''}`;
   const { tag: latestTag, changes: latestChanges } = sanitizeTag(latestValue);
+  let latestGuard: LatestGuard | undefined;
   if (latest && !tags.includes(latestTag)) {
     tags.push(latestTag);
-    if (latestChanges.length > 0) {
-      warnings.push(
-        `flavor: tag ${quoted(latestValue)} became ${quoted(latestTag)} (${latestChanges.join('; ')})`,
-      );
+    const warning =
+      latestChanges.length > 0
+        ? `flavor: tag ${quoted(latestValue)} became ${quoted(latestTag)} (${latestChanges.join('; ')})`
+        : undefined;
+    if (warning) warnings.push(warning);
+    if (flavor.latest === 'auto' && decider?.version) {
+      const rule = ruleName(decider.rule);
+      latestGuard = {
+        tag: latestTag,
+        version: decider.version,
+        prefix,
+        suffix,
+        rule,
+        ...(warning ? { warning } : {}),
+      };
     }
   }
 
@@ -99,7 +101,29 @@ export function planTags(ctx: RunContext, req: TagRequest): TagPlan {
     warnings,
     notes,
     ...(commit ? { commitTag: commit.tag } : {}),
-    references: parsed.flatMap((rule) => (rule.type === 'raw' && rule.reference ? [rule.reference] : [])),
+    references: req.rules.flatMap((rule) => (rule.type === 'raw' && rule.reference ? [rule.reference] : [])),
+    ...(latestGuard ? { latestGuard } : {}),
+  };
+}
+
+/**
+ * The plan once the repository's tags are known: a `latest` that latest=auto added is withheld
+ * when the repository already has a newer release. Pure; the plan is returned as it is otherwise.
+ */
+export function settleLatest(plan: TagPlan, existingTags: readonly string[]): TagPlan {
+  const guard = plan.latestGuard;
+  if (!guard) return plan;
+  const newer = newerRelease(guard.version, existingTags, guard.prefix, guard.suffix);
+  if (newer === undefined) return plan;
+  return {
+    ...plan,
+    tags: plan.tags.filter((tag) => tag !== guard.tag),
+    latest: false,
+    warnings: [
+      ...plan.warnings.filter((w) => w !== guard.warning),
+      `${guard.rule}: latest withheld: the repository already has ${newer}, newer than ${guard.version.text}; set flavor latest=true to move it anyway`,
+    ],
+    latestGuard: undefined,
   };
 }
 

@@ -1,4 +1,5 @@
 /** OCI `org.opencontainers.image.*` labels and annotations from the run, plus the user's. */
+import { repositoryName } from '../context/repository-name.js';
 import type { RunContext } from '../context/types.js';
 import { InputError } from '../errors.js';
 import type { KeyValue } from '../types/key-value.js';
@@ -17,7 +18,7 @@ export function ociDefaults(ctx: RunContext, version: string, revision: string):
   const url =
     ctx.repo?.htmlUrl || (ctx.repository ? `${ctx.serverUrl.replace(/\/+$/, '')}/${ctx.repository}` : '');
   const entries: [string, string | undefined][] = [
-    ['title', ctx.repo?.name || ctx.repository.split('/').pop()],
+    ['title', ctx.repo?.name || repositoryName(ctx)],
     ['description', ctx.repo?.description],
     ['url', url],
     ['source', url],

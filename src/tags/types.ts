@@ -1,16 +1,13 @@
-import type { RunContext } from '../context/types.js';
+import type { VersionRef } from './latest.js';
 import type { KeyValue } from '../types/key-value.js';
 import type { TagReference } from './references.js';
 
 export interface TagRequest {
-  /** Raw `tags` input (metadata-action rules, one per line or comma-separated lines); empty = ECR defaults. */
-  rules: string;
-  /** Raw `flavor` input. */
-  flavor: string;
+  /** The parsed `tags` input (metadata-action rules); none = the ECR defaults. */
+  rules: TagRule[];
+  flavor: Flavor;
   /** Pull requests: tag the head commit rather than the merge commit. */
   prHeadSha: boolean;
-  /** Tags already in the repository (for `latest` never moving backwards); undefined = unknown. */
-  existingTags?: string[];
   /** User labels (override the OCI defaults). */
   labels: KeyValue[];
   /** User annotations. */
@@ -39,6 +36,23 @@ export interface TagPlan {
   commitTag?: string;
   /** Full image references given in `tags`: each must name a target (checkTagReferences). */
   references: TagReference[];
+  /**
+   * Set when `latest=auto` added `latest` for a release version: the repository's existing
+   * tags decide whether it stays (`latest` never moves backwards, see settleLatest).
+   */
+  latestGuard?: LatestGuard;
+}
+
+export interface LatestGuard {
+  /** The tag `latest` was added as (flavored). */
+  tag: string;
+  version: VersionRef;
+  prefix: string;
+  suffix: string;
+  /** The rule that decided, as messages name it. */
+  rule: string;
+  /** The warning that came with adding the tag (a rewritten `latest`), dropped with it. */
+  warning?: string;
 }
 
 export type TagRuleType = 'schedule' | 'semver' | 'pep440' | 'match' | 'edge' | 'ref' | 'raw' | 'sha';
@@ -92,6 +106,3 @@ export interface Flavor {
   /** As on a rule: accepted, but likely a mistake. */
   warnings?: string[];
 }
-
-/** The engine's signature (`planTags` in engine.ts). */
-export type PlanTags = (ctx: RunContext, req: TagRequest) => TagPlan;

@@ -1,0 +1,25 @@
+/**
+ * What the phases note as they go: warnings, the AWS calls made, the time spent per phase.
+ * Written to only; the report reads it once, at the end.
+ */
+export interface RunLog {
+  warnings: string[];
+  /** AWS calls made (a dry run shows they were read-only). */
+  awsCalls: string[];
+  /** Milliseconds per phase. */
+  timings: Record<string, number>;
+}
+
+export function newLog(): RunLog {
+  return { warnings: [], awsCalls: [], timings: {} };
+}
+
+/** Runs `fn` and adds its wall time to `phase`. */
+export async function timed<T>(log: RunLog, phase: string, fn: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  try {
+    return await fn();
+  } finally {
+    log.timings[phase] = Math.round((log.timings[phase] ?? 0) + performance.now() - started);
+  }
+}
