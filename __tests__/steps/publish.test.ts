@@ -1,6 +1,52 @@
 import { describe, expect, it } from 'vitest';
-import { winnersImage } from '../../src/steps/publish.js';
+import { EcrError } from '../../src/errors.js';
+import type { PublishPlan } from '../../src/plan/publish-plan.js';
+import { assertNoConflicts, winnersImage } from '../../src/steps/publish.js';
+import { HOST } from '../support/job.js';
 import type { StoredImage } from '../../src/types/registry.js';
+
+const URI = `${HOST}/app`;
+const d = (c: string) => `sha256:${c.repeat(64)}`;
+
+describe('assertNoConflicts', () => {
+  const plan = (conflicts: PublishPlan['conflicts']): PublishPlan => ({
+    mode: 'build',
+    push: ['abc'],
+    put: [],
+    unchanged: [],
+    skipped: [],
+    conflicts,
+    warnings: [],
+    reason: '',
+  });
+
+  it('no conflicts: passes', () => {
+    expect(() => assertNoConflicts(plan([]), URI)).not.toThrow();
+  });
+
+  it('conflicts: fails before the build listing each tag and its current digest', () => {
+    let thrown: unknown;
+    try {
+      assertNoConflicts(
+        plan([
+          { tag: 'v1.2.3', digest: d('b') },
+          { tag: 'latest', digest: d('c') },
+        ]),
+        URI,
+      );
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(EcrError);
+    const err = thrown as EcrError;
+    expect(err.code).toBe('ImmutableTagConflict');
+    expect(err.message).toContain('2 planned tag(s)');
+    expect(err.message).toContain(`${URI}:v1.2.3 -> ${d('b')}`);
+    expect(err.message).toContain(`${URI}:latest -> ${d('c')}`);
+    expect(err.hint).toContain('Nothing was built or pushed');
+    expect(err.hint).toContain('on-immutable-conflict: skip');
+  });
+});
 
 const image = (digest: string): StoredImage => ({
   digest,

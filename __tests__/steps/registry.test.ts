@@ -8,7 +8,7 @@ import type { Job } from '../../src/steps/prepare.js';
 import { ensureCacheRepository, type OpenRegistry } from '../../src/steps/registry.js';
 import type { TagMutability } from '../../src/types/registry.js';
 import { jobOf, openedRegistry } from '../support/job.js';
-import { awsError, instantRetry } from './helpers.js';
+import { awsError, instantRetry } from '../support/helpers.js';
 
 const ecrMock = mockClient(ECRClient);
 const TARGET = resolveTarget('123456789012', 'app', 'eu-west-1', '123456789012');

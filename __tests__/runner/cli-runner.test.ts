@@ -25,6 +25,24 @@ describe('cliRunner masking', () => {
     expect(lines).toEqual([`${prefix}login with *** and ***, again ***`]);
   });
 
+  it('debug lines are redacted, and only written with ECR_BUILD_PUSH_DEBUG', () => {
+    const quiet = runner();
+    quiet.r.mask(PASSWORD);
+    quiet.r.debug(`token ${PASSWORD}`);
+    expect(quiet.lines).toEqual([]);
+    const loud = runner({ ECR_BUILD_PUSH_DEBUG: '1' });
+    loud.r.mask(PASSWORD);
+    loud.r.debug(`token ${PASSWORD}`);
+    expect(loud.lines).toEqual(['debug: token ***']);
+  });
+
+  it('export-credentials has no effect in the CLI, and says so', () => {
+    const { r, lines } = runner();
+    r.exportVariable('AWS_ACCESS_KEY_ID', 'AKIA');
+    r.exportVariable('AWS_REGION', 'eu-west-1');
+    expect(lines).toEqual(['warning: export-credentials has no effect in the CLI: nothing is exported.']);
+  });
+
   it('values masked later still redact later lines; earlier lines were written as they were', () => {
     const { r, lines } = runner();
     r.info('before: s3cr3t-value');
