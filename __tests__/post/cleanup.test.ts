@@ -61,4 +61,15 @@ describe('cleanup', () => {
     expect(await cleanup(state, env)).toEqual({ problems: [] });
     expect(existsSync(dir.root)).toBe(false);
   });
+
+  it('a job dir that cannot be removed fails the post step, and docker logs out of its hosts', async () => {
+    const fake = docker(0);
+    const { env } = job(fake.path);
+    // A path under a file: rm cannot remove it, whoever runs the test (root included).
+    const result = await cleanup({ jobDir: '/dev/null/job', hosts: ['h'] }, env);
+    expect(result.leftBehind).toMatch(
+      /^could not remove \/dev\/null\/job \(docker config and secret files\): ENOTDIR/,
+    );
+    expect(readFileSync(fake.calls, 'utf8')).toBe('logout h\n');
+  });
 });

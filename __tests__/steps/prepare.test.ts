@@ -1,111 +1,122 @@
 import { describe, expect, it } from 'vitest';
 import { ActionError, InputError, ValidationError } from '../../src/errors.js';
-import type { Runner } from '../../src/runner/runner.js';
 import { prepareJob } from '../../src/steps/prepare.js';
-import { fakeFs } from '../inputs/fixtures.js';
+import { DEPS, githubEnv, jobOf, recordingRunner, ROLE, SHA } from '../support/job.js';
 
-const SHA = '860c1904a1ce19322e91ac35af1ab07466440c37';
-
-function fakeRunner(inputs: Record<string, string>): Runner & { notices: string[] } {
-  const notices: string[] = [];
-  const ignore = () => undefined;
-  return {
-    notices,
-    input: (name) => inputs[name] ?? '',
-    setOutput: ignore,
-    mask: ignore,
-    saveState: ignore,
-    exportVariable: ignore,
-    info: ignore,
-    notice: (message) => void notices.push(message),
-    warning: ignore,
-    debug: ignore,
-    summary: async () => undefined,
-    env: {
-      GITHUB_EVENT_NAME: 'pull_request',
-      GITHUB_REF: 'refs/pull/7/merge',
-      GITHUB_SHA: SHA,
-      GITHUB_REPOSITORY: 'acme/app',
-      AWS_REGION: 'eu-west-1',
-    },
-  };
+function failure(inputs: Record<string, string>, env = githubEnv(), deps = DEPS): ActionError {
+  try {
+    prepareJob(recordingRunner(inputs, env), deps);
+  } catch (error) {
+    return error as ActionError;
+  }
+  throw new Error('prepareJob did not fail');
 }
 
-const deps = { now: () => new Date('2026-01-01T00:00:00Z'), fs: fakeFs, treeHash: () => 'a'.repeat(40) };
+describe('steps/prepare', () => {
+  it('decides everything before the network: tags, reuse tag, credentials, retry policy', () => {
+    const { job } = jobOf({ tags: 'type=sha,format=long', 'max-attempts': '2', 'retry-budget-seconds': '5' });
+    expect(job.tags.tags).toEqual([`sha-${SHA}`]);
+    expect(job.reuseTag).toBe(`sha-${SHA}`);
+    expect(job.repository).toBe('app');
+    expect(job.credentials).toEqual({ source: 'default-chain' });
+    expect(job.retry).toMatchObject({ maxAttempts: 2, budgetMs: 5000 });
+    expect(job.dryRun).toBe(false);
+  });
 
-// A PR check that only builds: the branch rule produces nothing on a pull request.
-const BRANCH_ONLY = { tags: 'type=ref,event=branch' };
+  it('secret values are masked before anything else sees them', () => {
+    const { runner } = jobOf({ secrets: 'npm=npm_TOKEN_VALUE' });
+    expect(runner.masked).toContain('npm_TOKEN_VALUE');
+  });
+
+  it('a dry run without credentials decides on no AWS call, and extras get no credentials', () => {
+    const env = githubEnv();
+    const { job } = jobOf({ 'dry-run': 'true', registries: `210987654321/us-east-1=${ROLE}` }, env);
+    expect(job.credentials).toEqual({ source: 'none' });
+    expect(job.extras).toEqual([
+      { spec: expect.objectContaining({ account: '210987654321' }), credentials: undefined },
+    ]);
+  });
+
+  it('an extra registry with a role of its own gets that role', () => {
+    const env = githubEnv({ AWS_ACCESS_KEY_ID: 'AKIA', AWS_WEB_IDENTITY_TOKEN_FILE: '/run/token' });
+    const { job } = jobOf({ registries: `210987654321/us-east-1=${ROLE}` }, env);
+    expect(job.extras[0]!.credentials).toMatchObject({
+      source: 'web-identity',
+      roleArn: ROLE,
+      tokenFile: '/run/token',
+    });
+  });
+
+  // what is missing → error code
+  it.each([
+    ['no repository and no GITHUB_REPOSITORY', {}, githubEnv({ GITHUB_REPOSITORY: '' }), 'NoRepository'],
+    ['no tag for this event', { tags: 'type=ref,event=pr' }, githubEnv(), 'NoTags'],
+  ])('%s → %s', (_name, inputs, env, code) => {
+    expect(failure(inputs, env).code).toBe(code);
+  });
+
+  it('reuse-key tree without a git tree hash says how to fix it', () => {
+    const error = failure({ 'reuse-key': 'tree' }, githubEnv(), {
+      ...DEPS,
+      treeHash: () => {
+        throw new Error('fatal: not a git repository');
+      },
+    });
+    expect(error.code).toBe('NoTreeHash');
+    expect(error.message).toContain('fatal: not a git repository');
+    expect(error.hint).toContain('actions/checkout');
+  });
+});
 
 describe('prepareJob: rules that produce no tag', () => {
+  // A PR check that only builds: the branch rule produces nothing on a pull request.
+  const BRANCH_ONLY = { tags: 'type=ref,event=branch' };
+  const pullRequest = () => githubEnv({ GITHUB_EVENT_NAME: 'pull_request', GITHUB_REF: 'refs/pull/7/merge' });
+
   it('push: false builds untagged, with a notice that says why (as the chain does for PR checks)', () => {
-    const runner = fakeRunner({ ...BRANCH_ONLY, push: 'false' });
-    const job = prepareJob(runner, deps);
+    const runner = recordingRunner({ ...BRANCH_ONLY, push: 'false' }, pullRequest());
+    const job = prepareJob(runner, DEPS);
     expect(job.tags.tags).toEqual([]);
-    expect(runner.notices).toEqual([
+    expect(runner.log).toEqual([
       expect.stringMatching(
-        /^No tags planned for refs\/pull\/7\/merge: .* Building without tags \(push: false\)\. Why each rule produced nothing: type=ref,event=branch: ref refs\/pull\/7\/merge is not a branch\.$/,
+        /^notice: No tags planned for refs\/pull\/7\/merge: .* Building without tags \(push: false\)\. Why each rule produced nothing: type=ref,event=branch: ref refs\/pull\/7\/merge is not a branch\.$/,
       ),
     ]);
   });
 
   it('push: true fails, naming each rule and a rule that always applies', () => {
-    const run = () => prepareJob(fakeRunner(BRANCH_ONLY), deps);
-    expect(run).toThrow(ActionError);
-    expect(run).toThrow(/^No tags planned for refs\/pull\/7\/merge/);
-    try {
-      run();
-    } catch (err) {
-      expect((err as ActionError).hint).toContain('type=sha,format=long');
-      expect((err as ActionError).code).toBe('NoTags');
-    }
+    const error = failure(BRANCH_ONLY, pullRequest());
+    expect(error).toBeInstanceOf(ActionError);
+    expect(error.message).toMatch(/^No tags planned for refs\/pull\/7\/merge/);
+    expect(error.hint).toContain('type=sha,format=long');
+    expect(error.code).toBe('NoTags');
   });
 });
 
-/** A runner that records what is masked and everything printed, in order. */
-function recordingRunner(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}) {
-  const events: string[] = [];
-  const runner: Runner = {
-    input: (name) => inputs[name] ?? '',
-    setOutput: (name, value) => events.push(`output:${name}=${value}`),
-    mask: (value) => events.push(`mask:${value}`),
-    saveState: () => undefined,
-    exportVariable: () => undefined,
-    info: (m) => events.push(`log:${m}`),
-    notice: (m) => events.push(`log:${m}`),
-    warning: (m) => events.push(`log:${m}`),
-    debug: (m) => events.push(`log:${m}`),
-    summary: async () => undefined,
-    env: { GITHUB_REPOSITORY: 'acme/app', GITHUB_SHA: 'a'.repeat(40), GITHUB_REF: 'refs/heads/main', ...env },
-  };
-  return { runner, events };
-}
-
 describe('prepareJob masks secrets before parsing them', () => {
   it('a malformed line (a token pasted without id=) is masked, though parsing fails', () => {
-    const { runner, events } = recordingRunner({ secrets: 'ok=first-value\nghp_ab/CD+ef0123==' });
-    expect(() => prepareJob(runner, deps)).toThrow(ValidationError);
-    expect(events).toContain('mask:ghp_ab/CD+ef0123==');
-    expect(events).toContain('mask:ok=first-value');
+    const runner = recordingRunner({ secrets: 'ok=first-value\nghp_ab/CD+ef0123==' }, githubEnv());
+    expect(() => prepareJob(runner, DEPS)).toThrow(ValidationError);
+    expect(runner.masked).toContain('ghp_ab/CD+ef0123==');
+    expect(runner.masked).toContain('ok=first-value');
   });
 
   it('every line of a quoted multi-line value is masked, and the value itself', () => {
     const pem = '-----BEGIN KEY-----\nMIIEsecretline\n-----END KEY-----';
-    const { runner, events } = recordingRunner({ secrets: `"key=${pem}"` });
-    prepareJob(runner, deps);
+    const { runner } = jobOf({ secrets: `"key=${pem}"` });
     for (const text of [pem, '-----BEGIN KEY-----', 'MIIEsecretline', '-----END KEY-----'])
-      expect(events).toContain(`mask:${text}`);
+      expect(runner.masked).toContain(text);
     // A line of quotes alone is never a mask: it would hide every quote in the log.
-    expect(events.filter((e) => /^mask:"*$/.test(e))).toEqual([]);
+    expect(runner.masked.filter((m) => /^"*$/.test(m))).toEqual([]);
   });
 
   it('secret-envs values are masked', () => {
-    const { runner, events } = recordingRunner(
+    const { job, runner } = jobOf(
       { 'secret-envs': 'gh=GH_TOKEN' },
-      { GH_TOKEN: 'env-secret-value' },
+      githubEnv({ GH_TOKEN: 'env-secret-value' }),
     );
-    const job = prepareJob(runner, deps);
     expect(job.inputs.build.secretEnvs).toEqual([{ key: 'gh', value: 'GH_TOKEN' }]);
-    expect(events).toContain('mask:env-secret-value');
+    expect(runner.masked).toContain('env-secret-value');
   });
 });
 
@@ -115,19 +126,12 @@ describe('prepareJob: the default repository', () => {
     ['acme/.github', undefined],
     ['acme/-x', undefined],
   ])('GITHUB_REPOSITORY %s', (repository, expected) => {
-    const { runner } = recordingRunner({}, { GITHUB_REPOSITORY: repository });
+    const env = githubEnv({ GITHUB_REPOSITORY: repository });
     if (expected) {
-      expect(prepareJob(runner, deps).repository).toBe(expected);
+      expect(jobOf({}, env).job.repository).toBe(expected);
       return;
     }
-    const error = (() => {
-      try {
-        prepareJob(runner, deps);
-      } catch (e) {
-        return e as InputError;
-      }
-      throw new Error('expected an InputError');
-    })();
+    const error = failure({}, env) as InputError;
     expect(error).toBeInstanceOf(InputError);
     expect(error.input).toBe('repository');
     expect(error.hint).toContain(`defaulted from GITHUB_REPOSITORY ("${repository}")`);

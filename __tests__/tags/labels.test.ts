@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { InputError } from '../../src/errors.js';
 import { planTags } from '../../src/tags/engine.js';
 import { HEAD_SHA, NOW, pullRequest, pushBranch, pushTag, request, SHA } from './events.js';
 
@@ -71,5 +72,17 @@ describe('labels and annotations', () => {
         'labels built: unknown expression {{dat}} renders empty (Did you mean "date"?)',
       ),
     ]);
+  });
+
+  it('a label whose {{…}} expression cannot be read is an input error naming the label', () => {
+    let error: unknown;
+    try {
+      planTags(pushBranch('main'), request({ labels: [{ key: 'built', value: '{{}}' }] }));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).input).toBe('labels');
+    expect((error as InputError).message).toContain('built={{}}');
   });
 });

@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dockerLogin, dockerLogout } from '../../src/docker/login.js';
+import { DockerError } from '../../src/errors.js';
+import { fakeDocker, type FakeDockerMode } from '../support/fake-docker.js';
+import { instantRetry } from '../support/helpers.js';
+
+const docker = fakeDocker('sha256:d', 'sha256:c');
+const PATH = process.env.PATH;
+beforeAll(() => {
+  process.env.PATH = `${docker.dir}:${PATH}`;
+});
+afterAll(() => {
+  process.env.PATH = PATH;
+});
+
+const env = (mode: FakeDockerMode) => docker.env(mode) as Record<string, string>;
+
+describe('docker/login', () => {
+  it('logs in with the password on stdin, never on the command line', async () => {
+    const before = docker.calls().length;
+    await dockerLogin('h.example', { username: 'AWS', password: 'pw-secret' }, env('ok'), instantRetry());
+    const calls = docker.calls().slice(before);
+    expect(calls).toEqual(['login --username AWS --password-stdin h.example']);
+    expect(calls.join(' ')).not.toContain('pw-secret');
+  });
+
+  it('a refused login is a DockerError, after the retries', async () => {
+    const before = docker.calls().length;
+    const retry = instantRetry(2);
+    const error = await dockerLogin(
+      'h.example',
+      { username: 'AWS', password: 'pw' },
+      env('login-fails'),
+      retry,
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DockerError);
+    expect(docker.calls().length - before).toBeGreaterThanOrEqual(1);
+  });
+
+  it('logout of every host; a failure is a problem to report, not a throw', async () => {
+    expect(await dockerLogout(['a.example', 'b.example'], env('ok'))).toEqual([]);
+    expect(await dockerLogout(['a.example'], env('logout-fails'))).toEqual([
+      'docker logout a.example: not logged in',
+    ]);
+  });
+});

@@ -1,0 +1,434 @@
+/**
+ * main, end to end in one process: the real phases with the AWS SDK mocked (STS, ECR, ECR
+ * Public), a fake docker on PATH and a fake registry API behind fetch. Each row asserts the
+ * outputs, the state saved for the post step, and the AWS and docker calls made.
+ */
+import {
+  BatchGetImageCommand,
+  CreateRepositoryCommand,
+  DescribeImageScanFindingsCommand,
+  DescribeImagesCommand,
+  DescribeRepositoriesCommand,
+  ECRClient,
+  GetAuthorizationTokenCommand,
+  ListImagesCommand,
+  PutImageCommand,
+  PutImageScanningConfigurationCommand,
+  StartImageScanCommand,
+} from '@aws-sdk/client-ecr';
+import {
+  GetAuthorizationTokenCommand as GetPublicAuthorizationTokenCommand,
+  ECRPUBLICClient,
+} from '@aws-sdk/client-ecr-public';
+import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ActionError } from '../src/errors.js';
+import { main } from '../src/main.js';
+import { FINGERPRINT_LABEL } from '../src/plan/fingerprint.js';
+import { awsError, fakeJwt } from './support/helpers.js';
+import { fakeDocker } from './support/fake-docker.js';
+import { FakeRegistries, sha256 } from './support/fake-registry.js';
+import { ACCOUNT, DEPS, githubEnv, HOST, jobOf, recordingRunner, ROLE, SHA } from './support/job.js';
+
+const sts = mockClient(STSClient);
+const ecr = mockClient(ECRClient);
+const ecrPublic = mockClient(ECRPUBLICClient);
+
+const DIGEST = sha256('the pushed manifest');
+const CONFIG = sha256('the pushed config');
+const docker = fakeDocker(DIGEST, CONFIG);
+const URI = `${HOST}/app`;
+const MIRROR_HOST = `210987654321.dkr.ecr.us-east-1.amazonaws.com`;
+const PATH = process.env.PATH;
+let registries: FakeRegistries;
+
+/** Ambient credentials (the default chain): a run that may call AWS. */
+const CREDENTIALS = { AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret' };
+const TAGS = 'type=raw,value=v1\ntype=sha,format=long';
+/** The commit's tag (type=sha,format=long): what reuse looks for. */
+const COMMIT_TAG = `sha-${SHA}`;
+
+beforeAll(() => {
+  process.env.PATH = `${docker.dir}:${PATH}`;
+});
+afterAll(() => {
+  process.env.PATH = PATH;
+  vi.unstubAllGlobals();
+});
+
+beforeEach(() => {
+  for (const mock of [sts, ecr, ecrPublic]) mock.reset();
+  registries = new FakeRegistries();
+  vi.stubGlobal('fetch', registries.fetch);
+  sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: `arn:aws:iam::${ACCOUNT}:user/ci` });
+  ecr.on(GetAuthorizationTokenCommand).resolves({
+    authorizationData: [{ authorizationToken: Buffer.from('AWS:ecr-password').toString('base64') }],
+  });
+  ecr.on(DescribeRepositoriesCommand).resolves({ repositories: [{ imageTagMutability: 'MUTABLE' }] });
+  ecr.on(BatchGetImageCommand).resolves({ images: [] });
+  ecr.on(DescribeImagesCommand).resolves({
+    imageDetails: [{ imageTags: ['v1', COMMIT_TAG], imageSizeInBytes: 1234 }],
+  });
+  ecr.on(PutImageCommand).resolves({});
+});
+
+/** One run of main: what it returned or threw, and everything it did. */
+async function run(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}, mode?: 'build-fails') {
+  const runnerEnv = githubEnv({ ...CREDENTIALS, ...docker.env(mode), ...env });
+  const runner = recordingRunner({ tags: TAGS, ...inputs }, runnerEnv);
+  const before = {
+    docker: docker.calls().length,
+    sts: sts.calls().length,
+    ecr: ecr.calls().length,
+    ecrPublic: ecrPublic.calls().length,
+  };
+  const error = await main(runner, DEPS).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  return {
+    error,
+    outputs: runner.outputs,
+    plan: JSON.parse(runner.outputs.plan ?? '{}') as Record<string, unknown>,
+    state: runner.state,
+    exported: runner.exported,
+    masked: runner.masked,
+    summary: runner.summaries.join('\n'),
+    log: runner.log,
+    docker: docker.calls().slice(before.docker).map(dockerCall),
+    aws: [
+      ...sts
+        .calls()
+        .slice(before.sts)
+        .map((c) => `sts:${commandName(c.args[0])}`),
+      ...ecr
+        .calls()
+        .slice(before.ecr)
+        .map((c) => `ecr:${commandName(c.args[0])}`),
+      ...ecrPublic
+        .calls()
+        .slice(before.ecrPublic)
+        .map((c) => `ecr-public:${commandName(c.args[0])}`),
+    ],
+  };
+}
+
+const commandName = (command: object) => command.constructor.name.replace(/Command$/, '');
+
+/** A docker call as the rows name it: the command, the host logged in to, whether buildx pushes. */
+function dockerCall(call: string): string {
+  const args = call.split(' ');
+  if (args[0] === 'login') return `login ${args.at(-1)}`;
+  if (args[1] === 'build') return `buildx build${args.includes('--push') ? ' --push' : ''}`;
+  return args.slice(0, 2).join(' ');
+}
+
+/** The image of this commit built with these inputs, in the primary registry under its sha tag. */
+function existingBuild(inputs: Record<string, string>, tags = [COMMIT_TAG]) {
+  const { job } = jobOf({ tags: TAGS, ...inputs }, githubEnv(CREDENTIALS));
+  const image = registries.seedImage(HOST, 'app', COMMIT_TAG, { [FINGERPRINT_LABEL]: job.fingerprint });
+  ecr.on(BatchGetImageCommand).resolves({
+    images: tags.map((imageTag) => ({
+      imageId: { imageTag, imageDigest: image.digest },
+      imageManifest: image.manifest,
+      imageManifestMediaType: image.mediaType,
+    })),
+  });
+  return image;
+}
+
+const READ_ONLY =
+  /^(sts:GetCallerIdentity|ecr:(GetAuthorizationToken|DescribeRepositories|BatchGetImage|ListImages))$/;
+
+describe('main', () => {
+  it('offline dry run: no credentials, no AWS or docker call; the plan and a placeholder registry', async () => {
+    const r = await run({ 'dry-run': 'true' }, { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' });
+    expect(r.error).toBeUndefined();
+    expect(r.aws).toEqual([]);
+    expect(r.docker).toEqual([]);
+    expect(r.state).toEqual({ 'job-dir': expect.any(String) });
+    expect(r.outputs).toMatchObject({
+      registry: 'ACCOUNT_ID.dkr.ecr.eu-west-1.amazonaws.com',
+      'tag-names': `v1\n${COMMIT_TAG}`,
+      pushed: 'false',
+      digest: '',
+      'aws-account-id': '',
+    });
+    expect(r.plan).toMatchObject({ dryRun: true, mode: 'build', push: ['v1', COMMIT_TAG], awsCalls: [] });
+    expect(r.plan.command).toContain('docker buildx build');
+    expect(r.plan.warnings).toContainEqual(expect.stringContaining('No AWS credentials'));
+  });
+
+  it('dry run with credentials: read-only AWS calls, nothing built or pushed', async () => {
+    const r = await run({ 'dry-run': 'true' });
+    expect(r.error).toBeUndefined();
+    expect(r.aws.length).toBeGreaterThan(0);
+    for (const call of r.aws) expect(call).toMatch(READ_ONLY);
+    expect(r.aws).toEqual(
+      expect.arrayContaining(['sts:GetCallerIdentity', 'ecr:GetAuthorizationToken', 'ecr:BatchGetImage']),
+    );
+    expect(r.docker).toEqual([]);
+    expect(r.outputs).toMatchObject({ registry: HOST, 'aws-account-id': ACCOUNT, pushed: 'false' });
+    expect(r.plan).toMatchObject({
+      dryRun: true,
+      awsCalls: ['ecr:GetAuthorizationToken', 'ecr:DescribeRepositories', 'ecr:BatchGetImage'],
+    });
+  });
+
+  it('build and push: docker login, one buildx build --push, the digest and targets', async () => {
+    const r = await run({});
+    expect(r.error).toBeUndefined();
+    expect(r.docker).toEqual([`login ${HOST}`, 'buildx build --push']);
+    expect(r.state).toEqual({ 'job-dir': expect.any(String), hosts: HOST });
+    expect(r.aws).toEqual([
+      'sts:GetCallerIdentity',
+      'ecr:GetAuthorizationToken',
+      'ecr:DescribeRepositories',
+      'ecr:BatchGetImage',
+      'ecr:DescribeImages',
+    ]);
+    expect(r.outputs).toMatchObject({
+      digest: DIGEST,
+      image: `${URI}@${DIGEST}`,
+      imageid: CONFIG,
+      tags: `${URI}:v1\n${URI}:${COMMIT_TAG}`,
+      pushed: 'true',
+      reused: 'false',
+      'platform-digests': JSON.stringify({ 'linux/amd64': DIGEST }),
+    });
+    expect(JSON.parse(r.outputs.targets!)).toEqual([
+      { uri: URI, pushed: true, digest: DIGEST, tags: ['v1', COMMIT_TAG] },
+    ]);
+    expect(r.summary).toContain(`${URI}@${DIGEST}`);
+  });
+
+  it('build with push false: built and loaded nowhere, no digest, nothing pushed', async () => {
+    const r = await run({ push: 'false' });
+    expect(r.error).toBeUndefined();
+    expect(r.docker).toEqual([`login ${HOST}`, 'buildx build']);
+    expect(r.aws).not.toContain('ecr:DescribeImages');
+    expect(r.outputs).toMatchObject({ digest: '', pushed: 'false', imageid: CONFIG, targets: '[]' });
+    expect(r.state).toEqual({ 'job-dir': expect.any(String), hosts: HOST });
+  });
+
+  it('reuse: the image of this commit and configuration is re-tagged, not rebuilt', async () => {
+    const image = existingBuild({});
+    const r = await run({});
+    expect(r.error).toBeUndefined();
+    expect(r.docker).toEqual([]);
+    expect(r.state).toEqual({});
+    expect(r.aws.filter((c) => c === 'ecr:PutImage')).toHaveLength(1);
+    expect(ecr.commandCalls(PutImageCommand)[0]!.args[0].input).toMatchObject({
+      imageTag: 'v1',
+      imageDigest: image.digest,
+    });
+    expect(r.outputs).toMatchObject({ digest: image.digest, reused: 'true', pushed: 'true' });
+    expect(r.plan).toMatchObject({ mode: 'reuse', retag: ['v1'], unchanged: [COMMIT_TAG] });
+  });
+
+  it('immutable conflict: fails before any build, naming the tag; outputs still written', async () => {
+    ecr.on(DescribeRepositoriesCommand).resolves({ repositories: [{ imageTagMutability: 'IMMUTABLE' }] });
+    ecr.on(BatchGetImageCommand).resolves({
+      images: [
+        {
+          imageId: { imageTag: 'v1', imageDigest: sha256('another build') },
+          imageManifest: '{"schemaVersion":2,"layers":[]}',
+        },
+      ],
+    });
+    const r = await run({});
+    expect(r.error).toBeInstanceOf(ActionError);
+    expect((r.error as ActionError).code).toBe('ImmutableTagConflict');
+    expect(r.docker).toEqual([]);
+    expect(r.aws).not.toContain('ecr:PutImage');
+    expect(r.state).toEqual({});
+    expect(r.plan).toMatchObject({ conflicts: [{ tag: 'v1', digest: sha256('another build') }] });
+    expect(r.outputs.pushed).toBe('false');
+    expect(r.summary).toContain('already point at another image');
+  });
+
+  it('partial push: the primary has the image, the extra registry refuses; each target says so', async () => {
+    registries.seedImage(HOST, 'app', DIGEST, {});
+    registries.refusing.add(MIRROR_HOST);
+    const r = await run({ registries: '210987654321/us-east-1' });
+    expect((r.error as ActionError).code).toBe('PartialPush');
+    expect(r.docker).toEqual([`login ${HOST}`, 'buildx build --push']);
+    const targets = JSON.parse(r.outputs.targets!) as { uri: string; pushed: boolean; error?: string }[];
+    expect(targets.map((t) => [t.uri, t.pushed])).toEqual([
+      [URI, true],
+      [`${MIRROR_HOST}/app`, false],
+    ]);
+    expect(targets[1]!.error).toContain('403');
+    expect(r.outputs).toMatchObject({ digest: DIGEST, pushed: 'false' });
+    // Both registries were opened with one session: two tokens, two repositories.
+    expect(r.aws.filter((c) => c === 'ecr:GetAuthorizationToken')).toHaveLength(2);
+  });
+
+  it('scan after a build: findings become the scan-findings output', async () => {
+    ecr.on(DescribeImageScanFindingsCommand).resolves({
+      imageScanStatus: { status: 'COMPLETE' },
+      imageScanFindings: { findingSeverityCounts: { LOW: 2 } },
+    });
+    const r = await run({ scan: 'wait', 'fail-on-severity': 'HIGH' });
+    expect(r.error).toBeUndefined();
+    expect(r.aws).toContain('ecr:DescribeImageScanFindings');
+    expect(JSON.parse(r.outputs['scan-findings']!)).toEqual({ LOW: 2 });
+  });
+
+  it('scan after a re-tag: a scan that fails the gate still leaves the outputs', async () => {
+    existingBuild({ scan: 'wait', 'fail-on-severity': 'HIGH' });
+    // Not scanned yet (a re-tagged image may have been): asked first, then started once.
+    ecr
+      .on(DescribeImageScanFindingsCommand)
+      .rejectsOnce(awsError('ScanNotFoundException'))
+      .resolves({
+        imageScanStatus: { status: 'COMPLETE' },
+        imageScanFindings: { findingSeverityCounts: { CRITICAL: 1 } },
+      });
+    ecr.on(StartImageScanCommand).resolves({});
+    const r = await run({ scan: 'wait', 'fail-on-severity': 'HIGH' });
+    expect((r.error as ActionError).code).toBe('ScanGateFailed');
+    expect(r.docker).toEqual([]);
+    expect(r.aws.filter((c) => /Scan/.test(c))).toEqual([
+      'ecr:DescribeImageScanFindings',
+      'ecr:StartImageScan',
+      'ecr:DescribeImageScanFindings',
+    ]);
+    expect(r.outputs).toMatchObject({ reused: 'true', pushed: 'true' });
+    expect(JSON.parse(r.outputs['scan-findings']!)).toEqual({ CRITICAL: 1 });
+  });
+
+  it('a failing build still writes every output and the summary with the error', async () => {
+    const r = await run({}, {}, 'build-fails');
+    expect((r.error as ActionError).code).toBe('DockerFailed');
+    expect(r.outputs).toMatchObject({ digest: '', pushed: 'false', 'tag-names': `v1\n${COMMIT_TAG}` });
+    expect(JSON.parse(r.outputs.targets!)).toEqual([{ uri: URI, pushed: false, tags: ['v1', COMMIT_TAG] }]);
+    expect(r.summary).toContain('failed');
+    expect(r.state).toEqual({ 'job-dir': expect.any(String), hosts: HOST });
+  });
+
+  it('asks ListImages only when latest=auto adds latest for a release, and plans the tags once', async () => {
+    ecr.on(ListImagesCommand).resolves({ imageIds: [{ imageTag: 'v9.0.0' }] });
+    const r = await run(
+      { tags: 'type=semver,pattern={{version}}\ntype=sha,format=long', 'dry-run': 'true' },
+      { GITHUB_REF: 'refs/tags/v1.2.3' },
+    );
+    expect(r.aws).toContain('ecr:ListImages');
+    // latest withheld: the repository has a newer release.
+    expect(r.outputs['tag-names']).toBe(`1.2.3\n${COMMIT_TAG}`);
+    const plain = await run({ 'dry-run': 'true' });
+    expect(plain.aws).not.toContain('ecr:ListImages');
+  });
+
+  it('web identity from a token file: the role assumed, the session exported when asked', async () => {
+    const tokenFile = join(mkdtempSync(join(tmpdir(), 'token-')), 'token');
+    writeFileSync(tokenFile, fakeJwt({ sub: 'repo:acme/app:ref:refs/heads/main', aud: 'sts.amazonaws.com' }));
+    sts.on(AssumeRoleWithWebIdentityCommand).resolves({
+      Credentials: {
+        AccessKeyId: 'ASIAROLE',
+        SecretAccessKey: 'role-secret',
+        SessionToken: 'role-session',
+        Expiration: new Date('2030-01-01'),
+      },
+      AssumedRoleUser: { Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/deploy/s`, AssumedRoleId: 'AROA:s' },
+    });
+    const r = await run(
+      { 'role-to-assume': ROLE, 'export-credentials': 'true', push: 'false' },
+      { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile },
+    );
+    expect(r.error).toBeUndefined();
+    expect(r.aws[0]).toBe('sts:AssumeRoleWithWebIdentity');
+    expect(sts.commandCalls(AssumeRoleWithWebIdentityCommand)[0]!.args[0].input).toMatchObject({
+      RoleArn: ROLE,
+      RoleSessionName: 'GitHubActions-app-42-1',
+    });
+    expect(r.exported).toEqual({
+      AWS_ACCESS_KEY_ID: 'ASIAROLE',
+      AWS_SECRET_ACCESS_KEY: 'role-secret',
+      AWS_SESSION_TOKEN: 'role-session',
+      AWS_REGION: 'eu-west-1',
+    });
+    expect(r.masked).toEqual(expect.arrayContaining(['role-secret', 'role-session', 'ecr-password']));
+    expect(r.outputs['aws-account-id']).toBe(ACCOUNT);
+  });
+
+  it('export-credentials with the default chain: nothing to export, a warning says so', async () => {
+    const r = await run({ 'export-credentials': 'true', 'dry-run': 'true' });
+    expect(r.exported).toEqual({});
+    expect(r.log).not.toContainEqual(expect.stringContaining('export-credentials'));
+    const real = await run({ 'export-credentials': 'true', push: 'false' });
+    expect(real.exported).toEqual({});
+    expect(real.log).toContainEqual(expect.stringContaining('nothing exported'));
+  });
+
+  it('a missing repository is created when asked, and only then', async () => {
+    ecr.on(DescribeRepositoriesCommand).rejects(awsError('RepositoryNotFoundException'));
+    ecr.on(CreateRepositoryCommand).resolves({ repository: { imageTagMutability: 'IMMUTABLE' } });
+    const refused = await run({});
+    expect((refused.error as ActionError).code).toBe('RepositoryNotFound');
+    expect(refused.docker).toEqual([]);
+    const dry = await run({ 'create-repository': 'true', 'dry-run': 'true' });
+    expect(dry.aws).not.toContain('ecr:CreateRepository');
+    expect(dry.plan.warnings).toContainEqual(expect.stringContaining('a real run creates it'));
+    const created = await run({ 'create-repository': 'true', 'image-tag-mutability': 'IMMUTABLE' });
+    expect(created.error).toBeUndefined();
+    expect(ecr.commandCalls(CreateRepositoryCommand)[0]!.args[0].input).toMatchObject({
+      repositoryName: 'app',
+      imageTagMutability: 'IMMUTABLE',
+    });
+    expect(created.docker).toEqual([`login ${HOST}`, 'buildx build --push']);
+  });
+
+  it('update-repository-settings applies only the settings given', async () => {
+    ecr.on(PutImageScanningConfigurationCommand).resolves({});
+    const r = await run({ 'update-repository-settings': 'true', 'scan-on-push': 'true', push: 'false' });
+    expect(r.error).toBeUndefined();
+    expect(r.aws).toContain('ecr:PutImageScanningConfiguration');
+    expect(r.aws).not.toContain('ecr:PutImageTagMutability');
+  });
+
+  it('ECR Public: its own login, always built and pushed', async () => {
+    ecrPublic.on(GetPublicAuthorizationTokenCommand).resolves({
+      authorizationData: { authorizationToken: Buffer.from('AWS:public-password').toString('base64') },
+    });
+    const r = await run({ registry: 'public.ecr.aws/acme' });
+    expect(r.error).toBeUndefined();
+    expect(r.aws).toEqual(['sts:GetCallerIdentity', 'ecr-public:GetAuthorizationToken']);
+    expect(r.docker).toEqual(['login public.ecr.aws', 'buildx build --push']);
+    expect(r.outputs).toMatchObject({ 'repository-uri': 'public.ecr.aws/acme/app', digest: DIGEST });
+    expect(r.plan.reason).toContain('ECR Public');
+  });
+
+  it('two platforms: the job creates its own builder and saves it for the post step', async () => {
+    const r = await run({ platforms: 'linux/amd64,linux/arm64' });
+    expect(r.error).toBeUndefined();
+    // The current builder is probed once (both questions at once), then the job's own created.
+    expect(r.docker.slice(1, 3).sort()).toEqual(['buildx inspect', 'info --format']);
+    expect([r.docker[0], ...r.docker.slice(3)]).toEqual([
+      `login ${HOST}`,
+      'buildx create',
+      'buildx build --push',
+    ]);
+    expect(r.state.builder).toMatch(/^ecr-build-push-42-\d+$/);
+    expect(r.summary).toMatch(/\| Builder \| ecr-build-push-42-\d+: /);
+  });
+
+  it('reuse-key tree: the tree tag is planned and looked up', async () => {
+    const r = await run({ 'reuse-key': 'tree', 'dry-run': 'true' });
+    expect(r.outputs['tag-names']).toBe(`v1\n${COMMIT_TAG}\ntree-${'a'.repeat(40)}`);
+    expect(ecr.commandCalls(BatchGetImageCommand)[0]!.args[0].input.imageIds).toContainEqual({
+      imageTag: `tree-${'a'.repeat(40)}`,
+    });
+  });
+
+  it('no tag planned: a clear error before any AWS call', async () => {
+    const r = await run({ tags: 'type=ref,event=tag' });
+    expect((r.error as ActionError).code).toBe('NoTags');
+    expect(r.aws).toEqual([]);
+    expect(r.outputs.pushed).toBe('false');
+  });
+});

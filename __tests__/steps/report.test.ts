@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { newLog } from '../../src/report/log.js';
+import { buildReport } from '../../src/report/run-report.js';
+import { writeReport } from '../../src/steps/report.js';
+import { githubEnv, recordingRunner } from '../support/job.js';
+
+const report = buildReport({ log: newLog(), dryRun: true, platforms: [], targets: [] });
+
+describe('steps/report', () => {
+  it('every output is set, and the summary written', async () => {
+    const runner = recordingRunner({}, githubEnv());
+    await writeReport(runner, report);
+    expect(runner.outputs).toMatchObject({ pushed: 'false', digest: '' });
+    expect(runner.summaries).toEqual([expect.stringContaining('ecr-build-push: dry run')]);
+  });
+
+  it('a summary that cannot be written is a warning; the outputs are set all the same', async () => {
+    const runner = recordingRunner({}, githubEnv());
+    runner.summary = async () => {
+      throw new Error('EACCES: summary file');
+    };
+    await writeReport(runner, report);
+    expect(runner.outputs.pushed).toBe('false');
+    expect(runner.log).toEqual(['warning: Could not write the job summary: EACCES: summary file']);
+  });
+});

@@ -1,0 +1,58 @@
+/**
+ * A fake `docker` on PATH for the phase tests: it records every call (argv, one line each) and
+ * answers like docker and buildx would: `buildx build` writes the metadata and iid files. Its
+ * knobs are DOCKER_FAKE_* variables, which the docker child environment lets through.
+ */
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const SCRIPT = `#!/bin/sh
+echo "$*" >> "$DOCKER_FAKE_LOG"
+case "$1 $2" in
+  "login "*) cat > /dev/null; [ "$DOCKER_FAKE_MODE" = login-fails ] && { echo 'denied' >&2; exit 1; }; exit 0 ;;
+  "logout "*) [ "$DOCKER_FAKE_MODE" = logout-fails ] && { echo 'not logged in' >&2; exit 1; }; exit 0 ;;
+  "buildx create"|"buildx rm") [ "$DOCKER_FAKE_MODE" = builder-fails ] && { echo 'no buildx' >&2; exit 1; }; exit 0 ;;
+  "buildx build") ;;
+  *) exit 0 ;;
+esac
+[ "$DOCKER_FAKE_MODE" = build-fails ] && { echo '#6 [2/2] RUN make' ; echo 'ERROR: process "/bin/sh -c make" did not complete successfully' >&2; exit 1; }
+meta=''; iid=''; prev=''
+for arg in "$@"; do
+  case "$prev" in --metadata-file) meta="$arg" ;; --iidfile) iid="$arg" ;; esac
+  prev="$arg"
+done
+[ -n "$meta" ] && printf '{"containerimage.digest":"%s","containerimage.config.digest":"%s","containerimage.descriptor":{"mediaType":"application/vnd.oci.image.manifest.v1+json"}}' "$DOCKER_FAKE_DIGEST" "$DOCKER_FAKE_CONFIG" > "$meta"
+[ -n "$iid" ] && printf '%s' "$DOCKER_FAKE_CONFIG" > "$iid"
+exit 0
+`;
+
+export type FakeDockerMode = 'ok' | 'build-fails' | 'login-fails' | 'logout-fails' | 'builder-fails';
+
+export interface FakeDocker {
+  /** Prepend to PATH (process and runner environment alike). */
+  dir: string;
+  /** What the runner environment needs for this docker. */
+  env(mode?: FakeDockerMode): NodeJS.ProcessEnv;
+  /** The calls so far, `docker` left out: `buildx build --push ...`. */
+  calls(): string[];
+}
+
+export function fakeDocker(digest: string, config: string): FakeDocker {
+  const dir = mkdtempSync(join(tmpdir(), 'fake-docker-'));
+  const log = join(dir, 'calls');
+  writeFileSync(join(dir, 'docker'), SCRIPT);
+  chmodSync(join(dir, 'docker'), 0o755);
+  writeFileSync(log, '');
+  return {
+    dir,
+    env: (mode = 'ok') => ({
+      PATH: `${dir}:/usr/bin:/bin`,
+      DOCKER_FAKE_LOG: log,
+      DOCKER_FAKE_MODE: mode,
+      DOCKER_FAKE_DIGEST: digest,
+      DOCKER_FAKE_CONFIG: config,
+    }),
+    calls: () => readFileSync(log, 'utf8').split('\n').filter(Boolean),
+  };
+}
