@@ -20,7 +20,7 @@ import { MEDIA_TYPES } from '../../src/oci/media-types.js';
 import type { RepositoryState, StoredImage } from '../../src/types/registry.js';
 import { resolveTarget } from '../../src/aws/registry-host.js';
 import { EcrError } from '../../src/errors.js';
-import { awsError, instantRetry } from '../support/helpers.js';
+import { awsError, instantRetry, rejection as rejectionOf } from '../support/helpers.js';
 
 describe('aws/ecr', () => {
   const ecrMock = mockClient(ECRClient);
@@ -44,14 +44,7 @@ describe('aws/ecr', () => {
     return new Ecr(TARGET, SESSION, retry);
   }
 
-  async function rejection(promise: Promise<unknown>): Promise<EcrError> {
-    try {
-      await promise;
-    } catch (error) {
-      return error as EcrError;
-    }
-    throw new Error('expected a rejection');
-  }
+  const rejection = (promise: Promise<unknown>) => rejectionOf<EcrError>(promise);
 
   beforeEach(() => {
     ecrMock.reset();

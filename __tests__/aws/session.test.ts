@@ -15,7 +15,7 @@ import {
   assumeRole,
 } from '../../src/aws/session.js';
 import { AuthError } from '../../src/errors.js';
-import { awsError, fakeJwt, instantRetry } from '../support/helpers.js';
+import { awsError, fakeJwt, instantRetry, rejection as rejectionOf } from '../support/helpers.js';
 
 describe('aws/session', () => {
   const sts = mockClient(STSClient);
@@ -56,14 +56,7 @@ describe('aws/session', () => {
     return { req, events, tokens, masked };
   }
 
-  async function rejection(promise: Promise<unknown>): Promise<AuthError> {
-    try {
-      await promise;
-    } catch (error) {
-      return error as AuthError;
-    }
-    throw new Error('expected a rejection');
-  }
+  const rejection = (promise: Promise<unknown>) => rejectionOf<AuthError>(promise);
 
   beforeEach(() => {
     sts.reset();

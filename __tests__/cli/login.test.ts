@@ -2,24 +2,16 @@ import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import { ECRPUBLICClient, GetAuthorizationTokenCommand as GetPublicToken } from '@aws-sdk/client-ecr-public';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { login } from '../../src/cli/login.js';
-import { fakeDocker } from '../support/fake-docker.js';
+import { useFakeDocker } from '../support/fake-docker.js';
 import { ACCOUNT, DEPS, githubEnv, HOST, recordingRunner } from '../support/job.js';
 
 const sts = mockClient(STSClient);
 const ecr = mockClient(ECRClient);
 const ecrPublic = mockClient(ECRPUBLICClient);
-const docker = fakeDocker('sha256:d', 'sha256:c');
-const PATH = process.env.PATH;
+const docker = useFakeDocker();
 const token = (password: string) => Buffer.from(`AWS:${password}`).toString('base64');
-
-beforeAll(() => {
-  process.env.PATH = `${docker.dir}:${PATH}`;
-});
-afterAll(() => {
-  process.env.PATH = PATH;
-});
 beforeEach(() => {
   for (const mock of [sts, ecr, ecrPublic]) mock.reset();
   sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: `arn:aws:iam::${ACCOUNT}:user/ci` });

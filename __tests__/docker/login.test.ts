@@ -1,17 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dockerLogin, dockerLogout } from '../../src/docker/login.js';
 import { DockerError } from '../../src/errors.js';
-import { fakeDocker, type FakeDockerMode } from '../support/fake-docker.js';
+import { useFakeDocker, type FakeDockerMode } from '../support/fake-docker.js';
 import { instantRetry } from '../support/helpers.js';
 
-const docker = fakeDocker('sha256:d', 'sha256:c');
-const PATH = process.env.PATH;
-beforeAll(() => {
-  process.env.PATH = `${docker.dir}:${PATH}`;
-});
-afterAll(() => {
-  process.env.PATH = PATH;
-});
+const docker = useFakeDocker();
 
 const env = (mode: FakeDockerMode) => docker.env(mode) as Record<string, string>;
 

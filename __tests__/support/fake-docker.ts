@@ -6,6 +6,7 @@
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 
 const SCRIPT = `#!/bin/sh
 echo "$*" >> "$DOCKER_FAKE_LOG"
@@ -55,4 +56,17 @@ export function fakeDocker(digest: string, config: string): FakeDocker {
     }),
     calls: () => readFileSync(log, 'utf8').split('\n').filter(Boolean),
   };
+}
+
+/** A fake docker first on this process's PATH for the suite (where @actions/exec looks it up). */
+export function useFakeDocker(digest = 'sha256:d', config = 'sha256:c'): FakeDocker {
+  const docker = fakeDocker(digest, config);
+  const path = process.env.PATH;
+  beforeAll(() => {
+    process.env.PATH = `${docker.dir}:${path}`;
+  });
+  afterAll(() => {
+    process.env.PATH = path;
+  });
+  return docker;
 }

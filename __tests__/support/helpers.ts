@@ -100,3 +100,13 @@ export function buildSpec(overrides: Partial<BuildSpec> = {}): BuildSpec {
     ...overrides,
   };
 }
+
+/** The error a promise rejects with; fails the test when it resolves. */
+export async function rejection<E = Error>(promise: Promise<unknown>): Promise<E> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as E;
+  }
+  throw new Error('expected a rejection');
+}
