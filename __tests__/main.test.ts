@@ -29,10 +29,22 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { ActionError } from '../src/errors.js';
 import { main } from '../src/main.js';
 import { FINGERPRINT_LABEL } from '../src/plan/fingerprint.js';
+import { planTags, settleLatest } from '../src/tags/engine.js';
+import { parseFlavor, parseTagRules } from '../src/tags/rules.js';
 import { awsError, fakeJwt } from './support/helpers.js';
 import { fakeDocker } from './support/fake-docker.js';
 import { FakeRegistries, sha256 } from './support/fake-registry.js';
 import { ACCOUNT, DEPS, githubEnv, HOST, jobOf, recordingRunner, ROLE, SHA } from './support/job.js';
+
+// Pass-through spies: the tag rules are parsed once and planned once per run.
+vi.mock('../src/tags/rules.js', async (original) => {
+  const rules = await original<typeof import('../src/tags/rules.js')>();
+  return { ...rules, parseTagRules: vi.fn(rules.parseTagRules), parseFlavor: vi.fn(rules.parseFlavor) };
+});
+vi.mock('../src/tags/engine.js', async (original) => {
+  const engine = await original<typeof import('../src/tags/engine.js')>();
+  return { ...engine, planTags: vi.fn(engine.planTags), settleLatest: vi.fn(engine.settleLatest) };
+});
 
 const sts = mockClient(STSClient);
 const ecr = mockClient(ECRClient);
@@ -313,6 +325,7 @@ describe('main', () => {
 
   it('asks ListImages only when latest=auto adds latest for a release, and plans the tags once', async () => {
     ecr.on(ListImagesCommand).resolves({ imageIds: [{ imageTag: 'v9.0.0' }] });
+    for (const spy of [parseTagRules, parseFlavor, planTags, settleLatest]) vi.mocked(spy).mockClear();
     const r = await run(
       { tags: 'type=semver,pattern={{version}}\ntype=sha,format=long', 'dry-run': 'true' },
       { GITHUB_REF: 'refs/tags/v1.2.3' },
@@ -320,6 +333,11 @@ describe('main', () => {
     expect(r.aws).toContain('ecr:ListImages');
     // latest withheld: the repository has a newer release.
     expect(r.outputs['tag-names']).toBe(`1.2.3\n${COMMIT_TAG}`);
+    // One parse of the rules and the flavor (the input table), one run of the engine; the
+    // repository's tags only settle `latest`.
+    expect(
+      [parseTagRules, parseFlavor, planTags, settleLatest].map((f) => vi.mocked(f).mock.calls.length),
+    ).toEqual([1, 1, 1, 1]);
     const plain = await run({ 'dry-run': 'true' });
     expect(plain.aws).not.toContain('ecr:ListImages');
   });
