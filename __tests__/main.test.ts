@@ -449,4 +449,54 @@ describe('main', () => {
     expect(r.aws).toEqual([]);
     expect(r.outputs.pushed).toBe('false');
   });
+
+  it('merge-digests: the pushed images composed into one index, put under the tags; no docker', async () => {
+    const amd = registries.seedImage(HOST, 'app', 'amd', {});
+    // Its platform is not written: the image config says it.
+    const arm = registries.seedImage(HOST, 'app', 'arm', {}, { os: 'linux', architecture: 'arm64' });
+    ecr.on(BatchGetImageCommand).callsFake((input: { imageIds: { imageDigest?: string }[] }) => ({
+      images: input.imageIds.flatMap(({ imageDigest }) => {
+        const image = [amd, arm].find((i) => i.digest === imageDigest);
+        return image
+          ? [
+              {
+                imageId: { imageDigest },
+                imageManifest: image.manifest,
+                imageManifestMediaType: image.mediaType,
+              },
+            ]
+          : [];
+      }),
+    }));
+    const r = await run({ 'merge-digests': `linux/amd64=${amd.digest}\n${arm.digest}` });
+    expect(r.error).toBeUndefined();
+    expect(r.docker).toEqual([]);
+    expect(r.state).toEqual({});
+    expect(r.aws.filter((c) => c === 'ecr:PutImage')).toHaveLength(2);
+    const put = ecr.commandCalls(PutImageCommand).map((c) => c.args[0].input);
+    expect(put.map((p) => p.imageTag)).toEqual(['v1', COMMIT_TAG]);
+    expect(JSON.parse(r.outputs['platform-digests']!)).toEqual({
+      'linux/amd64': amd.digest,
+      'linux/arm64': arm.digest,
+    });
+    expect(r.outputs).toMatchObject({ digest: put[0]!.imageDigest, pushed: 'true' });
+    expect(r.plan).toMatchObject({ mode: 'merge', retag: ['v1', COMMIT_TAG] });
+    expect(r.summary).toContain('merged into an index');
+  });
+
+  it('merge-digests in a dry run, or of a digest never pushed: a clear error', async () => {
+    const dry = await run({ 'merge-digests': `linux/amd64=sha256:${'a'.repeat(64)}`, 'dry-run': 'true' });
+    expect((dry.error as ActionError).code).toBe('MergeDryRun');
+    const missing = await run({ 'merge-digests': `linux/amd64=sha256:${'a'.repeat(64)}` });
+    expect((missing.error as ActionError).code).toBe('MergeDigestNotFound');
+    expect(missing.aws).not.toContain('ecr:PutImage');
+    ecrPublic.on(GetPublicAuthorizationTokenCommand).resolves({
+      authorizationData: { authorizationToken: Buffer.from('AWS:public-password').toString('base64') },
+    });
+    const publicMerge = await run({
+      'merge-digests': `linux/amd64=sha256:${'a'.repeat(64)}`,
+      registry: 'public.ecr.aws/acme',
+    });
+    expect((publicMerge.error as ActionError).code).toBe('MergeUnsupported');
+  });
 });

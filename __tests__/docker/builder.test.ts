@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { createBuilderArgs, type BuilderSetup } from '../../src/docker/builder.js';
+import {
+  createBuilder,
+  createBuilderArgs,
+  removeBuilder,
+  type BuilderSetup,
+} from '../../src/docker/builder.js';
+import { DockerError } from '../../src/errors.js';
+import { useFakeDocker, type FakeDockerMode } from '../support/fake-docker.js';
+
+const docker = useFakeDocker();
+const env = (mode: FakeDockerMode) => docker.env(mode) as Record<string, string>;
 
 const setup = (overrides: Partial<BuilderSetup> = {}): BuilderSetup => ({
   name: 'ecr-build-push-1-2',
@@ -37,5 +47,36 @@ describe('createBuilderArgs (setup-buildx-action semantics)', () => {
     ],
   ])('%s', (_name, overrides, command) => {
     expect(createBuilderArgs(setup(overrides)).join(' ')).toBe(command);
+  });
+});
+
+describe('createBuilder and removeBuilder (a fake docker on PATH)', () => {
+  it('creates the builder with its arguments', async () => {
+    const before = docker.calls().length;
+    await createBuilder(setup(), env('ok'));
+    expect(docker.calls().slice(before)).toEqual([createBuilderArgs(setup()).join(' ')]);
+  });
+
+  // how creation fails → error code and hint
+  it.each<[string, FakeDockerMode, Partial<BuilderSetup>, string, RegExp]>([
+    ['the BuildKit image cannot be pulled', 'builder-pull-fails', {}, 'BuilderImagePull', /buildkit-image/],
+    ['buildx itself fails', 'builder-fails', {}, 'DockerFailed', /docker-buildx/],
+    [
+      'a remote endpoint is unreachable',
+      'builder-fails',
+      { endpoint: 'tcp://k:1234' },
+      'DockerFailed',
+      /reachable/,
+    ],
+  ])('%s → %s', async (_name, mode, overrides, code, hint) => {
+    const error = (await createBuilder(setup(overrides), env(mode)).catch((e: unknown) => e)) as DockerError;
+    expect(error).toBeInstanceOf(DockerError);
+    expect(error.code).toBe(code);
+    expect(error.hint).toMatch(hint);
+  });
+
+  it('removal reports a problem instead of throwing', async () => {
+    expect(await removeBuilder('b1', env('ok'))).toBeUndefined();
+    expect(await removeBuilder('b1', env('builder-fails'))).toBe('docker buildx rm b1: no buildx');
   });
 });

@@ -13,7 +13,10 @@ echo "$*" >> "$DOCKER_FAKE_LOG"
 case "$1 $2" in
   "login "*) cat > /dev/null; [ "$DOCKER_FAKE_MODE" = login-fails ] && { echo 'denied' >&2; exit 1; }; exit 0 ;;
   "logout "*) [ "$DOCKER_FAKE_MODE" = logout-fails ] && { echo 'not logged in' >&2; exit 1; }; exit 0 ;;
-  "buildx create"|"buildx rm") [ "$DOCKER_FAKE_MODE" = builder-fails ] && { echo 'no buildx' >&2; exit 1; }; exit 0 ;;
+  "buildx create"|"buildx rm")
+    [ "$DOCKER_FAKE_MODE" = builder-fails ] && { echo 'no buildx' >&2; exit 1; }
+    [ "$DOCKER_FAKE_MODE" = builder-pull-fails ] && { echo 'ERROR: failed to resolve reference "docker.io/moby/buildkit"' >&2; exit 1; }
+    exit 0 ;;
   "buildx build") ;;
   *) exit 0 ;;
 esac
@@ -28,7 +31,8 @@ done
 exit 0
 `;
 
-export type FakeDockerMode = 'ok' | 'build-fails' | 'login-fails' | 'logout-fails' | 'builder-fails';
+export type FakeDockerMode =
+  'ok' | 'build-fails' | 'login-fails' | 'logout-fails' | 'builder-fails' | 'builder-pull-fails';
 
 export interface FakeDocker {
   /** Prepend to PATH (process and runner environment alike). */

@@ -26,10 +26,16 @@ export class FakeRegistries {
     return repo;
   }
 
-  /** A one-layer image with these labels, stored under `tag`; returns its digest and manifest. */
-  seedImage(host: string, name: string, tag: string, labels: Record<string, string>) {
+  /** A one-layer image with these labels (and platform), stored under `tag`; returns its digest and manifest. */
+  seedImage(
+    host: string,
+    name: string,
+    tag: string,
+    labels: Record<string, string>,
+    platform: { os?: string; architecture?: string } = {},
+  ) {
     const repo = this.repo(host, name);
-    const config = Buffer.from(JSON.stringify({ config: { Labels: labels } }));
+    const config = Buffer.from(JSON.stringify({ ...platform, config: { Labels: labels } }));
     const layer = Buffer.from(`layer of ${tag}`);
     repo.blobs.set(sha256(config), config);
     repo.blobs.set(sha256(layer), layer);
