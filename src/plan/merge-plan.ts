@@ -1,5 +1,5 @@
 import type { RepositoryState, StoredImage } from '../types/registry.js';
-import { isImmutableTag, type PublishPlan } from './publish-plan.js';
+import { emptyPlan, isImmutableTag, type PublishPlan } from './publish-plan.js';
 
 /**
  * What a merge does to each planned tag, given the index it composed. Pure. The rules of
@@ -15,15 +15,8 @@ export function planMerge(
   onImmutableConflict: 'fail' | 'skip',
 ): PublishPlan {
   const plan: PublishPlan = {
-    mode: 'merge',
+    ...emptyPlan('merge', `merge of the listed digests into index ${index.digest}`),
     image: index,
-    push: [],
-    put: [],
-    unchanged: [],
-    skipped: [],
-    conflicts: [],
-    warnings: [],
-    reason: `merge of the listed digests into index ${index.digest}`,
   };
   for (const tag of tags) {
     const current = existing.get(tag);

@@ -37,18 +37,14 @@ export interface PublishPlan {
   reason: string;
 }
 
+/** A plan that does nothing yet: the decisions fill its lists. */
+export function emptyPlan(mode: PublishPlan['mode'], reason: string): PublishPlan {
+  return { mode, push: [], put: [], unchanged: [], skipped: [], conflicts: [], warnings: [], reason };
+}
+
 /** A plan that builds and pushes every tag: when the registry cannot be read (or needs not be). */
 export function buildEverything(tags: string[], reason: string): PublishPlan {
-  return {
-    mode: 'build',
-    push: tags,
-    put: [],
-    unchanged: [],
-    skipped: [],
-    conflicts: [],
-    warnings: [],
-    reason,
-  };
+  return { ...emptyPlan('build', reason), push: tags };
 }
 
 /** The tags the image gets: the planned ones, less the immutable ones skipped. */
@@ -85,16 +81,7 @@ export function planPublish(req: PublishRequest, state: RegistryState): PublishP
   // The image this run stands for: this source (reuse tag) built with this configuration.
   const ours =
     candidate && state.fingerprints.get(candidate.digest) === req.fingerprint ? candidate : undefined;
-  const plan: PublishPlan = {
-    mode: 'build',
-    push: [],
-    put: [],
-    unchanged: [],
-    skipped: [],
-    conflicts: [],
-    warnings: [],
-    reason: '',
-  };
+  const plan = emptyPlan('build', '');
 
   if (req.reuseExisting && ours) {
     plan.mode = 'reuse';
