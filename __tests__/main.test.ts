@@ -28,11 +28,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ActionError } from '../src/errors.js';
 import { main } from '../src/main.js';
-import { FINGERPRINT_LABEL } from '../src/plan/fingerprint.js';
+import { FINGERPRINT_LABEL } from '../src/types/build.js';
 import { planTags, settleLatest } from '../src/tags/engine.js';
 import { parseFlavor, parseTagRules } from '../src/tags/rules.js';
 import { awsError, fakeJwt } from './support/helpers.js';
-import { fakeDocker } from './support/fake-docker.js';
+import { fakeDocker, type FakeDockerMode } from './support/fake-docker.js';
 import { FakeRegistries, sha256 } from './support/fake-registry.js';
 import { ACCOUNT, DEPS, githubEnv, HOST, jobOf, recordingRunner, ROLE, SHA } from './support/job.js';
 
@@ -89,7 +89,7 @@ beforeEach(() => {
 });
 
 /** One run of main: what it returned or threw, and everything it did. */
-async function run(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}, mode?: 'build-fails') {
+async function run(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}, mode?: FakeDockerMode) {
   const runnerEnv = githubEnv({ ...CREDENTIALS, ...docker.env(mode), ...env });
   const runner = recordingRunner({ tags: TAGS, ...inputs }, runnerEnv);
   const before = {
@@ -454,7 +454,7 @@ describe('main', () => {
     const amd = registries.seedImage(HOST, 'app', 'amd', {});
     // Its platform is not written: the image config says it.
     const arm = registries.seedImage(HOST, 'app', 'arm', {}, { os: 'linux', architecture: 'arm64' });
-    ecr.on(BatchGetImageCommand).callsFake((input: { imageIds: { imageDigest?: string }[] }) => ({
+    ecr.on(BatchGetImageCommand).callsFake(async (input: { imageIds: { imageDigest?: string }[] }) => ({
       images: input.imageIds.flatMap(({ imageDigest }) => {
         const image = [amd, arm].find((i) => i.digest === imageDigest);
         return image
@@ -498,5 +498,56 @@ describe('main', () => {
       registry: 'public.ecr.aws/acme',
     });
     expect((publicMerge.error as ActionError).code).toBe('MergeUnsupported');
+  });
+
+  it('an immutable push lost to a concurrent run of this commit: its image is the result', async () => {
+    ecr.on(DescribeRepositoriesCommand).resolves({ repositories: [{ imageTagMutability: 'IMMUTABLE' }] });
+    const theirs = registries.seedImage(HOST, 'app', 'v1', {});
+    const stored = (imageTag: string) => ({
+      imageId: { imageTag, imageDigest: theirs.digest },
+      imageManifest: theirs.manifest,
+      imageManifestMediaType: theirs.mediaType,
+    });
+    // Not there when planned; there, from the other run, once our push was refused.
+    ecr
+      .on(BatchGetImageCommand)
+      .resolvesOnce({ images: [] })
+      .resolves({ images: [stored('v1'), stored(COMMIT_TAG)] });
+    const r = await run({}, {}, 'push-refused-immutable');
+    expect(r.error).toBeUndefined();
+    expect(r.outputs).toMatchObject({ digest: theirs.digest, pushed: 'true', imageid: '' });
+    expect(r.log).toContainEqual(expect.stringContaining('Another run of this commit pushed'));
+  });
+
+  it('a release repairs a moving tag an older release took meanwhile', async () => {
+    const older = registries.seedImage(HOST, 'app', '1.1.0', {});
+    ecr.on(ListImagesCommand).resolves({
+      imageIds: [
+        { imageTag: '1.2.0', imageDigest: DIGEST },
+        { imageTag: '1.1.0', imageDigest: older.digest },
+        { imageTag: '1', imageDigest: older.digest },
+      ],
+    });
+    ecr.on(BatchGetImageCommand).callsFake(async (input: { imageIds: { imageDigest?: string }[] }) => ({
+      images: input.imageIds.some((id) => id.imageDigest === DIGEST)
+        ? [
+            {
+              imageId: { imageDigest: DIGEST },
+              imageManifest: older.manifest,
+              imageManifestMediaType: older.mediaType,
+            },
+          ]
+        : [],
+    }));
+    const r = await run(
+      { tags: 'type=semver,pattern={{version}}\ntype=semver,pattern={{major}}', flavor: 'latest=false' },
+      { GITHUB_REF: 'refs/tags/v1.2.0' },
+    );
+    expect(r.error).toBeUndefined();
+    expect(r.outputs['tag-names']).toBe('1.2.0\n1');
+    expect(r.plan.warnings).toContainEqual(
+      expect.stringMatching(/^Moving tag 1 was held by an older release: re-pointed to 1\.2\.0/),
+    );
+    expect(ecr.commandCalls(PutImageCommand).map((c) => c.args[0].input.imageTag)).toEqual(['1']);
   });
 });

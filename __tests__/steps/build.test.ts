@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RepositoryState, TagMutability } from '../../src/types/registry.js';
 import { buildxArgs } from '../../src/docker/buildx-args.js';
-import { FINGERPRINT_LABEL } from '../../src/plan/fingerprint.js';
+import { FINGERPRINT_LABEL } from '../../src/types/build.js';
 import type { RunPlan } from '../../src/steps/plan.js';
 import type { Job } from '../../src/steps/prepare.js';
 import { prepareBuild, type PreparedBuild, buildSecrets, isGitHubGitContext } from '../../src/steps/build.js';

@@ -20,6 +20,7 @@ case "$1 $2" in
   "buildx build") ;;
   *) exit 0 ;;
 esac
+[ "$DOCKER_FAKE_MODE" = push-refused-immutable ] && { echo '#9 exporting to image'; echo "ERROR: failed to push: tag invalid: The image tag 'v1' already exists and cannot be overwritten because the repository is immutable" >&2; exit 1; }
 [ "$DOCKER_FAKE_MODE" = build-fails ] && { echo '#6 [2/2] RUN make' ; echo 'ERROR: process "/bin/sh -c make" did not complete successfully' >&2; exit 1; }
 meta=''; iid=''; prev=''
 for arg in "$@"; do
@@ -32,7 +33,13 @@ exit 0
 `;
 
 export type FakeDockerMode =
-  'ok' | 'build-fails' | 'login-fails' | 'logout-fails' | 'builder-fails' | 'builder-pull-fails';
+  | 'ok'
+  | 'build-fails'
+  | 'login-fails'
+  | 'logout-fails'
+  | 'builder-fails'
+  | 'builder-pull-fails'
+  | 'push-refused-immutable';
 
 export interface FakeDocker {
   /** Prepend to PATH (process and runner environment alike). */

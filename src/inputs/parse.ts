@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { parseEcrHost } from '../aws/registry-host.js';
 import { ActionError, InputError, ValidationError } from '../errors.js';
-import { FINGERPRINT_LABEL } from '../plan/fingerprint.js';
+import { FINGERPRINT_LABEL } from '../types/build.js';
 import { region } from './aws-parsers.js';
 import { checkCharacters, isRemoteContext, type InputFs } from './parsers.js';
 import { INPUT_ROWS } from './table.js';

@@ -1,9 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { BuildInputs } from '../inputs/types.js';
 
-/** Image label holding the build configuration's fingerprint. */
-export const FINGERPRINT_LABEL = 'dev.ecr-build-push.fingerprint';
-
 /** Labels that describe the run, not the image's content: they never force a rebuild. */
 const PER_RUN_LABELS = new Set([
   'org.opencontainers.image.created',

@@ -21,7 +21,7 @@ import {
   readIfPresent,
 } from '../docker/local-cache.js';
 import { isRemoteContext } from '../inputs/parsers.js';
-import { FINGERPRINT_LABEL } from '../plan/fingerprint.js';
+import { FINGERPRINT_LABEL } from '../types/build.js';
 import type { KeyValue } from '../types/key-value.js';
 import { savePostState } from '../post/state.js';
 import { isImmutableTag } from '../plan/publish-plan.js';

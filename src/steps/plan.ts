@@ -1,6 +1,6 @@
 import type { Ecr } from '../aws/ecr.js';
 import { readImageLabels } from '../aws/image-labels.js';
-import { FINGERPRINT_LABEL } from '../plan/fingerprint.js';
+import { FINGERPRINT_LABEL } from '../types/build.js';
 import { buildEverything, planPublish, type PublishPlan } from '../plan/publish-plan.js';
 import { timed, type RunLog } from '../report/log.js';
 import { settleLatest } from '../tags/engine.js';
