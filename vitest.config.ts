@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 const ENTRY_POINTS = ['src/action.ts', 'src/post.ts', 'src/cli.ts', 'src/top-level.ts', 'src/aws/sdk.ts'];
 // The CLI's process shell (terminal, signals, help, git, CI event): __tests__/cli.test.ts runs it
 // by spawning the bundle, out of this process's coverage.
-const CLI_SHELL = 'src/cli/{ci-event,git,help,processes,supervise,terminal,text-summary}.ts';
+const CLI_SHELL = 'src/cli/{ci-event,git,help,processes,run,supervise,terminal,text-summary}.ts';
 
 export default defineConfig({
   test: {
