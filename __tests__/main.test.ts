@@ -550,4 +550,14 @@ describe('main', () => {
     );
     expect(ecr.commandCalls(PutImageCommand).map((c) => c.args[0].input.imageTag)).toEqual(['1']);
   });
+
+  it('cache: local without a cache service: the export replaces the directory after the build', async () => {
+    const r = await run({ cache: 'local', push: 'false' });
+    expect(r.error).toBeUndefined();
+    const build = docker.calls().findLast((c) => c.startsWith('buildx build'))!;
+    const dir = /type=local,src=(\S+)/.exec(build)?.[1];
+    expect(dir).toMatch(/ecr-build-push-cache\/app/);
+    expect(build).toContain(`type=local,dest=${dir}-new,mode=max`);
+    expect(r.log.filter((l) => l.startsWith('Local build cache'))).toEqual([]);
+  });
 });

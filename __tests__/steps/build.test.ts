@@ -1,18 +1,34 @@
-/** The secret values a build gets: `secrets` and `github-token` (build-push-action's GIT_AUTH_TOKEN). */
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { RepositoryState, TagMutability } from '../../src/types/registry.js';
 import { buildxArgs } from '../../src/docker/buildx-args.js';
 import { FINGERPRINT_LABEL } from '../../src/types/build.js';
 import type { RunPlan } from '../../src/steps/plan.js';
 import type { Job } from '../../src/steps/prepare.js';
-import { prepareBuild, type PreparedBuild, buildSecrets, isGitHubGitContext } from '../../src/steps/build.js';
+import {
+  buildSecrets,
+  isGitHubGitContext,
+  prepareBuild,
+  readyBuild,
+  runBuild,
+  type PreparedBuild,
+} from '../../src/steps/build.js';
+import { newLog } from '../../src/report/log.js';
+import { useFakeDocker } from '../support/fake-docker.js';
 import { buildEverything } from '../../src/plan/publish-plan.js';
-import { HOST, jobOf, openedRegistry } from '../support/job.js';
+import { githubEnv, HOST, jobOf, openedRegistry } from '../support/job.js';
 import { buildInputs, runContext } from '../support/helpers.js';
 
 const URI = `${HOST}/app`;
+const docker = useFakeDocker();
+
+// The Actions cache service, as the toolkit would answer: available, an earlier archive, saved.
+vi.mock('../../src/docker/actions-cache.js', () => ({
+  cacheServiceAvailable: vi.fn(async () => true),
+  restoreLocalCache: vi.fn(async () => 'ecr-build-push-app-earlier'),
+  saveLocalCache: vi.fn(async () => 'saved'),
+}));
 
 describe('prepareBuild', () => {
   const TAGS = ['v1.2.3'];
@@ -156,5 +172,28 @@ describe('isGitHubGitContext', () => {
     ['https://github.com.evil.example/o/r.git', 'https://github.com', false],
   ])('%s on %s → %s', (context, server, expected) => {
     expect(isGitHubGitContext(context, server)).toBe(expected);
+  });
+});
+
+describe('readyBuild and runBuild: cache: local through the Actions cache service', () => {
+  it('restores the scope before the build (with the builder chosen meanwhile) and saves after it', async () => {
+    const { job, runner } = jobOf(
+      { cache: 'local', push: 'false', tags: 'type=raw,value=v1' },
+      {
+        ...githubEnv(),
+        ...docker.env(),
+      },
+    );
+    const plan: RunPlan = { tags: job.tags, publish: buildEverything(['v1'], '') };
+    const build = prepareBuild(job, plan, openedRegistry(), ['v1'], false, runner);
+    const log = newLog();
+    const ready = await readyBuild(job, build, runner, log);
+    expect(ready.restored).toEqual({ service: true, key: 'ecr-build-push-app-earlier' });
+    await runBuild(job, build, ready, runner, log);
+    expect(runner.log.filter((l) => l.startsWith('Local build cache'))).toEqual([
+      expect.stringMatching(/^Local build cache: restored ecr-build-push-app-earlier \(partial/),
+      expect.stringMatching(/^Local build cache: saved ecr-build-push-app-/),
+    ]);
+    expect(log.timings).toHaveProperty('cache');
   });
 });
