@@ -60,7 +60,9 @@ export async function openRegistries(
   assertNoPrimaryAmongExtras(job, primary.target);
   const extras = await Promise.all(
     job.extras.map(async ({ spec, credentials }) => {
-      const own = credentials ? await openSession(credentials, region, job.inputs.auth, job.retry, runner, log) : session;
+      const own = credentials
+        ? await openSession(credentials, region, job.inputs.auth, job.retry, runner, log)
+        : session;
       const extraRegion = spec.region ?? region;
       const host = spec.host ?? (spec.account ? privateHost(spec.account, extraRegion) : undefined);
       return openRegistry(
