@@ -27,7 +27,7 @@ export async function openSession(
   runner: SessionRunner,
   log: RunLog,
 ): Promise<AwsSession> {
-  const session = await assumeSession(plan, region, auth, retry, runner, log);
+  const session = await assumeSession({ plan, region, auth, retry, runner, log });
   checkAccount(auth, session, runner);
   return session;
 }
@@ -44,14 +44,24 @@ export function checkAccount(auth: AuthInputs, session: AwsSession, runner: Pick
   }
 }
 
-async function assumeSession(
-  plan: AwsCredentialPlan,
-  region: string,
-  auth: AuthInputs,
-  retry: RetryPolicy,
-  runner: SessionRunner,
-  log: RunLog,
-): Promise<AwsSession> {
+/** What one role assumption needs: openSession's parameters, passed on as one value. */
+interface SessionRequest {
+  plan: AwsCredentialPlan;
+  region: string;
+  auth: AuthInputs;
+  retry: RetryPolicy;
+  runner: SessionRunner;
+  log: RunLog;
+}
+
+async function assumeSession({
+  plan,
+  region,
+  auth,
+  retry,
+  runner,
+  log,
+}: SessionRequest): Promise<AwsSession> {
   const policies = { inline: auth.inlineSessionPolicy, managed: auth.managedSessionPolicies };
   if (plan.source === 'assume-role') {
     const { assumeRole } = await loadSdk();
