@@ -51,5 +51,5 @@ stdout carries one JSON object (the action's outputs, typed; \`error\` on failur
 `),process.stdout.write(`${JSON.stringify(h({},g(r)),null,2)}
 `),s.usage}if(t.command==="version")return process.stdout.write(`${f.version}
 `),s.ok;if(t.command==="help")return process.stdout.write(`${b(t.topic)}
-`),s.ok;let{runCommand:i}=await import("./chunks/run-AZX7ZZ2K.js");return i(t)}x(process.argv.slice(2)).then(e=>process.exit(e),e=>{process.stderr.write(`${p(e)}
+`),s.ok;let{runCommand:i}=await import("./chunks/run-I5GJOH7O.js");return i(t)}x(process.argv.slice(2)).then(e=>process.exit(e),e=>{process.stderr.write(`${p(e)}
 `),process.exit(s.failure)});

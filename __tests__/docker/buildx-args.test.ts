@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { buildSpec } from '../support/helpers.js';
 import { buildxArgs, isEvaluation } from '../../src/docker/buildx-args.js';
 import { renderCommand } from '../../src/docker/render-command.js';
+import { passThroughFlags } from '../../src/steps/build.js';
 import { parse } from '../inputs/fixtures.js';
 
 describe('docker/buildx-args', () => {
@@ -236,17 +237,7 @@ function argsFor(inputs: Record<string, string>): string[] {
       load: b.load,
       provenance: b.provenance,
       sbom: b.sbom,
-      buildContexts: b.buildContexts,
-      ssh: b.ssh,
-      network: b.network,
-      addHosts: b.addHosts,
-      shmSize: b.shmSize,
-      ulimits: b.ulimits,
-      allow: b.allow,
-      call: b.call,
-      attests: b.attests,
-      cgroupParent: b.cgroupParent,
-      noCacheFilters: b.noCacheFilters,
+      ...passThroughFlags(b),
     }),
   );
 }

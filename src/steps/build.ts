@@ -1,3 +1,4 @@
+import type { BuildInputs } from '../inputs/types.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createBuilder } from '../docker/builder.js';
@@ -107,17 +108,7 @@ export function prepareBuild(
     cacheTo: cache.cacheTo,
     provenance: b.provenance,
     sbom: b.sbom,
-    buildContexts: b.buildContexts,
-    ssh: b.ssh,
-    network: b.network,
-    addHosts: b.addHosts,
-    shmSize: b.shmSize,
-    ulimits: b.ulimits,
-    allow: b.allow,
-    call: b.call,
-    attests: b.attests,
-    cgroupParent: b.cgroupParent,
-    noCacheFilters: b.noCacheFilters,
+    ...passThroughFlags(b),
     noCache: b.noCache,
     pull: b.pull,
     push,
@@ -290,4 +281,49 @@ async function saveCache(
   } catch (error) {
     runner.warning(`Local build cache: not saved (${(error as Error).message}).`);
   }
+}
+
+/** The build inputs buildx takes as they are (build-push-action's flags with no decision of ours). */
+export function passThroughFlags(
+  b: BuildInputs,
+): Pick<
+  BuildSpec,
+  | 'buildContexts'
+  | 'ssh'
+  | 'network'
+  | 'addHosts'
+  | 'shmSize'
+  | 'ulimits'
+  | 'allow'
+  | 'call'
+  | 'attests'
+  | 'cgroupParent'
+  | 'noCacheFilters'
+> {
+  const {
+    buildContexts,
+    ssh,
+    network,
+    addHosts,
+    shmSize,
+    ulimits,
+    allow,
+    call,
+    attests,
+    cgroupParent,
+    noCacheFilters,
+  } = b;
+  return {
+    buildContexts,
+    ssh,
+    network,
+    addHosts,
+    shmSize,
+    ulimits,
+    allow,
+    call,
+    attests,
+    cgroupParent,
+    noCacheFilters,
+  };
 }
