@@ -8,7 +8,7 @@ import { baseInputs, client, filesUnder, registryDigest, stackEnv, uniqueRepo } 
 
 const SESSION_SECONDS = 4;
 
-/** A context whose build takes longer than the session lasts (a unique layer, then a sleep). */
+/** A context whose build takes longer than the session lasts (a unique layer, then a sleep; `network: none` because the stack's engines have no bridge). */
 function slowContext(seconds: number): string {
   const dir = mkdtempSync(join(tmpdir(), 'ebp-slow-'));
   copyFileSync('/bin/busybox', join(dir, 'busybox'));
@@ -28,7 +28,11 @@ describe('a session that expires during the build', () => {
     ]);
     const repo = uniqueRepo('long');
     const run = await runAction({
-      inputs: { ...baseInputs(repo, slowContext(SESSION_SECONDS + 3)), tags: 'type=raw,value=v1' },
+      inputs: {
+        ...baseInputs(repo, slowContext(SESSION_SECONDS + 3)),
+        tags: 'type=raw,value=v1',
+        network: 'none',
+      },
       env: stackEnv(),
     });
     const out = allOutput(run);
