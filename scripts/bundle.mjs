@@ -43,7 +43,7 @@ const noHttpClient = {
 const outdir = process.argv[2] ?? 'dist';
 await rm(outdir, { recursive: true, force: true });
 const result = await build({
-  entryPoints: { main: 'src/action.ts', post: 'src/post.ts', cli: 'src/cli.ts' },
+  entryPoints: { main: 'src/entry/main.ts', post: 'src/post.ts', cli: 'src/entry/cli.ts' },
   outdir,
   bundle: true,
   splitting: true,
