@@ -35,12 +35,21 @@ export function exec(
   });
 }
 
+/** Where the floor pushes: the stack's registry front (the default) or the bench's own TLS registry. */
+export interface FloorRegistryRef {
+  host: string;
+  password: string;
+}
+
 export interface FloorJob {
   context: string;
   repository: string;
   tags: string[];
-  /** PATH for the docker children (the shim). */
+  registry?: FloorRegistryRef;
+  /** PATH for the docker children (the shim); DOCKER_HOST for another engine. */
   path?: string;
+  dockerHost?: string;
+  platforms?: string[];
 }
 
 export interface FloorSample {
@@ -56,13 +65,19 @@ export interface FloorSample {
  */
 export async function runFloor(job: FloorJob): Promise<FloorSample> {
   const config = mkdtempSync(join(tmpdir(), 'ebp-bench-floor-'));
-  const env = { ...process.env, DOCKER_CONFIG: config, ...(job.path ? { PATH: job.path } : {}) };
-  const password = registryPassword();
+  const env = {
+    ...process.env,
+    DOCKER_CONFIG: config,
+    ...(job.path ? { PATH: job.path } : {}),
+    ...(job.dockerHost ? { DOCKER_HOST: job.dockerHost } : {}),
+  };
+  const { host, password } = job.registry ?? { host: HOST, password: registryPassword() };
   const metadataFile = join(config, 'metadata.json');
-  const tagArgs = job.tags.flatMap((tag) => ['--tag', `${HOST}/${job.repository}:${tag}`]);
+  const tagArgs = job.tags.flatMap((tag) => ['--tag', `${host}/${job.repository}:${tag}`]);
+  const platformArgs = job.platforms?.length ? ['--platform', job.platforms.join(',')] : [];
   try {
     const started = performance.now();
-    await exec('docker', ['login', '--username', 'AWS', '--password-stdin', HOST], { env, input: password });
+    await exec('docker', ['login', '--username', 'AWS', '--password-stdin', host], { env, input: password });
     const loggedIn = performance.now();
     await exec(
       'docker',
@@ -73,13 +88,14 @@ export async function runFloor(job: FloorJob): Promise<FloorSample> {
         '--push',
         '--metadata-file',
         metadataFile,
+        ...platformArgs,
         ...tagArgs,
         job.context,
       ],
       { env },
     );
     const built = performance.now();
-    await exec('docker', ['logout', HOST], { env });
+    await exec('docker', ['logout', host], { env });
     const wallMs = performance.now() - started;
     const steps = { login: loggedIn - started, build: built - loggedIn, logout: started + wallMs - built };
     const metadata = JSON.parse(readFileSync(metadataFile, 'utf8')) as Record<string, unknown>;
