@@ -7,6 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { evaluatePostIf, postIf } from './post-if.js';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 
@@ -14,6 +15,8 @@ export interface StepResult {
   code: number;
   stdout: string;
   stderr: string;
+  /** False when the step did not run: the post step's `post-if` was false (or `noPost`). */
+  ran?: boolean;
 }
 
 export interface ActionRun {
@@ -39,6 +42,8 @@ export interface ActionJob {
   cwd?: string;
   /** Skip the post step (to inspect what main left behind). */
   noPost?: boolean;
+  /** The job's status when the post step is due (default: main's result): a later step may have failed. */
+  jobStatus?: 'success' | 'failure' | 'cancelled';
   /** Environment of the post step on top of the main step's (e.g. a PATH without docker). */
   postEnv?: Record<string, string | undefined>;
 }
@@ -141,9 +146,15 @@ export async function runAction(job: ActionJob): Promise<ActionRun> {
   const main = await runNode(join(ROOT, 'dist/main.js'), env, cwd);
   const state = parseFileCommands(read(join(files, 'state')));
   const stateEnv = Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v]));
-  const post = job.noPost
-    ? { code: 0, stdout: '', stderr: '' }
-    : await runNode(join(ROOT, 'dist/post.js'), { ...env, ...job.postEnv, ...stateEnv }, cwd);
+  // As the runner does: the post step runs only when action.yml's post-if holds for the job's status.
+  const status = job.jobStatus ?? (main.code === 0 ? 'success' : 'failure');
+  const post =
+    job.noPost || !evaluatePostIf(postIf(ROOT), status)
+      ? { code: 0, stdout: '', stderr: '', ran: false }
+      : {
+          ...(await runNode(join(ROOT, 'dist/post.js'), { ...env, ...job.postEnv, ...stateEnv }, cwd)),
+          ran: true,
+        };
   return {
     main,
     post,
