@@ -1,5 +1,8 @@
 /** `latest` never moves backwards: find a release already in the repository that is newer than ours. */
-import semver from 'semver';
+import type SemVer from 'semver/classes/semver.js';
+import gt from 'semver/functions/gt.js';
+import parse from 'semver/functions/parse.js';
+import valid from 'semver/functions/valid.js';
 import { comparePep440, parsePep440, type Pep440Version } from './pep440.js';
 
 /** The version a rule tagged, in the scheme it was read with. */
@@ -25,13 +28,13 @@ export function newerRelease(
       : [],
   );
   if (current.scheme === 'semver') {
-    const ours = semver.parse(current.text, { loose: true });
+    const ours = parse(current.text, { loose: true });
     if (!ours) return undefined;
-    let best: { tag: string; version: semver.SemVer } | undefined;
+    let best: { tag: string; version: SemVer } | undefined;
     for (const { tag, version } of unflavored) {
-      const v = semver.valid(version) ? semver.parse(version) : null;
-      if (!v || v.prerelease.length > 0 || !semver.gt(v, ours)) continue;
-      if (!best || semver.gt(v, best.version)) best = { tag, version: v };
+      const v = valid(version) ? parse(version) : null;
+      if (!v || v.prerelease.length > 0 || !gt(v, ours)) continue;
+      if (!best || gt(v, best.version)) best = { tag, version: v };
     }
     return best?.tag;
   }

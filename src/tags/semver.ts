@@ -1,5 +1,8 @@
 /** Reading a version for `type=semver` (and the shape `type=pep440` shares). */
-import semver from 'semver';
+// The three functions, not the package: its index loads ranges and comparators too (~20 KB on
+// the path to the first request).
+import parse from 'semver/functions/parse.js';
+import valid from 'semver/functions/valid.js';
 
 /** A version read from a tag or value, as the `{{…}}` of a version pattern see it. */
 export interface VersionParts {
@@ -16,8 +19,8 @@ export interface VersionParts {
 
 /** metadata-action's reading: strict validity (a leading `v` is fine), then a loose parse. */
 export function readSemver(raw: string): VersionParts | undefined {
-  if (!semver.valid(raw)) return undefined;
-  const v = semver.parse(raw, { loose: true })!;
+  if (!valid(raw)) return undefined;
+  const v = parse(raw, { loose: true })!;
   return {
     raw,
     version: v.version,
