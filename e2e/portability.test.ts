@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -113,9 +113,12 @@ describe('nektos/act', () => {
     );
     expect(JSON.parse(run.outputs.plan!).dryRun).toBe(true);
     expect(await client.getLog()).toEqual([]);
-    const jobDir = run.state['job-dir']!;
+    // The directory main saved first (it empties the state once it has removed it).
+    const saved = readFileSync(join(run.files, 'state'), 'utf8');
+    const jobDir = /^job-dir<<(.+)\n(.*)\n\1$/m.exec(saved)?.[2];
     expect(jobDir).toMatch(/^\/tmp\/ecr-build-push-\w{6}$/);
-    expect(existsSync(jobDir)).toBe(false);
+    expect(existsSync(jobDir!)).toBe(false);
+    expect(run.state['job-dir']).toBe('');
   });
 
   it('with credentials passed through act, runs for real', async () => {
