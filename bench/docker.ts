@@ -31,6 +31,8 @@ export function exec(
       if (code === 0) return done({ code, stdout, stderr });
       fail(new Error(`${command} ${args.slice(0, 2).join(' ')} exited ${code}:\n${stderr.slice(-1500)}`));
     });
+    // A command that exits without reading its input closes the pipe: that is no failure.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
   });
 }
