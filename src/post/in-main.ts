@@ -40,5 +40,5 @@ export async function cleanUpInMain(runner: StateKeepingRunner): Promise<void> {
       'CleanupLeftBehind',
     );
   }
-  savePostState(runner.saveState, { jobDir: '', hosts: [], builder: '', cacheDir: '' });
+  savePostState(runner.saveState, { jobDir: '', hosts: [], builder: '' });
 }
