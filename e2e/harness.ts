@@ -23,7 +23,10 @@ export interface ActionRun {
   main: StepResult;
   post: StepResult;
   outputs: Record<string, string>;
+  /** The saved state as the post step would see it (the last value of each name). */
   state: Record<string, string>;
+  /** The first value main saved under each name (it empties the state once it has cleaned up). */
+  firstState: Record<string, string>;
   exportedEnv: Record<string, string>;
   summary: string;
   /** RUNNER_TEMP of this job. */
@@ -49,7 +52,7 @@ export interface ActionJob {
 }
 
 /** Parses a GITHUB_OUTPUT / GITHUB_STATE / GITHUB_ENV file: `name<<DELIM` blocks and `name=value` lines. */
-export function parseFileCommands(text: string): Record<string, string> {
+export function parseFileCommands(text: string, keep: 'last' | 'first' = 'last'): Record<string, string> {
   const out: Record<string, string> = {};
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
@@ -59,9 +62,10 @@ export function parseFileCommands(text: string): Record<string, string> {
       const [, name, delim] = heredoc;
       const body: string[] = [];
       while (++i < lines.length && lines[i] !== delim) body.push(lines[i]!);
-      out[name!] = body.join('\n');
+      if (keep === 'last' || !(name! in out)) out[name!] = body.join('\n');
     } else if (line.includes('=')) {
-      out[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1);
+      const name = line.slice(0, line.indexOf('='));
+      if (keep === 'last' || !(name in out)) out[name] = line.slice(line.indexOf('=') + 1);
     }
   }
   return out;
@@ -144,7 +148,9 @@ export async function runAction(job: ActionJob): Promise<ActionRun> {
   const env = { ...runnerEnv(files, runnerTemp, eventPath), ...job.env, ...inputEnv };
   const cwd = job.cwd ?? ROOT;
   const main = await runNode(join(ROOT, 'dist/main.js'), env, cwd);
-  const state = parseFileCommands(read(join(files, 'state')));
+  const stateText = read(join(files, 'state'));
+  const state = parseFileCommands(stateText);
+  const firstState = parseFileCommands(stateText, 'first');
   const stateEnv = Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v]));
   // As the runner does: the post step runs only when action.yml's post-if holds for the job's status.
   const status = job.jobStatus ?? (main.code === 0 ? 'success' : 'failure');
@@ -160,6 +166,7 @@ export async function runAction(job: ActionJob): Promise<ActionRun> {
     post,
     outputs: parseFileCommands(read(join(files, 'output'))),
     state,
+    firstState,
     exportedEnv: parseFileCommands(read(join(files, 'env'))),
     summary: read(join(files, 'summary')),
     runnerTemp,

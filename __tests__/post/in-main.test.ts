@@ -37,7 +37,7 @@ describe('post/in-main: the post step done by the main step', () => {
     await cleanUpInMain(runner);
 
     expect(existsSync(dir.root)).toBe(false);
-    expect(fake.state()).toEqual({ 'job-dir': '', hosts: '', builder: '' });
+    expect(fake.state()).toEqual({ 'job-dir': '', hosts: '' });
     expect(fake.warnings).toEqual([]);
   });
 

@@ -40,5 +40,12 @@ export async function cleanUpInMain(runner: StateKeepingRunner): Promise<void> {
       'CleanupLeftBehind',
     );
   }
-  savePostState(runner.saveState, { jobDir: '', hosts: [], builder: '' });
+  // Only what was saved: a name never written stays absent.
+  const names = { jobDir: 'job-dir', hosts: 'hosts', builder: 'builder' } as const;
+  const emptied = Object.fromEntries(
+    Object.entries(names)
+      .filter(([, name]) => runner.saved[name] !== undefined)
+      .map(([key]) => [key, key === 'hosts' ? [] : '']),
+  );
+  savePostState(runner.saveState, emptied);
 }
