@@ -5,46 +5,73 @@ import globals from 'globals';
 
 /**
  * The layers of src/, top to bottom: a module imports only from its own layer or a lower one.
- * Each layer lists its files (for `files`) and the import paths that reach it (for the rule).
+ * Each layer lists its files (`dir/**` or `file.ts`); the import paths that reach it follow.
  */
 export const LAYERS = [
-  [
-    'entry points',
-    ['action.ts', 'cli.ts', 'post.ts', 'top-level.ts', 'cli/**'],
-    ['**/action.js', '**/cli.js', '**/post.js', '**/top-level.js', '**/cli/**'],
-  ],
-  ['main', ['main.ts'], ['**/main.js']],
-  ['phases', ['steps/**'], ['**/steps/**']],
-  ['report', ['report/**'], ['**/report/**']],
-  ['decisions', ['plan/**'], ['**/plan/**']],
-  ['inputs', ['inputs/**'], ['**/inputs/**']],
-  ['tag engine', ['tags/**'], ['**/tags/**']],
-  ['post-step cleanup', ['post/**'], ['**/post/**']],
-  ['AWS adapter', ['aws/**'], ['**/aws/**']],
-  ['docker adapter', ['docker/**'], ['**/docker/**']],
-  ['registry API', ['oci/**'], ['**/oci/**']],
-  ['run context', ['context/**'], ['**/context/**']],
-  ['runner seam', ['runner/**'], ['**/runner/**']],
-  ['retry policy', ['retry.ts'], ['**/retry.js']],
-  ['text helpers', ['text/**'], ['**/text/**']],
-  ['errors', ['errors.ts'], ['**/errors.js']],
-  ['vocabulary', ['types/**'], ['**/types/**']],
+  ['entry points', ['action.ts', 'cli.ts', 'post.ts', 'top-level.ts', 'cli/**']],
+  ['main', ['main.ts']],
+  ['phases', ['steps/**']],
+  ['report', ['report/**']],
+  ['decisions', ['plan/**']],
+  ['inputs', ['inputs/**']],
+  ['tag engine', ['tags/**']],
+  ['post-step cleanup', ['post/**']],
+  ['AWS adapter', ['aws/**']],
+  ['docker adapter', ['docker/**']],
+  ['registry API', ['oci/**']],
+  ['network transport', ['net/**']],
+  ['run context', ['context/**']],
+  ['runner seam', ['runner/**']],
+  ['retry policy', ['retry.ts']],
+  ['text helpers', ['text/**']],
+  ['errors', ['errors.ts']],
+  ['vocabulary', ['types/**']],
 ];
 
-const layerRules = LAYERS.map(([name, files], index) => ({
-  files: files.map((f) => `src/${f}`),
-  rules: {
-    'no-restricted-imports': [
-      'error',
-      {
-        patterns: LAYERS.slice(0, index).map(([above, , paths]) => ({
-          group: paths,
-          message: `${name} must not import from ${above}, a layer above it (see "Code map" in the README).`,
+/** An import path reaching a layer file, as a glob (no-restricted-imports) and as a regex source. */
+function reach(file) {
+  if (file.endsWith('/**')) {
+    const dir = file.slice(0, -3);
+    return { glob: `**/${dir}/**`, regex: `(^|\\/)${dir}\\/` };
+  }
+  const module = file.replace(/\.ts$/, '.js');
+  return { glob: `**/${module}`, regex: `(^|\\/)${module.replace('.', '\\.')}$` };
+}
+
+const message = (name, above) =>
+  `${name} must not import from ${above}, a layer above it (see "Code map" in the README).`;
+
+// no-restricted-imports sees static imports and re-exports only; `import('…')` (the lazily
+// loaded SDK, proxy agents, subcommands) gets the same check through its syntax tree.
+const layerRules = LAYERS.map(([name, files], index) => {
+  const above = LAYERS.slice(0, index);
+  return {
+    files: files.map((f) => `src/${f}`),
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: above.map(([layer, layerFiles]) => ({
+            group: layerFiles.map((f) => reach(f).glob),
+            message: message(name, layer),
+          })),
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'ImportExpression:not([source.type="Literal"])',
+          message:
+            'A dynamic import in src/ takes a string literal: the layer rule cannot check a computed path.',
+        },
+        ...above.map(([layer, layerFiles]) => ({
+          selector: `ImportExpression[source.value=/${layerFiles.map((f) => reach(f).regex).join('|')}/]`,
+          message: message(name, layer),
         })),
-      },
-    ],
-  },
-}));
+      ],
+    },
+  };
+});
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', 'bench/results.json', '.scratch/', '.stack/'] },
