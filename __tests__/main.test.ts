@@ -561,3 +561,112 @@ describe('main', () => {
     expect(r.log.filter((l) => l.startsWith('Local build cache'))).toEqual([]);
   });
 });
+
+const denied = () =>
+  awsError('AccessDeniedException', 'User: arn:aws:sts::1:assumed-role/r/s is not authorized');
+const DENY = {
+  DescribeRepositories: () => ecr.on(DescribeRepositoriesCommand).rejects(denied()),
+  DescribeImages: () => ecr.on(DescribeImagesCommand).rejects(denied()),
+  ListImages: () => ecr.on(ListImagesCommand).rejects(denied()),
+  Scan: () => {
+    ecr.on(DescribeImageScanFindingsCommand).rejects(denied());
+    ecr.on(StartImageScanCommand).rejects(denied());
+  },
+  PutImageScanningConfiguration: () => ecr.on(PutImageScanningConfigurationCommand).rejects(denied()),
+};
+const RELEASE = {
+  tags: 'type=semver,pattern={{version}}\ntype=semver,pattern={{major}}\ntype=sha,format=long',
+};
+const permissionWarnings = (plan: Record<string, unknown>) =>
+  (plan.warnings as string[]).filter((w) => w.startsWith('The role may not call'));
+
+describe('main with only the push/pull policy', () => {
+  // name, calls refused, inputs, env, an image of this commit exists, the permission warnings (in order)
+  it.each<[string, (keyof typeof DENY)[], Record<string, string>, NodeJS.ProcessEnv, boolean, RegExp[]]>([
+    [
+      'push on a branch',
+      ['DescribeRepositories', 'DescribeImages'],
+      {},
+      {},
+      false,
+      [
+        /^The role may not call ecr:DescribeRepositories: the repository's settings were not read: its tag mutability is unknown .* Grant ecr:DescribeRepositories to have it/,
+        /^The role may not call ecr:DescribeImages: the image size and the check that ECR lists every pushed tag \(skipped\)\./,
+      ],
+    ],
+    [
+      'a re-run: reused',
+      ['DescribeRepositories', 'DescribeImages'],
+      {},
+      {},
+      true,
+      [/ecr:DescribeRepositories/],
+    ],
+    [
+      'a release: latest added unchecked, moving tags not compared; one warning for ListImages',
+      ['DescribeRepositories', 'DescribeImages', 'ListImages'],
+      RELEASE,
+      { GITHUB_REF: 'refs/tags/v1.2.0' },
+      false,
+      [
+        /ecr:DescribeRepositories/,
+        /^The role may not call ecr:ListImages: latest was added without checking the releases already in the repository, so it may move back to an older version; the check that latest, MAJOR and MAJOR.MINOR are not held by an older release pushed at the same time \(skipped\)\./,
+        /ecr:DescribeImages/,
+      ],
+    ],
+    [
+      'scan: wait without a gate: not scanned',
+      ['Scan'],
+      { scan: 'wait' },
+      {},
+      false,
+      [/^The role may not call ecr:DescribeImageScanFindings: the image was not scanned \(scan: wait\)/],
+    ],
+    [
+      'update-repository-settings without PutImageScanningConfiguration',
+      ['PutImageScanningConfiguration'],
+      { 'update-repository-settings': 'true', 'scan-on-push': 'true' },
+      {},
+      false,
+      [/^The role may not call ecr:PutImageScanningConfiguration: update-repository-settings left/],
+    ],
+  ])('%s', async (_name, refused, inputs, env, exists, warnings) => {
+    for (const call of refused) DENY[call]();
+    if (exists) existingBuild(inputs);
+    const r = await run(inputs, env);
+    expect(r.error).toBeUndefined();
+    expect(r.outputs.pushed).toBe('true');
+    expect(r.outputs.reused).toBe(String(exists));
+    expect(permissionWarnings(r.plan)).toEqual(warnings.map((w) => expect.stringMatching(w)));
+    if (env.GITHUB_REF) expect(r.outputs['tag-names']).toBe(`1.2.0\n1\n${COMMIT_TAG}\nlatest`);
+  });
+
+  it('a scan gate cannot pass unseen: without the scan permissions it fails, after the push', async () => {
+    DENY.Scan();
+    const r = await run({ scan: 'wait', 'fail-on-severity': 'HIGH' });
+    expect((r.error as ActionError).code).toBe('EcrAccessDenied');
+    expect(r.outputs).toMatchObject({ pushed: 'true', digest: DIGEST });
+  });
+
+  it('a read after the push that fails for another reason warns; the push stands', async () => {
+    ecr.on(DescribeImagesCommand).rejects(awsError('ImageNotFoundException', 'not visible yet'));
+    const r = await run({});
+    expect(r.error).toBeUndefined();
+    expect(r.outputs).toMatchObject({ pushed: 'true', digest: DIGEST });
+    expect(r.plan.warnings).toContainEqual(
+      expect.stringMatching(
+        /^The push succeeded, but the image size .* could not be read: .*not visible yet/,
+      ),
+    );
+  });
+
+  it('a missing repository with create-repository but no DescribeRepositories: creation skipped', async () => {
+    DENY.DescribeRepositories();
+    const r = await run({ 'create-repository': 'true' });
+    expect(r.error).toBeUndefined();
+    expect(r.aws).not.toContain('ecr:CreateRepository');
+    expect(permissionWarnings(r.plan)[0]).toContain(
+      'create-repository and update-repository-settings were skipped',
+    );
+  });
+});

@@ -197,6 +197,7 @@ async function deliver(
         failOnSeverity,
         results.log,
       );
+      if (!scan) break; // the role may not scan: noted, nothing to gate
       scans.push(scan);
       gateScan(scan, image, timeoutSeconds, runner);
     }

@@ -1,4 +1,5 @@
 import {
+  ListImagesCommand,
   BatchGetImageCommand,
   CreateRepositoryCommand,
   DescribeImageScanFindingsCommand,
@@ -157,6 +158,15 @@ describe('aws/ecr', () => {
       const err = await rejection(ecr().repository());
       expect(err.code).toBe('EcrAccessDenied');
       expect(err.message).toContain('ecr:DescribeRepositories');
+    });
+
+    it('an operation refused once is not asked again (the latest guard, then the moving-tag check)', async () => {
+      ecrMock.on(ListImagesCommand).rejects(awsError('AccessDeniedException', 'not authorized'));
+      const client = ecr();
+      const first = await rejection(client.allTags());
+      const second = await rejection(client.tagDigests());
+      expect(second).toBe(first);
+      expect(ecrMock.commandCalls(ListImagesCommand)).toHaveLength(1);
     });
   });
 

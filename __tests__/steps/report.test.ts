@@ -23,4 +23,18 @@ describe('steps/report', () => {
     expect(runner.outputs.pushed).toBe('false');
     expect(runner.log).toEqual(['warning: Could not write the job summary: EACCES: summary file']);
   });
+
+  it('every warning of the plan is also a warning in the log (an annotation), tag warnings first', async () => {
+    const log = newLog();
+    log.warnings.push('a retry');
+    log.denied.push({ operation: 'ListImages', skipped: 'latest unchecked' });
+    const tags = { warnings: ['tag rewritten'] } as Parameters<typeof buildReport>[0]['tags'];
+    const runner = recordingRunner({}, githubEnv());
+    await writeReport(runner, buildReport({ log, tags, dryRun: false, platforms: [], targets: [] }));
+    expect(runner.log).toEqual([
+      'warning: tag rewritten',
+      'warning: a retry',
+      expect.stringMatching(/^warning: The role may not call ecr:ListImages: latest unchecked\./),
+    ]);
+  });
 });

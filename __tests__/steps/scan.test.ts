@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Ecr } from '../../src/aws/ecr.js';
 import type { ScanState } from '../../src/types/scan.js';
-import { ScanGateError } from '../../src/errors.js';
+import { EcrError, ScanGateError } from '../../src/errors.js';
 import type { ScanInputs } from '../../src/inputs/types.js';
 import type { Severity } from '../../src/types/scan.js';
+import { ecrAccessDenied } from '../support/helpers.js';
 import { newLog } from '../../src/report/log.js';
 import type { ScanReport } from '../../src/report/results.js';
 import { combineScans, gateScan, judgeFindings, scanImage, type ScanClock } from '../../src/steps/scan.js';
@@ -32,7 +33,7 @@ describe('judgeFindings', () => {
 });
 
 /** A fake ECR that answers the polls in order (the last answer repeats) and records calls. */
-function fakeEcr(answers: (ScanState | undefined)[]) {
+function fakeEcr(answers: (ScanState | Error | undefined)[]) {
   const calls: string[] = [];
   let i = 0;
   const ecr = {
@@ -43,6 +44,7 @@ function fakeEcr(answers: (ScanState | undefined)[]) {
       calls.push(`poll:${digest}`);
       const answer = answers[Math.min(i, answers.length - 1)];
       i++;
+      if (answer instanceof Error) throw answer;
       return answer;
     },
   };
@@ -65,23 +67,51 @@ function fakeClock(): ScanClock & { t: number; sleeps: number[] } {
 const IN_PROGRESS: ScanState = { status: 'IN_PROGRESS', counts: {} };
 const complete = (counts: Record<string, number>): ScanState => ({ status: 'COMPLETE', counts });
 
-async function gate(scan: Partial<ScanInputs>, answers: (ScanState | undefined)[], scanOnPush = false) {
+async function gate(
+  scan: Partial<ScanInputs>,
+  answers: (ScanState | Error | undefined)[],
+  scanOnPush = false,
+) {
   const { ecr, calls } = fakeEcr(answers);
   const clock = fakeClock();
   const warnings: string[] = [];
   const log = newLog();
   const { timeoutSeconds, failOnSeverity }: Partial<ScanInputs> = { timeoutSeconds: 60, ...scan };
-  const result = await scanImage(ecr, DIGEST, scanOnPush, timeoutSeconds, failOnSeverity, log, clock);
   let error: unknown;
+  let result: ScanReport | undefined;
   try {
-    gateScan(result, DIGEST, timeoutSeconds, { warning: (m) => warnings.push(m) });
+    result = await scanImage(ecr, DIGEST, scanOnPush, timeoutSeconds, failOnSeverity, log, clock);
+    if (result) gateScan(result, DIGEST, timeoutSeconds, { warning: (m) => warnings.push(m) });
   } catch (e) {
     error = e;
   }
-  return { error, report: { scan: result, timings: log.timings }, warnings, calls, clock };
+  return { error, report: { scan: result, timings: log.timings }, warnings, calls, clock, log };
 }
 
 describe('scanImage and gateScan', () => {
+  it.each<[string, Severity | undefined, boolean]>([
+    ['without a gate: skipped, the refused permission noted', undefined, false],
+    ['with fail-on-severity: the refusal fails the step (a gate cannot pass unseen)', 'HIGH', true],
+  ])('a role without the scan permissions, %s', async (_name, failOnSeverity, fails) => {
+    const r = await gate({ failOnSeverity }, [ecrAccessDenied('DescribeImageScanFindings')]);
+    expect(r.report.scan).toBeUndefined();
+    if (fails) {
+      expect((r.error as EcrError).code).toBe('EcrAccessDenied');
+      expect(r.log.denied).toEqual([]);
+    } else {
+      expect(r.error).toBeUndefined();
+      expect(r.log.denied).toEqual([
+        { operation: 'DescribeImageScanFindings', skipped: 'the image was not scanned (scan: wait)' },
+      ]);
+    }
+  });
+
+  it('a failure that is no refused permission propagates', async () => {
+    const r = await gate({}, [new Error('socket hang up')]);
+    expect((r.error as Error).message).toBe('socket hang up');
+    expect(r.log.denied).toEqual([]);
+  });
+
   it('polls IN_PROGRESS then COMPLETE with backoff, and passes under the threshold', async () => {
     const r = await gate({ failOnSeverity: 'HIGH' }, [
       undefined,

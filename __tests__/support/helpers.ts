@@ -1,4 +1,5 @@
 /** Shared fixtures for the core tests: SDK-shaped errors, JWT-shaped tokens, a retry policy that never waits. */
+import { EcrError } from '../../src/errors.js';
 import type { RetryPolicy } from '../../src/retry.js';
 import type { RunContext } from '../../src/context/types.js';
 import type { BuildSpec } from '../../src/docker/buildx-args.js';
@@ -7,6 +8,15 @@ import type { BuildInputs } from '../../src/inputs/types.js';
 /** An AWS SDK v3 service error: `name` is the error code, `$metadata.httpStatusCode` the status. */
 export function awsError(name: string, message = `${name} happened`, httpStatusCode = 400): Error {
   return Object.assign(new Error(message), { name, $fault: 'client', $metadata: { httpStatusCode } });
+}
+
+/** ECR refusing the role an operation, as the Ecr adapter explains it. */
+export function ecrAccessDenied(operation: string): EcrError {
+  return new EcrError(
+    `Access denied to ecr:${operation} on host/app: not authorized`,
+    'Allow it',
+    'EcrAccessDenied',
+  );
 }
 
 /** An unsigned token shaped like a JWT (header.payload.signature), payload as base64url JSON. */

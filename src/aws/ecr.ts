@@ -36,6 +36,8 @@ import { withTransport } from '../net/transport.js';
  */
 export class Ecr {
   private readonly client: ECRClient;
+  /** Operations ECR refused the role, with the explained error: not asked again (a policy does not change mid-run). */
+  private readonly refused = new Map<string, unknown>();
 
   constructor(
     private readonly target: RegistryTarget,
@@ -69,12 +71,15 @@ export class Ecr {
     fn: () => Promise<T>,
     options: CallOptions = {},
   ): Promise<T | undefined> {
+    if (this.refused.has(operation)) throw this.refused.get(operation);
     try {
       const attempt = () => fn().catch((error: unknown) => this.renewOnExpiry(error));
       return options.once ? await attempt() : await withRetry(`ecr:${operation}`, attempt, this.retry);
     } catch (error) {
       if (options.absentOn !== undefined && (error as Error).name === options.absentOn) return undefined;
-      throw explainEcrError(error, operation, this.target);
+      const explained = explainEcrError(error, operation, this.target);
+      if ((explained as { code?: string }).code === 'EcrAccessDenied') this.refused.set(operation, explained);
+      throw explained;
     }
   }
 

@@ -74,8 +74,6 @@ async function finish(ending: Ending, line: RunLine, runner: CliRunner, term: Te
     if (code === EXIT.ok) code = EXIT.failure;
   }
   const doc = cliDocument(runner.outputs, error && redacted(error, runner));
-  // The action shows these in the job summary; the CLI has none.
-  for (const warning of (doc.plan as { warnings?: string[] } | null)?.warnings ?? []) runner.warning(warning);
   await term.print(
     line.options.format === 'text' ? textSummary(doc, line.command) : JSON.stringify(doc, null, 2),
   );

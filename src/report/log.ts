@@ -4,6 +4,8 @@
  */
 export interface RunLog {
   warnings: string[];
+  /** Calls ECR refused for want of a permission, and what the run went on without (one warning each, in the report). */
+  denied: { operation: string; skipped: string }[];
   /** AWS calls made (a dry run shows they were read-only). */
   awsCalls: string[];
   /** Milliseconds per phase. */
@@ -11,7 +13,7 @@ export interface RunLog {
 }
 
 export function newLog(): RunLog {
-  return { warnings: [], awsCalls: [], timings: {} };
+  return { warnings: [], denied: [], awsCalls: [], timings: {} };
 }
 
 /** Runs `fn` and adds its wall time to `phase`. */

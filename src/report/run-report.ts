@@ -73,11 +73,27 @@ export function buildReport(results: RunResults): RunReport {
     scan: results.scan,
     command: results.command,
     awsCalls: log.awsCalls,
-    warnings: log.warnings,
+    warnings: [...log.warnings, ...deniedWarnings(log.denied)],
     timings: log.timings,
     error: results.error,
   };
   return { ...report, plan: planOutput(report, publish) };
+}
+
+/**
+ * One warning per refused permission, naming it and everything the run went without. Pure.
+ */
+export function deniedWarnings(denied: RunResults['log']['denied']): string[] {
+  const skipped = new Map<string, string[]>();
+  for (const { operation, skipped: what } of denied) {
+    const list = skipped.get(operation) ?? [];
+    if (!list.includes(what)) list.push(what);
+    skipped.set(operation, list);
+  }
+  return [...skipped].map(
+    ([operation, what]) =>
+      `The role may not call ecr:${operation}: ${what.join('; ')}. Grant ecr:${operation} to have it (README, "IAM": what each extra permission buys).`,
+  );
 }
 
 function planOutput(report: Omit<RunReport, 'plan'>, p: RunResults['publish']): Record<string, unknown> {

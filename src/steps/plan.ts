@@ -6,6 +6,7 @@ import { timed, type RunLog } from '../report/log.js';
 import { settleLatest } from '../tags/engine.js';
 import type { TagPlan } from '../tags/types.js';
 import type { StoredImage } from '../types/registry.js';
+import { ifPermitted } from './permissions.js';
 import type { Job } from './prepare.js';
 import type { OpenRegistry } from './registry.js';
 
@@ -35,10 +36,19 @@ export async function readPlannedTags(
   log: RunLog,
 ): Promise<{ tags: TagPlan; existing: Map<string, StoredImage> }> {
   const [existing, existingTags] = await timed(log, 'ecr', () =>
-    Promise.all([ecr.imagesByTag(planned.tags), planned.latestGuard ? ecr.allTags() : undefined]),
+    Promise.all([
+      ecr.imagesByTag(planned.tags),
+      planned.latestGuard
+        ? ifPermitted(
+            log,
+            'latest was added without checking the releases already in the repository, so it may move back to an older version',
+            () => ecr.allTags(),
+          )
+        : undefined,
+    ]),
   );
   log.awsCalls.push('ecr:BatchGetImage');
-  if (existingTags) log.awsCalls.push('ecr:ListImages');
+  if (planned.latestGuard) log.awsCalls.push('ecr:ListImages');
   return { tags: existingTags ? settleLatest(planned, existingTags) : planned, existing };
 }
 

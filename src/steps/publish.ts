@@ -13,6 +13,7 @@ import type { ImageFacts, TargetReport } from '../report/results.js';
 import { withRetry } from '../retry.js';
 import type { Runner } from '../runner/runner.js';
 import type { StoredImage } from '../types/registry.js';
+import { ifPermitted } from './permissions.js';
 import type { Job } from './prepare.js';
 import type { OpenRegistries, OpenRegistry } from './registry.js';
 
@@ -72,20 +73,40 @@ export async function describePushed(
   const { ecr } = primary;
   const isIndex = isIndexMediaType(build.metadata['containerimage.descriptor']?.mediaType ?? '');
   const facts: ImageFacts = { isIndex, platformDigests: { [defaultPlatform(job)]: digest } };
+  // The push succeeded: the reads after it add detail, and never fail the step.
   if (isIndex) {
-    const index = ecr ? await timed(log, 'ecr', () => ecr.manifest(digest)) : undefined;
+    const index =
+      ecr &&
+      (await afterPush(log, 'its platform digests', () => timed(log, 'ecr', () => ecr.manifest(digest))));
     facts.platformDigests = index ? platformDigests(index, defaultPlatform(job)) : {};
     // Never hand out the index digest as a platform's: Lambda would get an index.
     if (!index) log.warnings.push('The pushed image is an index and its platform digests could not be read.');
   }
-  if (ecr) {
-    const described = await timed(log, 'ecr', () => ecr.describe(digest));
-    facts.sizeBytes = described?.sizeBytes;
-    const missing = tags.filter((t) => !described?.tags.includes(t));
+  const described =
+    ecr &&
+    (await afterPush(log, 'the image size and the check that ECR lists every pushed tag', () =>
+      timed(log, 'ecr', () => ecr.describe(digest)),
+    ));
+  if (described) {
+    facts.sizeBytes = described.sizeBytes;
+    const missing = tags.filter((t) => !described.tags.includes(t));
     if (missing.length)
       log.warnings.push(`After the push, ECR does not list tag(s) ${missing.join(', ')} on ${digest}.`);
   }
   return facts;
+}
+
+/**
+ * A read after a successful push: a refused permission is noted (its one warning), any other
+ * failure (an image not visible yet, a timeout) is a warning naming what the report lacks.
+ */
+async function afterPush<T>(log: RunLog, what: string, read: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await ifPermitted(log, `${what} (skipped)`, read);
+  } catch (error) {
+    log.warnings.push(`The push succeeded, but ${what} could not be read: ${(error as Error).message}`);
+    return undefined;
+  }
 }
 
 /**
@@ -106,15 +127,21 @@ export async function convergeMovingTags(
   const ours = { tags: moving, version };
   // Not a release, or no moving tag: nothing can race, no call made.
   if (!ecr || movingFamilies(ours).families.length === 0) return;
-  const repository = await timed(log, 'ecr', () => ecr.tagDigests());
-  for (const fix of movingTagFixes(ours, repository)) {
-    const image = await timed(log, 'ecr', () => ecr.manifest(fix.digest));
-    if (!image) continue;
-    await timed(log, 'put-image', () => ecr.putTag(image, fix.tag));
-    const line = `Moving tag ${fix.tag} was held by an older release: re-pointed to ${fix.release} (${fix.digest}).`;
-    runner.info(line);
-    log.warnings.push(line);
-  }
+  await afterPush(
+    log,
+    'the check that latest, MAJOR and MAJOR.MINOR are not held by an older release pushed at the same time',
+    async () => {
+      const repository = await timed(log, 'ecr', () => ecr.tagDigests());
+      for (const fix of movingTagFixes(ours, repository)) {
+        const image = await timed(log, 'ecr', () => ecr.manifest(fix.digest));
+        if (!image) continue;
+        await timed(log, 'put-image', () => ecr.putTag(image, fix.tag));
+        const line = `Moving tag ${fix.tag} was held by an older release: re-pointed to ${fix.release} (${fix.digest}).`;
+        runner.info(line);
+        log.warnings.push(line);
+      }
+    },
+  );
 }
 
 /**

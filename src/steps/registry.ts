@@ -9,6 +9,7 @@ import { timed, type RunLog } from '../report/log.js';
 import type { Runner } from '../runner/runner.js';
 import type { RegistryLogin, RepositoryState } from '../types/registry.js';
 import { openSession, requireRegion } from './credentials.js';
+import { ifPermitted } from './permissions.js';
 import type { Job } from './prepare.js';
 
 /** A registry the run works with: its ECR API (private registries), the login, the repository's settings. */
@@ -25,11 +26,15 @@ export interface OpenRegistry {
 /** The primary registry first, then the extra ones. */
 export type OpenRegistries = [OpenRegistry, ...OpenRegistry[]];
 
+/** ECR Public repositories, and what the run assumes where it cannot read the settings. */
 const DEFAULT_REPOSITORY: RepositoryState = {
   tagMutability: 'MUTABLE',
   mutabilityExclusions: [],
   scanOnPush: false,
 };
+
+const WITHOUT_DESCRIBE =
+  "the repository's settings were not read: its tag mutability is unknown (a tag that may not move fails at the push, with ECR's message), and create-repository and update-repository-settings were skipped";
 
 /**
  * Step 2: every target. Without a session (no AWS call may be made) the primary registry is
@@ -114,10 +119,17 @@ async function openRegistry(
   }
   const { Ecr, explainEcrError } = await loadSdk();
   const ecr = new Ecr(target, session, job.retry);
-  const [login, existing] = await timed(log, 'ecr', () =>
-    Promise.all([registryLogin(target, session, job.retry, mask, ecr), ecr.repository()]),
+  const [login, described] = await timed(log, 'ecr', () =>
+    Promise.all([
+      registryLogin(target, session, job.retry, mask, ecr),
+      ifPermitted(log, WITHOUT_DESCRIBE, async () => ({ state: await ecr.repository() })),
+    ]),
   );
   log.awsCalls.push('ecr:GetAuthorizationToken', 'ecr:DescribeRepositories');
+  // Settings unknown: planned as a mutable repository. BatchGetImage still shows which tags exist,
+  // and a tag an immutable repository keeps fails at the push with ECR's own message.
+  if (!described) return { target, ecr, login, repository: DEFAULT_REPOSITORY, exists: true };
+  const existing = described.state;
   const settings = job.inputs.repository;
   let repository = existing;
   if (!repository) {
@@ -150,7 +162,12 @@ async function openRegistry(
       mutability: given.tagMutability || given.mutabilityExclusions,
       scanOnPush: given.scanOnPush,
     };
-    repository = await timed(log, 'ecr', () => ecr.updateRepository(current, settings, apply));
+    repository =
+      (await timed(log, 'ecr', () =>
+        ifPermitted(log, "update-repository-settings left the repository's settings as they were", () =>
+          ecr.updateRepository(current, settings, apply),
+        ),
+      )) ?? current;
   }
   return { target, ecr, login, repository, exists: !job.dryRun || existing !== undefined };
 }

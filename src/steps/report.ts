@@ -5,6 +5,8 @@ import type { Runner } from '../runner/runner.js';
 
 /** Outputs and summary, written whether the run succeeded or not. */
 export async function writeReport(runner: Runner, report: RunReport): Promise<void> {
+  // Warnings reach the log as annotations too (::warning in Actions, stderr in the CLI), not only the summary.
+  for (const warning of report.plan.warnings as string[]) runner.warning(warning);
   for (const [name, value] of Object.entries(renderOutputs(report))) runner.setOutput(name, value);
   try {
     await runner.summary(renderSummary(report));

@@ -4,6 +4,7 @@ import { SEVERITIES, type Severity } from '../types/scan.js';
 import { timed, type RunLog } from '../report/log.js';
 import type { ScanReport } from '../report/results.js';
 import type { Runner } from '../runner/runner.js';
+import { noteIfDenied } from './permissions.js';
 
 /** The gate's verdict on severity counts. Pure. */
 export function judgeFindings(
@@ -25,8 +26,8 @@ const realClock: ScanClock = { sleep: (ms) => new Promise((r) => setTimeout(r, m
 
 /**
  * Step 5, `scan: wait`: start a scan unless the repository scans on push, then poll the
- * findings with backoff until COMPLETE or `scan-timeout`. Returns what the scan said;
- * gateScan decides.
+ * findings with backoff until COMPLETE or `scan-timeout`. Returns what the scan said (gateScan
+ * decides); undefined when the role may not scan and no `fail-on-severity` gate needs the answer.
  */
 export async function scanImage(
   ecr: Ecr,
@@ -36,7 +37,7 @@ export async function scanImage(
   threshold: Severity | undefined,
   log: RunLog,
   clock: ScanClock = realClock,
-): Promise<ScanReport> {
+): Promise<ScanReport | undefined> {
   const deadline = clock.now() + timeoutSeconds * 1000;
   const result: ScanReport = {
     digests: [digest],
@@ -45,35 +46,51 @@ export async function scanImage(
     verdict: 'not-scanned',
     threshold,
   };
-  await timed(log, 'scan', async () => {
-    // A reused image may have been scanned already (ECR allows one scan a day): ask
-    // first, and let that answer count as the first poll.
-    let known = scanOnPush ? undefined : await ecr.scanFindings(digest);
-    if (!scanOnPush && !known) await ecr.startScan(digest);
-    let wait = 1000;
-    for (;;) {
-      const state = known ?? (await ecr.scanFindings(digest));
-      known = undefined;
-      if (state) {
-        result.status = state.status;
-        result.counts = state.counts;
-        if (state.status === 'COMPLETE' || state.status === 'ACTIVE') break;
-        if (state.status === 'UNSUPPORTED_IMAGE' || state.status === 'FAILED') {
-          result.verdict = 'unsupported';
-          break;
-        }
-      }
-      if (clock.now() + wait > deadline) {
-        result.verdict = 'timeout';
-        break;
-      }
-      await clock.sleep(wait);
-      wait = Math.min(wait * 2, 15_000);
-    }
-  });
+  try {
+    await timed(log, 'scan', () => pollScan(ecr, digest, scanOnPush, deadline, result, clock));
+  } catch (error) {
+    // Without the scan permissions the scan is skipped, unless a gate was asked for: it cannot pass unseen.
+    if (threshold || !noteIfDenied(log, error, 'the image was not scanned (scan: wait)')) throw error;
+    return undefined;
+  }
   if (result.verdict === 'not-scanned')
     result.verdict = judgeFindings(result.counts, threshold).failed ? 'failed' : 'passed';
   return result;
+}
+
+/** Starts the scan unless the repository scans on push, and polls with backoff until it decides or the deadline. */
+async function pollScan(
+  ecr: Ecr,
+  digest: string,
+  scanOnPush: boolean,
+  deadline: number,
+  result: ScanReport,
+  clock: ScanClock,
+): Promise<void> {
+  // A reused image may have been scanned already (ECR allows one scan a day): ask
+  // first, and let that answer count as the first poll.
+  let known = scanOnPush ? undefined : await ecr.scanFindings(digest);
+  if (!scanOnPush && !known) await ecr.startScan(digest);
+  let wait = 1000;
+  for (;;) {
+    const state = known ?? (await ecr.scanFindings(digest));
+    known = undefined;
+    if (state) {
+      result.status = state.status;
+      result.counts = state.counts;
+      if (state.status === 'COMPLETE' || state.status === 'ACTIVE') break;
+      if (state.status === 'UNSUPPORTED_IMAGE' || state.status === 'FAILED') {
+        result.verdict = 'unsupported';
+        break;
+      }
+    }
+    if (clock.now() + wait > deadline) {
+      result.verdict = 'timeout';
+      break;
+    }
+    await clock.sleep(wait);
+    wait = Math.min(wait * 2, 15_000);
+  }
 }
 
 /**
