@@ -41,27 +41,6 @@ const sha256 = (data: Iterable<Buffer>) => {
   return `sha256:${hash.digest('hex')}`;
 };
 
-/**
- * POST + PUT of a blob streamed into the backend (the bench holds one chunk at a time). No redirect
- * mode but 'error': any other makes fetch clone the request, and the clone keeps every chunk.
- */
-async function streamBlob(repository: string, digest: string, body: ReadableStream, size: number) {
-  const base = `http://127.0.0.1:${ACCOUNT.backendPort}`;
-  const auth = { Authorization: `Basic ${Buffer.from(`AWS:${registryPassword()}`).toString('base64')}` };
-  const start = await fetch(`${base}/v2/${repository}/blobs/uploads/`, { method: 'POST', headers: auth });
-  if (start.status !== 202) throw new Error(`seed: upload refused (${start.status})`);
-  const location = new URL(start.headers.get('location') ?? '', base);
-  location.searchParams.set('digest', digest);
-  const done = await fetch(location, {
-    method: 'PUT',
-    headers: { ...auth, 'Content-Type': 'application/octet-stream', 'Content-Length': String(size) },
-    body,
-    duplex: 'half',
-    redirect: 'error',
-  } as RequestInit);
-  if (done.status !== 201) throw new Error(`seed: upload of ${digest} refused (${done.status})`);
-}
-
 /** An image with one layer of `bytes` random bytes in `repository`; returns the manifest digest. */
 async function seed(repository: string, bytes: number): Promise<string> {
   const backend = new RegistryClient(
@@ -71,12 +50,17 @@ async function seed(repository: string, bytes: number): Promise<string> {
   );
   const key = randomBytes(32);
   const layer = sha256(keystream(key, bytes));
-  await streamBlob(repository, layer, ReadableStream.from(keystream(key, bytes)), bytes);
+  // The action's own streamed upload: the bench holds one chunk at a time.
+  await backend.putBlob(repository, { digest: layer, size: bytes }, async () => ({
+    body: ReadableStream.from(keystream(key, bytes)),
+  }));
   const config = Buffer.from(
     JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [layer] } }),
   );
   const configDigest = sha256([config]);
-  await backend.putBlob(repository, configDigest, config);
+  await backend.putBlob(repository, { digest: configDigest, size: config.length }, async () => ({
+    body: ReadableStream.from([config]),
+  }));
   const manifest = Buffer.from(
     JSON.stringify({
       schemaVersion: 2,

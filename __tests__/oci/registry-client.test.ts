@@ -33,6 +33,12 @@ class FakeRegistry {
   readonly issued: string[] = [];
   /** METHOD path → status, every request. */
   readonly log: string[] = [];
+  /** digest → the Content-Length an upload declared. */
+  readonly declared = new Map<string, string | undefined>();
+  /** Blob downloads send their first half, then the rest once this settles. */
+  hold?: Promise<void>;
+  /** Called as an upload's PUT arrives, before its body. */
+  onUpload?: () => void;
   /** The next request with this method is answered with this status. */
   failNext?: { method: string; status: number };
   private readonly tokens = new Map<string, string>();
@@ -45,6 +51,11 @@ class FakeRegistry {
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
       const chunks: Buffer[] = [];
+      const digest = new URL(req.url ?? '/', this.url).searchParams.get('digest');
+      if (req.method === 'PUT' && digest) {
+        this.declared.set(digest, req.headers['content-length']);
+        this.onUpload?.();
+      }
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         this.handle(req, Buffer.concat(chunks), res);
@@ -148,6 +159,13 @@ class FakeRegistry {
     if (kind === 'blobs') {
       const blob = this.blobs.get(`${repository}@${reference}`);
       if (!blob) return end(res, 404, {}, 'BLOB_UNKNOWN');
+      if (method === 'GET' && this.hold) {
+        const half = Math.floor(blob.length / 2);
+        res.writeHead(200, { 'Content-Length': String(blob.length) });
+        res.write(blob.subarray(0, half));
+        void this.hold.then(() => res.end(blob.subarray(half)));
+        return;
+      }
       return end(res, 200, { 'Content-Length': String(blob.length) }, method === 'HEAD' ? undefined : blob);
     }
     if (method === 'PUT') {
@@ -261,6 +279,72 @@ describe('registry/registry-client and copy-image against fake registries', () =
       expect(copied.mediaType).toBe(MANIFEST_TYPE);
     }
     expect(await reader.getBlob('team/app', sha256('layer bytes'))).toEqual(Buffer.from('layer bytes'));
+  });
+
+  it('streams each blob: the upload starts before the source has sent the whole layer', async () => {
+    const source = await registry({ auth: 'basic' });
+    const target = await registry({ auth: 'bearer' });
+    const { digest } = source.seedImage('app', 'build-1', 'layer bytes, sent in two halves');
+    // The source sends half of each blob and the rest only once the target sees the upload: a
+    // copy that read the blob whole before uploading it would wait forever (the test would time out).
+    let uploading!: () => void;
+    source.hold = new Promise<void>((resolve) => (uploading = resolve));
+    target.onUpload = () => uploading();
+    await copyImage(
+      { client: source.client(), repository: 'app' },
+      { client: target.client(), repository: 'app' },
+      digest,
+      ['v1'],
+    );
+    const layer = sha256('layer bytes, sent in two halves');
+    expect(target.declared.get(layer)).toBe(String('layer bytes, sent in two halves'.length));
+    expect(await target.client().getBlob('app', layer)).toEqual(
+      Buffer.from('layer bytes, sent in two halves'),
+    );
+    expect((await target.client().getManifest('app', 'v1')).digest).toBe(digest);
+  });
+
+  it.each([
+    { name: 'a refused upload session opens no download', fail: 'POST', downloads: 0, status: 403 },
+    { name: 'a refused upload is not sent twice', fail: 'PUT', downloads: 1, status: 401 },
+  ])('$name', async ({ fail, downloads, status }) => {
+    const source = await registry({ auth: 'basic' });
+    const target = await registry({ auth: 'basic' });
+    const { digest } = source.seedImage('app', 'build-1', 'refused');
+    target.failNext = { method: fail, status };
+    const error = (await copyImage(
+      { client: source.client(), repository: 'app' },
+      { client: target.client(), repository: 'app' },
+      digest,
+      ['v1'],
+    ).catch((e: unknown) => e)) as RegistryHttpError;
+    expect(error.status).toBe(status);
+    expect(source.log.filter((l) => l.startsWith('GET /v2/app/blobs/'))).toHaveLength(downloads);
+    expect(target.log.filter((l) => l.startsWith(`${fail} `))).toHaveLength(1);
+  });
+
+  it('a source that does not send a blob in time fails the upload with a retryable timeout', async () => {
+    const source = await stallingServer('silent');
+    const target = await registry({ auth: 'basic' });
+    try {
+      const from = new RegistryClient(
+        'registry.test',
+        { username: USER, password: PASSWORD },
+        {
+          baseUrl: source.url,
+          timeouts: { requestMs: 80, blobMs: 120 },
+        },
+      );
+      const error = (await target
+        .client()
+        .putBlob('app', { digest: sha256('layer'), size: 5 }, () => from.openBlob('app', sha256('layer')))
+        .catch((e: unknown) => e)) as RegistryHttpError;
+      expect(error.code).toBe('RegistryTimeout');
+      expect(classifyError(error).retryable).toBe(true);
+      expect(target.log.filter((l) => l.startsWith('PUT '))).toEqual([]);
+    } finally {
+      await source.stop();
+    }
   });
 
   it('copies an index with its child manifests by digest', async () => {

@@ -1,4 +1,4 @@
-import { blobDigests, parseManifest } from './manifest.js';
+import { blobDescriptors, parseManifest } from './manifest.js';
 import type { RegistryClient } from './registry-client.js';
 
 /**
@@ -48,10 +48,12 @@ async function copyManifestTree(
     const copied = await copyManifestTree(source, target, child.digest);
     await target.client.putManifest(target.repository, child.digest, copied.body, copied.mediaType);
   }
-  for (const blob of blobDigests(parsed)) {
-    if (await target.client.hasBlob(target.repository, blob)) continue;
-    const data = await source.client.getBlob(source.repository, blob);
-    await target.client.putBlob(target.repository, blob, data);
+  for (const blob of blobDescriptors(parsed)) {
+    if (await target.client.hasBlob(target.repository, blob.digest)) continue;
+    // Streamed from the source straight into the upload: a 1 GiB layer never sits in memory.
+    await target.client.putBlob(target.repository, blob, () =>
+      source.client.openBlob(source.repository, blob.digest),
+    );
   }
   return manifest;
 }

@@ -61,7 +61,7 @@ export function platformDigests(image: StoredImage, fallbackPlatform: string): R
   return out;
 }
 
-/** Digests of the blobs a manifest references (config and layers). */
-export function blobDigests(manifest: Manifest): string[] {
-  return [manifest.config, ...(manifest.layers ?? [])].flatMap((b) => (b ? [b.digest] : []));
+/** The blobs a manifest references (config and layers). */
+export function blobDescriptors(manifest: Manifest): Descriptor[] {
+  return [manifest.config, ...(manifest.layers ?? [])].flatMap((b) => (b ? [b] : []));
 }

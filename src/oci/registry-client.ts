@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Descriptor } from './manifest.js';
 import { MEDIA_TYPES } from './media-types.js';
 import { httpFetch } from '../net/transport.js';
 import { DockerError } from '../errors.js';
@@ -92,15 +93,24 @@ export class RegistryClient {
 
   /**
    * A request with auth. On a 401 with a Bearer challenge for a scope the held token was not
-   * issued for (or with no token yet), fetches a token for that scope and retries once.
+   * issued for (or with no token yet), fetches a token for that scope and retries once. A streamed
+   * body cannot be sent twice: its 401 comes back as it is (the upload's POST got the push token).
+   * `stream`: a successful answer's body is handed over unread (its time limit still runs).
    */
   async request(
     method: string,
     url: string,
-    init: { headers?: Record<string, string>; body?: Buffer; what?: string; blob?: boolean } = {},
+    init: {
+      headers?: Record<string, string>;
+      body?: Buffer | ReadableStream<Uint8Array>;
+      what?: string;
+      blob?: boolean;
+      stream?: boolean;
+    } = {},
   ): Promise<Answer> {
     const what = init.what ?? `${method} ${new URL(url).pathname}`;
     const limit = init.blob ? this.timeouts.blobMs : this.timeouts.requestMs;
+    const streamed = init.body !== undefined && !Buffer.isBuffer(init.body);
     const send = () =>
       this.send(
         what,
@@ -109,14 +119,17 @@ export class RegistryClient {
           method,
           headers: { ...init.headers, Authorization: this.authorization() },
           body: init.body,
-          redirect: 'follow',
-        },
-        readAnswer,
+          // A streamed body needs duplex 'half' (the DOM types lack the field) and no redirect,
+          // which could not replay it anyway: with any other mode fetch clones the request, and the
+          // clone's unread half of the stream keeps every chunk (the whole layer in memory).
+          ...(streamed ? { duplex: 'half', redirect: 'error' } : { redirect: 'follow' }),
+        } as RequestInit,
+        init.stream ? openAnswer : readAnswer,
         limit,
       );
     let res = await send();
     const challenge = res.headers.get('www-authenticate') ?? '';
-    if (res.status === 401 && /^Bearer /i.test(challenge)) {
+    if (res.status === 401 && /^Bearer /i.test(challenge) && !streamed) {
       const params = challengeParams(challenge);
       const scope = params.scope ?? '';
       if (!this.bearer || this.bearer.scope !== scope) {
@@ -210,17 +223,43 @@ export class RegistryClient {
     return res.body;
   }
 
-  /** Monolithic upload: POST to open a session, PUT the bytes with the digest. */
-  async putBlob(repository: string, digest: string, data: Buffer): Promise<void> {
+  /**
+   * A blob as a stream, for a copy: never held whole in memory. Its length, when the registry
+   * gives it. The blob time limit runs until the body is read.
+   */
+  async openBlob(repository: string, digest: string): Promise<BlobStream> {
+    const what = `GET blob ${digest}`;
+    const res = await this.request('GET', this.url(repository, `blobs/${digest}`), {
+      what,
+      blob: true,
+      stream: true,
+    });
+    if (!res.ok || !res.stream) throw registryError(res, what);
+    const length = res.headers.get('content-length');
+    return { body: res.stream, size: length === null ? undefined : Number(length) };
+  }
+
+  /**
+   * Monolithic upload: POST opens a session, then PUT sends the bytes with the digest, streamed
+   * from `open()` (called once the session exists, so a refused POST opens no download): memory
+   * stays flat whatever the layer's size. The length is the descriptor's, else the download's.
+   */
+  async putBlob(repository: string, blob: Descriptor, open: () => Promise<BlobStream>): Promise<void> {
+    const { digest } = blob;
     const start = await this.request('POST', this.url(repository, 'blobs/uploads/'), {
       what: `start upload of ${digest}`,
     });
     if (start.status !== 202) throw registryError(start, `start upload of ${digest}`);
     const location = new URL(start.headers.get('location') ?? '', this.base);
     location.searchParams.set('digest', digest);
+    const source = await open();
+    const size = blob.size ?? source.size;
     const done = await this.request('PUT', location.toString(), {
-      headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(data.length) },
-      body: data,
+      headers: {
+        'Content-Type': 'application/octet-stream',
+        ...(size === undefined ? {} : { 'Content-Length': String(size) }),
+      },
+      body: source.body,
       what: `upload of ${digest}`,
       blob: true,
     });
@@ -228,17 +267,33 @@ export class RegistryClient {
   }
 }
 
-/** A registry answer, read whole within the request's time limit. */
+/** A blob's bytes on their way: a download's body, and its length when known. */
+export interface BlobStream {
+  body: ReadableStream<Uint8Array>;
+  size?: number;
+}
+
+/**
+ * A registry answer, read whole within the request's time limit; or, for a streamed download
+ * that succeeded, its body unread (`stream`, `body` empty).
+ */
 interface Answer {
   ok: boolean;
   status: number;
   headers: Headers;
   body: Buffer;
+  stream?: ReadableStream<Uint8Array>;
 }
 
 async function readAnswer(res: Response): Promise<Answer> {
   const body = Buffer.from(await res.arrayBuffer());
   return { ok: res.ok, status: res.status, headers: res.headers, body };
+}
+
+/** A successful answer's body left unread; anything else read whole (its error text, a challenge). */
+async function openAnswer(res: Response): Promise<Answer> {
+  if (!res.ok || !res.body) return readAnswer(res);
+  return { ok: true, status: res.status, headers: res.headers, body: Buffer.alloc(0), stream: res.body };
 }
 
 /** `Bearer realm="…",service="…",scope="…"` → { realm, service, scope }. */
