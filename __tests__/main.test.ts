@@ -191,10 +191,14 @@ describe('main', () => {
     });
   });
 
-  it('build and push: docker login, one buildx build --push, the digest and targets', async () => {
+  it('build and push: one buildx build --push (no docker login), the digest and targets', async () => {
     const r = await run({});
     expect(r.error).toBeUndefined();
-    expect(r.docker).toEqual([`login ${HOST}`, 'buildx build --push']);
+    expect(r.docker).toEqual(['buildx build --push']);
+    // The build reads the login from the job-private config, where the action wrote it.
+    expect(docker.buildConfig()).toEqual({
+      auths: { [HOST]: { auth: Buffer.from('AWS:ecr-password').toString('base64') } },
+    });
     expect(r.state).toEqual({ 'job-dir': expect.any(String), hosts: HOST });
     expect(r.aws).toEqual([
       'sts:GetCallerIdentity',
@@ -221,7 +225,7 @@ describe('main', () => {
   it('build with push false: built and loaded nowhere, no digest, nothing pushed', async () => {
     const r = await run({ push: 'false' });
     expect(r.error).toBeUndefined();
-    expect(r.docker).toEqual([`login ${HOST}`, 'buildx build']);
+    expect(r.docker).toEqual(['buildx build']);
     expect(r.aws).not.toContain('ecr:DescribeImages');
     expect(r.outputs).toMatchObject({ digest: '', pushed: 'false', imageid: CONFIG, targets: '[]' });
     expect(r.state).toEqual({ 'job-dir': expect.any(String), hosts: HOST });
@@ -268,7 +272,7 @@ describe('main', () => {
     registries.refusing.add(MIRROR_HOST);
     const r = await run({ registries: '210987654321/us-east-1' });
     expect((r.error as ActionError).code).toBe('PartialPush');
-    expect(r.docker).toEqual([`login ${HOST}`, 'buildx build --push']);
+    expect(r.docker).toEqual(['buildx build --push']);
     const targets = JSON.parse(r.outputs.targets!) as { uri: string; pushed: boolean; error?: string }[];
     expect(targets.map((t) => [t.uri, t.pushed])).toEqual([
       [URI, true],
@@ -398,7 +402,7 @@ describe('main', () => {
       repositoryName: 'app',
       imageTagMutability: 'IMMUTABLE',
     });
-    expect(created.docker).toEqual([`login ${HOST}`, 'buildx build --push']);
+    expect(created.docker).toEqual(['buildx build --push']);
   });
 
   it('update-repository-settings applies only the settings given', async () => {
@@ -416,7 +420,8 @@ describe('main', () => {
     const r = await run({ registry: 'public.ecr.aws/acme' });
     expect(r.error).toBeUndefined();
     expect(r.aws).toEqual(['sts:GetCallerIdentity', 'ecr-public:GetAuthorizationToken']);
-    expect(r.docker).toEqual(['login public.ecr.aws', 'buildx build --push']);
+    expect(r.docker).toEqual(['buildx build --push']);
+    expect(Object.keys(docker.buildConfig().auths as object)).toEqual(['public.ecr.aws']);
     expect(r.outputs).toMatchObject({ 'repository-uri': 'public.ecr.aws/acme/app', digest: DIGEST });
     expect(r.plan.reason).toContain('ECR Public');
   });
@@ -425,12 +430,8 @@ describe('main', () => {
     const r = await run({ platforms: 'linux/amd64,linux/arm64' });
     expect(r.error).toBeUndefined();
     // The current builder is probed once (both questions at once), then the job's own created.
-    expect(r.docker.slice(1, 3).sort()).toEqual(['buildx inspect', 'info --format']);
-    expect([r.docker[0], ...r.docker.slice(3)]).toEqual([
-      `login ${HOST}`,
-      'buildx create',
-      'buildx build --push',
-    ]);
+    expect(r.docker.slice(0, 2).sort()).toEqual(['buildx inspect', 'info --format']);
+    expect(r.docker.slice(2)).toEqual(['buildx create', 'buildx build --push']);
     expect(r.state.builder).toMatch(/^ecr-build-push-42-\d+$/);
     expect(r.summary).toMatch(/\| Builder \| ecr-build-push-42-\d+: /);
   });

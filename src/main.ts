@@ -1,9 +1,9 @@
 import { isEvaluation } from './docker/buildx-args.js';
-import { dockerLogin } from './docker/login.js';
+import { writeRegistryAuth } from './docker/registry-auth.js';
 import { ActionError, describeFailure } from './errors.js';
 import { buildEverything, publishedTags } from './plan/publish-plan.js';
 import { savePostState } from './post/state.js';
-import { newLog, timed } from './report/log.js';
+import { newLog } from './report/log.js';
 import type { RunResults, ScanReport } from './report/results.js';
 import { buildReport, type RunReport } from './report/run-report.js';
 import type { Runner } from './runner/runner.js';
@@ -137,7 +137,8 @@ async function run(runner: Runner, deps: PrepareDeps, results: RunResults): Prom
   const { login } = primary;
   if (login) {
     savePostState(runner.saveState, { hosts: [primary.target.host] });
-    await timed(log, 'docker-login', () => dockerLogin(primary.target.host, login, build.env, job.retry));
+    // Straight into the job-private docker config: what `docker login` writes, without its process.
+    writeRegistryAuth(build.dir.dockerConfig, primary.target.host, login);
   }
   const ready = await readyBuild(job, build, runner, log);
   Object.assign(results, { builder: ready.builder.description, command: ready.builder.command });

@@ -22,6 +22,8 @@ case "$1 $2" in
 esac
 [ "$DOCKER_FAKE_MODE" = push-refused-immutable ] && { echo '#9 exporting to image'; echo "ERROR: failed to push: tag invalid: The image tag 'v1' already exists and cannot be overwritten because the repository is immutable" >&2; exit 1; }
 [ "$DOCKER_FAKE_MODE" = build-fails ] && { echo '#6 [2/2] RUN make' ; echo 'ERROR: process "/bin/sh -c make" did not complete successfully' >&2; exit 1; }
+# The registry logins the build would use.
+cp "$DOCKER_CONFIG/config.json" "$DOCKER_FAKE_LOG.config" 2>/dev/null
 meta=''; iid=''; prev=''
 for arg in "$@"; do
   case "$prev" in --metadata-file) meta="$arg" ;; --iidfile) iid="$arg" ;; esac
@@ -48,6 +50,8 @@ export interface FakeDocker {
   env(mode?: FakeDockerMode): NodeJS.ProcessEnv;
   /** The calls so far, `docker` left out: `buildx build --push ...`. */
   calls(): string[];
+  /** The docker config (DOCKER_CONFIG/config.json) the last `buildx build` saw. */
+  buildConfig(): Record<string, unknown>;
 }
 
 export function fakeDocker(digest: string, config: string): FakeDocker {
@@ -66,6 +70,7 @@ export function fakeDocker(digest: string, config: string): FakeDocker {
       DOCKER_FAKE_CONFIG: config,
     }),
     calls: () => readFileSync(log, 'utf8').split('\n').filter(Boolean),
+    buildConfig: () => JSON.parse(readFileSync(`${log}.config`, 'utf8')) as Record<string, unknown>,
   };
 }
 
