@@ -244,6 +244,13 @@ describe('main', () => {
     });
     expect(r.outputs).toMatchObject({ digest: image.digest, reused: 'true', pushed: 'true' });
     expect(r.plan).toMatchObject({ mode: 'reuse', retag: ['v1'], unchanged: [COMMIT_TAG] });
+    // imageid and metadata from the image found, in the shape a build gives them.
+    const config = (JSON.parse(image.manifest) as { config: { digest: string } }).config.digest;
+    expect(r.outputs.imageid).toBe(config);
+    expect(JSON.parse(r.outputs.metadata!)).toMatchObject({
+      'containerimage.digest': image.digest,
+      'containerimage.config.digest': config,
+    });
   });
 
   it('immutable conflict: fails before any build, naming the tag; outputs still written', async () => {
@@ -376,6 +383,16 @@ describe('main', () => {
     });
     expect(r.masked).toEqual(expect.arrayContaining(['role-secret', 'role-session', 'ecr-password']));
     expect(r.outputs['aws-account-id']).toBe(ACCOUNT);
+    // The log: one group per phase, each saying what it did.
+    expect(r.log.filter((l) => l.startsWith('::group::'))).toEqual([
+      '::group::AWS credentials',
+      '::group::ECR',
+      '::group::Tags and plan',
+      '::group::Build',
+    ]);
+    expect(r.log).toContain(`Assumed role ${ROLE} as arn:aws:sts::${ACCOUNT}:assumed-role/deploy/s`);
+    expect(r.log).toContain(`2 tags: v1, ${COMMIT_TAG}`);
+    expect(r.log).toContainEqual(expect.stringMatching(/^Builder: /));
   });
 
   it('export-credentials with the default chain: nothing to export, a warning says so', async () => {
@@ -516,7 +533,13 @@ describe('main', () => {
       .resolves({ images: [stored('v1'), stored(COMMIT_TAG)] });
     const r = await run({}, {}, 'push-refused-immutable');
     expect(r.error).toBeUndefined();
-    expect(r.outputs).toMatchObject({ digest: theirs.digest, pushed: 'true', imageid: '' });
+    // Its id and metadata, as a build of ours would have reported them.
+    const config = (JSON.parse(theirs.manifest) as { config: { digest: string } }).config.digest;
+    expect(r.outputs).toMatchObject({ digest: theirs.digest, pushed: 'true', imageid: config });
+    expect(JSON.parse(r.outputs.metadata!)).toMatchObject({
+      'containerimage.digest': theirs.digest,
+      'image.name': `${URI}:v1,${URI}:${COMMIT_TAG}`,
+    });
     expect(r.log).toContainEqual(expect.stringContaining('Another run of this commit pushed'));
   });
 

@@ -99,6 +99,23 @@ describe('containerd engine: the docker driver does it all, no builder is create
     );
   });
 
+  it('annotations: the image gets them rendered, and the output lists what it got', async () => {
+    const repo = uniqueRepo('cd-annotations');
+    const r = await run(repo, {
+      annotations: 'manifest:org.opencontainers.image.revision={{sha}}\nmanifest:org.example.note=plain',
+    });
+    expect(r.main.code, allOutput(r)).toBe(0);
+    const manifest = await fetchJson<{ annotations?: Record<string, string> }>(repo, `manifests/${SHA}`);
+    expect(manifest.body.annotations).toMatchObject({
+      'org.opencontainers.image.revision': SHA.slice(0, 7),
+      'org.example.note': 'plain',
+    });
+    expect(r.outputs.annotations!.split('\n').sort()).toEqual([
+      'manifest:org.example.note=plain',
+      `manifest:org.opencontainers.image.revision=${SHA.slice(0, 7)}`,
+    ]);
+  });
+
   it('cache: registry lands as an OCI image manifest; a later build with a changed file imports it', async () => {
     const repo = uniqueRepo('cd-cache');
     const context = makeContext({ layersMb: [4] });

@@ -50,6 +50,9 @@ describe('with only the push/pull policy', () => {
     expect(rerun.main.code, allOutput(rerun)).toBe(0);
     expect(rerun.outputs.reused).toBe('true');
     expect(rerun.outputs.digest).toBe(push.outputs.digest);
+    // A reuse reports the image it found as a build would: its id (the config digest) and metadata.
+    expect(rerun.outputs.imageid).toBe(push.outputs.imageid);
+    expect(JSON.parse(rerun.outputs.metadata!)['containerimage.digest']).toBe(push.outputs.digest);
     expect(permissionWarnings(rerun.outputs)).toEqual([
       expect.stringMatching(/^The role may not call ecr:DescribeRepositories/),
     ]);

@@ -29,6 +29,16 @@ describe.each([
     expect(run.main.code, allOutput(run)).toBe(0);
     const { outputs } = run;
 
+    // The log in one group per phase, each saying what it did.
+    const log = run.main.stdout;
+    for (const group of ['AWS credentials', 'ECR', 'Tags and plan', 'Build and push'])
+      expect(log).toContain(`::group::${group}`);
+    expect(log).toMatch(
+      /^Assumed role arn:aws:iam::\d{12}:role\/gha-ecr-push as arn:aws:sts::\d{12}:assumed-role\/gha-ecr-push\//m,
+    );
+    expect(log).toContain(`${expected.length} tag${expected.length === 1 ? '' : 's'}: `);
+    expect(log).toMatch(/^Builder: /m);
+
     expect(outputs['tag-names']!.split('\n').sort()).toEqual([...expected].sort());
     expect(outputs.tags!.split('\n')).toEqual(
       outputs['tag-names']!.split('\n').map((t) => `${HOST}/${repo}:${t}`),

@@ -74,13 +74,32 @@ async function run(runner: Runner, deps: PrepareDeps, results: RunResults): Prom
   const session =
     credentials.source === 'none'
       ? undefined
-      : await openSession(credentials, awsRegion(job, runner), job.inputs.auth, job.retry, runner, log);
+      : await runner.group('AWS credentials', async () => {
+          const opened = await openSession(
+            credentials,
+            awsRegion(job, runner),
+            job.inputs.auth,
+            job.retry,
+            runner,
+            log,
+          );
+          runner.info(
+            'roleArn' in credentials
+              ? `Assumed role ${credentials.roleArn} as ${opened.arn}`
+              : `AWS credentials from the default chain: ${opened.arn}`,
+          );
+          return opened;
+        });
   results.account = session?.account;
   if (session && job.inputs.auth.exportCredentials && !job.dryRun)
     exportCredentials(session, requireRegion(job), runner);
 
   // 2. ECR: token and repository, every target
-  const registries = await openRegistries(job, session, runner, log);
+  const registries = await runner.group('ECR', async () => {
+    const opened = await openRegistries(job, session, runner, log);
+    for (const r of opened) runner.info(`Registry ${r.target.uri}`);
+    return opened;
+  });
   const [primary] = registries;
   results.target = primary.target;
   // Without credentials the account, and so the host, is known only when `registry` names it.
@@ -99,8 +118,9 @@ async function run(runner: Runner, deps: PrepareDeps, results: RunResults): Prom
     assertSomethingToPut(merge.publish, primary.repository);
     const tagNames = publishedTags(merge.tags.tags, merge.publish);
     results.targets = pendingTargets(registries, tagNames);
-    results.image = await retag(job, merge.publish, primary, runner, log);
+    results.image = await runner.group('Merge', () => retag(job, merge.publish, primary, runner, log));
     results.digest = merge.publish.image.digest;
+    results.stored = merge.publish.image;
     return deliver(job, registries, merge.publish.image.digest, tagNames, runner, results);
   }
 
@@ -110,7 +130,13 @@ async function run(runner: Runner, deps: PrepareDeps, results: RunResults): Prom
         tags: { ...job.tags, tags: [] },
         publish: buildEverything([], 'push-by-digest: the image is pushed without tags.'),
       }
-    : await planRun(job, primary, log);
+    : await runner.group('Tags and plan', async () => {
+        const planned = await planRun(job, primary, log);
+        const { tags: names } = planned.tags;
+        runner.info(`${names.length} tag${names.length === 1 ? '' : 's'}: ${names.join(', ') || '(none)'}`);
+        runner.info(`Plan: ${planned.publish.mode} (${planned.publish.reason})`);
+        return planned;
+      });
   const { tags, publish } = plan;
   Object.assign(results, { tags, publish });
   assertNoConflicts(publish, primary.target.uri);
@@ -122,10 +148,15 @@ async function run(runner: Runner, deps: PrepareDeps, results: RunResults): Prom
   // 4a. Re-tag: API calls alone (no docker, no files, nothing for the post step to undo)
   if (publish.mode === 'reuse' && publish.image && !evaluating && (pushing || job.dryRun)) {
     if (job.dryRun) return;
+    const { image } = publish;
     results.targets = pendingTargets(registries, tagNames);
-    results.image = await retag(job, { ...publish, image: publish.image }, primary, runner, log);
-    results.digest = publish.image.digest;
-    await convergeMovingTags(primary, tagNames, tags.version, runner, log);
+    results.image = await runner.group('Re-tag', async () => {
+      const facts = await retag(job, { ...publish, image }, primary, runner, log);
+      await convergeMovingTags(primary, tagNames, tags.version, runner, log);
+      return facts;
+    });
+    results.digest = image.digest;
+    results.stored = image;
     return deliver(job, registries, publish.image.digest, tagNames, runner, results);
   }
 
@@ -134,23 +165,22 @@ async function run(runner: Runner, deps: PrepareDeps, results: RunResults): Prom
   results.command = build.command;
   if (job.dryRun && !job.inputs.run.buildInDryRun) return;
   if (pushing) await ensureCacheRepository(job, primary, runner, log);
-  const { login } = primary;
-  if (login) {
-    savePostState(runner.saveState, { hosts: [primary.target.host] });
-    // Straight into the job-private docker config: what `docker login` writes, without its process.
-    writeRegistryAuth(build.dir.dockerConfig, primary.target.host, login);
-  }
-  const ready = await readyBuild(job, build, runner, log);
-  Object.assign(results, { builder: ready.builder.description, command: ready.builder.command });
-  if (pushing) results.targets = pendingTargets(registries, tagNames);
-  if (!pushing) {
-    results.build = await runBuild(job, build, ready, runner, log);
-    return;
-  }
-  const built = await runBuild(job, build, ready, runner, log).catch(async (error: unknown) => {
-    const theirs = await concurrentPush(error, primary, tagNames, log);
-    if (!theirs) throw error;
-    return theirs;
+  const built = await runner.group(pushing ? 'Build and push' : 'Build', async () => {
+    const { login } = primary;
+    if (login) {
+      savePostState(runner.saveState, { hosts: [primary.target.host] });
+      // Straight into the job-private docker config: what `docker login` writes, without its process.
+      writeRegistryAuth(build.dir.dockerConfig, primary.target.host, login);
+    }
+    const ready = await readyBuild(job, build, runner, log);
+    Object.assign(results, { builder: ready.builder.description, command: ready.builder.command });
+    if (!pushing) return runBuild(job, build, ready, runner, log);
+    results.targets = pendingTargets(registries, tagNames);
+    return runBuild(job, build, ready, runner, log).catch(async (error: unknown) => {
+      const theirs = await concurrentPush(error, primary, tagNames, log);
+      if (!theirs) throw error;
+      return theirs;
+    });
   });
   if ('digest' in built) {
     runner.info(
@@ -158,9 +188,11 @@ async function run(runner: Runner, deps: PrepareDeps, results: RunResults): Prom
     );
     results.digest = built.digest;
     results.image = storedImageFacts(job, built);
+    results.stored = built;
     return deliver(job, registries, built.digest, tagNames, runner, results);
   }
   results.build = built;
+  if (!pushing) return;
   const digest = pushedDigest(built);
   results.digest = digest;
   results.image = await describePushed(job, primary, digest, built, tagNames, log);
@@ -188,23 +220,25 @@ async function deliver(
     ? [...new Set(Object.values(results.image.platformDigests))]
     : [digest];
   const scans: ScanReport[] = [];
-  try {
-    for (const image of digests) {
-      const scan = await scanImage(
-        ecr,
-        image,
-        primary.repository.scanOnPush,
-        timeoutSeconds,
-        failOnSeverity,
-        results.log,
-      );
-      if (!scan) break; // the role may not scan: noted, nothing to gate
-      scans.push(scan);
-      gateScan(scan, image, timeoutSeconds, runner);
+  await runner.group('Scan', async () => {
+    try {
+      for (const image of digests) {
+        const scan = await scanImage(
+          ecr,
+          image,
+          primary.repository.scanOnPush,
+          timeoutSeconds,
+          failOnSeverity,
+          results.log,
+        );
+        if (!scan) break; // the role may not scan: noted, nothing to gate
+        scans.push(scan);
+        gateScan(scan, image, timeoutSeconds, runner);
+      }
+    } finally {
+      results.scan = scans.length > 1 ? combineScans(scans) : scans[0];
     }
-  } finally {
-    results.scan = scans.length > 1 ? combineScans(scans) : scans[0];
-  }
+  });
 }
 
 /** A merge reads what earlier jobs pushed; without them there is nothing to plan offline. */

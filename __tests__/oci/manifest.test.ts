@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredImage } from '../../src/types/registry.js';
 import { MEDIA_TYPES } from '../../src/oci/media-types.js';
-import { manifestSize, platformDigests } from '../../src/oci/manifest.js';
+import { manifestSize, platformDigests, storedImageMetadata } from '../../src/oci/manifest.js';
 
 const d = (c: string) => `sha256:${c.repeat(64)}`;
 
@@ -67,5 +67,39 @@ describe('manifestSize', () => {
     ['an index has no single size', { manifests: [{ digest: 'sha256:x' }] }, undefined],
   ])('%s', (_name, manifest, size) => {
     expect(manifestSize(JSON.stringify(manifest))).toBe(size);
+  });
+});
+
+describe('storedImageMetadata: imageid and metadata of an image already in the registry', () => {
+  const CONFIG = d('c');
+  const DIGEST = d('d');
+  const NAMES = ['host/app:v1', 'host/app:latest'];
+  it.each([
+    [
+      'an image manifest: the config digest is the image id',
+      { mediaType: MEDIA_TYPES[2]!, manifest: JSON.stringify({ config: { digest: CONFIG }, layers: [] }) },
+      CONFIG,
+      { 'containerimage.config.digest': CONFIG },
+    ],
+    [
+      'an index: the index digest, as buildx reports it',
+      { mediaType: MEDIA_TYPES[0]!, manifest: JSON.stringify({ manifests: [{ digest: CONFIG }] }) },
+      DIGEST,
+      {},
+    ],
+    ['a manifest that is no JSON: the digest', { mediaType: MEDIA_TYPES[2]!, manifest: '{oops' }, DIGEST, {}],
+  ])('%s', (_name, image, imageId, extra) => {
+    const out = storedImageMetadata({ digest: DIGEST, ...image }, NAMES);
+    expect(out.imageId).toBe(imageId);
+    expect(JSON.parse(out.metadata)).toEqual({
+      'containerimage.descriptor': {
+        mediaType: image.mediaType,
+        digest: DIGEST,
+        size: Buffer.byteLength(image.manifest),
+      },
+      'containerimage.digest': DIGEST,
+      'image.name': 'host/app:v1,host/app:latest',
+      ...extra,
+    });
   });
 });

@@ -51,6 +51,35 @@ describe('renderOutputs', () => {
     expect(renderOutputs(report({ plan: { mode: 'build' } }))[key]).toBe(value);
   });
 
+  // run results → the annotations output: what the image gets
+  it.each<[string, object, string]>([
+    ['no tag plan yet', {}, ''],
+    [
+      "a build: the user's, rendered (buildx writes them; the OCI defaults it does not)",
+      {
+        tags: {
+          userAnnotations: { 'manifest:a': '1' },
+          annotations: { 'org.opencontainers.image.created': 'now' },
+        },
+      },
+      'manifest:a=1',
+    ],
+    [
+      'a merge: what the composed index carries (index-level and plain keys, no creation time)',
+      {
+        tags: {
+          userAnnotations: {},
+          annotations: { 'index:b': '2', 'manifest:a': '1', 'org.opencontainers.image.created': 'now' },
+        },
+        publish: { mode: 'merge', skipped: [] },
+      },
+      'b=2',
+    ],
+  ])('annotations: %s', (_name, results, expected) => {
+    const built = buildReport(nothingYet(results as Parameters<typeof buildReport>[0]));
+    expect(renderOutputs(built).annotations).toBe(expected);
+  });
+
   it('reuse: reused=true and image points at the existing digest', () => {
     const outputs = renderOutputs(report({ mode: 'reuse' }));
     expect(outputs.reused).toBe('true');

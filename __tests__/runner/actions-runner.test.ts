@@ -51,6 +51,28 @@ describe('runner/actions-runner', () => {
     );
   });
 
+  it('a group folds the lines of its phase and ends also when the phase fails', async () => {
+    const lines: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    const runner = actionsRunner({});
+    const value = await runner.group('ECR', async () => {
+      runner.info('inside');
+      return 7;
+    });
+    const failed = await runner
+      .group('Build', () => Promise.reject(new Error('boom')))
+      .catch((e: Error) => e);
+    write.mockRestore();
+    expect(value).toBe(7);
+    expect((failed as Error).message).toBe('boom');
+    expect(lines.join('')).toMatch(
+      /^::group::ECR\n[\s\S]*inside\n::endgroup::\n::group::Build\n::endgroup::\n$/,
+    );
+  });
+
   it('no summary file (not under the runner): the summary is skipped', async () => {
     await expect(actionsRunner({}).summary('## nothing')).resolves.toBeUndefined();
   });

@@ -36,6 +36,13 @@ describe('cliRunner masking', () => {
     expect(loud.lines).toEqual(['debug: token ***']);
   });
 
+  it('a group runs its phase as it is: a terminal has no folding', async () => {
+    const lines: string[] = [];
+    const runner = cliRunner({}, {}, (line) => lines.push(line));
+    expect(await runner.group('ECR', async () => (runner.info('inside'), 7))).toBe(7);
+    expect(lines).toEqual(['inside']);
+  });
+
   it('export-credentials has no effect in the CLI, and says so', () => {
     const { r, lines } = runner();
     r.exportVariable('AWS_ACCESS_KEY_ID', 'AKIA');

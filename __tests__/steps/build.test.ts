@@ -96,6 +96,13 @@ describe('prepareBuild', () => {
     expect(spec.builder).toBeUndefined();
   });
 
+  it('buildx gets the annotations rendered ({{…}} expanded), never the raw input nor the OCI defaults', () => {
+    const { spec, job } = buildSpec({ annotations: 'manifest:org.opencontainers.image.revision={{sha}}' });
+    const args = buildxArgs(spec);
+    const annotations = args.flatMap((a, i) => (args[i - 1] === '--annotation' ? [a] : []));
+    expect(annotations).toEqual([`manifest:org.opencontainers.image.revision=${job.ctx.sha.slice(0, 7)}`]);
+  });
+
   it('push-by-digest: no tags, the image exporter pushes by digest to the repository', () => {
     const { spec } = buildSpec({ 'push-by-digest': 'true', platforms: 'linux/arm64' });
     expect(spec.tags).toEqual([]);

@@ -55,6 +55,14 @@ export function recordingRunner(inputs: Record<string, string>, env: NodeJS.Proc
     notice: (message) => runner.log.push(`notice: ${message}`),
     warning: (message) => runner.log.push(`warning: ${message}`),
     debug: (message) => runner.log.push(`debug: ${message}`),
+    group: async (name, fn) => {
+      runner.log.push(`::group::${name}`);
+      try {
+        return await fn();
+      } finally {
+        runner.log.push('::endgroup::');
+      }
+    },
     summary: async (markdown) => {
       runner.summaries.push(markdown);
     },

@@ -85,4 +85,14 @@ describe('labels and annotations', () => {
     expect((error as InputError).input).toBe('labels');
     expect((error as InputError).message).toContain('built={{}}');
   });
+
+  it('userAnnotations: only what the user gave, rendered (what a built image gets and the output lists)', () => {
+    const plan = planTags(
+      pushBranch('main'),
+      request({ annotations: [{ key: 'manifest:org.opencontainers.image.revision', value: '{{sha}}' }] }),
+    );
+    expect(plan.userAnnotations).toEqual({ 'manifest:org.opencontainers.image.revision': SHA.slice(0, 7) });
+    // The OCI defaults stay for a composed index (merge-digests).
+    expect(plan.annotations[`${OCI}.created`]).toBe(NOW.toISOString());
+  });
 });

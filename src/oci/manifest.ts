@@ -65,3 +65,31 @@ export function platformDigests(image: StoredImage, fallbackPlatform: string): R
 export function blobDescriptors(manifest: Manifest): Descriptor[] {
   return [manifest.config, ...(manifest.layers ?? [])].flatMap((b) => (b ? [b] : []));
 }
+
+/**
+ * The `imageid` and `metadata` outputs for an image already in the registry (re-tagged, merged,
+ * or pushed by a concurrent run), in the shape buildx's metadata file gives them for a build:
+ * the config digest is the image id (the index digest for an index, as buildx's iidfile has it).
+ */
+export function storedImageMetadata(
+  image: StoredImage,
+  names: readonly string[],
+): { imageId: string; metadata: string } {
+  let config: string | undefined;
+  try {
+    config = parseManifest(image.manifest).config?.digest;
+  } catch {
+    config = undefined;
+  }
+  const metadata: Record<string, unknown> = {
+    'containerimage.descriptor': {
+      mediaType: image.mediaType,
+      digest: image.digest,
+      size: Buffer.byteLength(image.manifest),
+    },
+    'containerimage.digest': image.digest,
+    ...(config ? { 'containerimage.config.digest': config } : {}),
+    'image.name': names.join(','),
+  };
+  return { imageId: config ?? image.digest, metadata: JSON.stringify(metadata, null, 2) };
+}

@@ -6,6 +6,7 @@ import type { RegistryTarget } from '../aws/registry-host.js';
 import type { BuildResult } from '../docker/buildx.js';
 import type { PublishPlan } from '../plan/publish-plan.js';
 import type { TagPlan } from '../tags/types.js';
+import type { StoredImage } from '../types/registry.js';
 import type { Severity } from '../types/scan.js';
 import type { RunLog } from './log.js';
 
@@ -28,6 +29,8 @@ export interface RunResults {
   /** The digest the tags name, once the image is in the primary registry. */
   digest?: string;
   image?: ImageFacts;
+  /** The image the tags name when it was already in the registry (re-tagged, merged, a concurrent run's push): its id and metadata. */
+  stored?: StoredImage;
   targets: TargetReport[];
   scan?: ScanReport;
   /** The failure as users read it. */

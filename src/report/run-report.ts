@@ -1,3 +1,5 @@
+import { indexAnnotations } from '../oci/image-index.js';
+import { storedImageMetadata } from '../oci/manifest.js';
 import { publishedTags } from '../plan/publish-plan.js';
 import type { RunResults, ScanReport, TargetReport } from './results.js';
 
@@ -44,6 +46,12 @@ export interface RunReport {
 export function buildReport(results: RunResults): RunReport {
   const { tags, publish, target, build, image, log } = results;
   const tagNames = publishedTags(tags?.tags ?? [], publish);
+  const stored =
+    results.stored &&
+    storedImageMetadata(
+      results.stored,
+      tagNames.map((tag) => `${target?.uri}:${tag}`),
+    );
   const report: Omit<RunReport, 'plan'> = {
     dryRun: results.dryRun,
     dryRunReason: results.dryRunReason,
@@ -53,15 +61,17 @@ export function buildReport(results: RunResults): RunReport {
     tagNames,
     version: tags?.version ?? '',
     labels: tags?.labels ?? {},
-    annotations: tags?.annotations ?? {},
+    // What the image gets: the user's, rendered (buildx writes them); a composed index its own.
+    annotations:
+      (publish?.mode === 'merge' ? tags && indexAnnotations(tags.annotations) : tags?.userAnnotations) ?? {},
     tagWarnings: tags?.warnings ?? [],
     ruleNotes: tags?.notes ?? [],
     mode: publish?.mode,
     builder: results.builder,
     reuseReason: publish?.reason,
     digest: results.digest,
-    imageId: build && (build.metadata['containerimage.config.digest'] ?? build.imageId),
-    metadata: build?.metadataText,
+    imageId: build ? (build.metadata['containerimage.config.digest'] ?? build.imageId) : stored?.imageId,
+    metadata: build ? build.metadataText : stored?.metadata,
     platformDigests: image?.platformDigests ?? {},
     pushed: results.targets.length > 0 && results.targets.every((t) => t.pushed),
     targets: results.targets,

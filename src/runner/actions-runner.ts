@@ -13,6 +13,7 @@ export function actionsRunner(env: NodeJS.ProcessEnv = process.env): Runner {
     notice: (message) => core.notice(message),
     warning: (message) => core.warning(message),
     debug: (message) => core.debug(message),
+    group: (name, fn) => core.group(name, fn),
     summary: async (markdown) => {
       if (!env.GITHUB_STEP_SUMMARY) return;
       await core.summary.addRaw(markdown, true).write();

@@ -50,6 +50,8 @@ export function cliRunner(
     warning: log('warning', 'warning: '),
     error: log('error', 'error: '),
     debug: env.ECR_BUILD_PUSH_DEBUG ? log('debug', 'debug: ') : () => undefined,
+    // A terminal has no folding: the lines are shown as they come.
+    group: (_name, fn) => fn(),
     summary: async () => undefined,
     redact,
     env,

@@ -15,6 +15,8 @@ export interface Runner {
   notice(message: string): void;
   warning(message: string): void;
   debug(message: string): void;
+  /** Runs `fn` with its log lines folded under `name` (::group:: in Actions). Groups do not nest. */
+  group<T>(name: string, fn: () => Promise<T>): Promise<T>;
   /** Appends markdown to the job summary (no-op where there is none). */
   summary(markdown: string): Promise<void>;
   env: NodeJS.ProcessEnv;

@@ -89,7 +89,8 @@ export function prepareBuild(
     target: b.target,
     buildArgs: b.buildArgs,
     labels: { ...plan.tags.labels, [FINGERPRINT_LABEL]: job.fingerprint },
-    annotations: b.annotations,
+    // Rendered ({{…}} expanded), as metadata-action renders them before build-push-action sees them.
+    annotations: Object.entries(plan.tags.userAnnotations).map(([key, value]) => ({ key, value })),
     platforms: b.platforms,
     tags: b.pushByDigest ? [] : tags.map((tag) => `${primary.target.uri}:${tag}`),
     pushByDigest: b.pushByDigest && push ? primary.target.uri : undefined,

@@ -23,8 +23,10 @@ export interface TagPlan {
   latest: boolean;
   /** OCI labels + user labels. */
   labels: Record<string, string>;
-  /** Annotations (OCI defaults + user), keys without level prefix. */
+  /** Annotations (OCI defaults + user), keys without level prefix: what a composed index (merge) gets. */
   annotations: Record<string, string>;
+  /** The user's annotations, `{{…}}` rendered: what buildx writes on a built image. */
+  userAnnotations: Record<string, string>;
   /** Rewrites (invalid characters, over-long tags) and withheld `latest`: one line each, naming the rule. */
   warnings: string[];
   /** Rules that produced nothing for this event and why. */
