@@ -2,6 +2,9 @@ import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import { ECRPUBLICClient, GetAuthorizationTokenCommand as GetPublicToken } from '@aws-sdk/client-ecr-public';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { login } from '../../src/cli/login.js';
 import { useFakeDocker } from '../support/fake-docker.js';
@@ -19,30 +22,99 @@ beforeEach(() => {
   ecrPublic.on(GetPublicToken).resolves({ authorizationData: { authorizationToken: token('public-pw') } });
 });
 
-async function run(inputs: Record<string, string>) {
-  const runner = recordingRunner(inputs, githubEnv({ AWS_ACCESS_KEY_ID: 'AKIA', ...docker.env() }));
-  const before = docker.calls().length;
+/** `login` with these inputs, the user's docker config at a path of their own. */
+async function run(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}) {
+  const userConfig = join(mkdtempSync(join(tmpdir(), 'ebp-user-')), '.docker');
+  const runner = recordingRunner(
+    inputs,
+    githubEnv({ AWS_ACCESS_KEY_ID: 'AKIA', DOCKER_CONFIG: userConfig, ...docker.env(), ...env }),
+  );
+  const [calls, logins] = [docker.calls().length, docker.logins().length];
   await login(runner, DEPS);
-  return { runner, docker: docker.calls().slice(before) };
+  return { runner, userConfig, calls: docker.calls().slice(calls), logins: docker.logins().slice(logins) };
 }
 
-describe('cli/login', () => {
-  it('one token, docker login to the private registry, and where it logged in', async () => {
-    const { runner, docker: calls } = await run({});
-    expect(ecr.commandCalls(GetAuthorizationTokenCommand)).toHaveLength(1);
-    expect(calls).toEqual([`login --username AWS --password-stdin ${HOST}`]);
-    expect(runner.outputs).toEqual({
-      registry: HOST,
-      'repository-uri': `${HOST}/app`,
-      'aws-account-id': ACCOUNT,
-    });
-    expect(runner.masked).toContain('pw');
+const OTHER = '210987654321';
+
+describe("cli/login: the host and the token as the action decides them, into the user's docker config", () => {
+  // name, inputs, environment → the host, the API that issued the token (and its region), repository-uri
+  const rows: [
+    string,
+    Record<string, string>,
+    NodeJS.ProcessEnv,
+    string,
+    'ecr' | 'ecr-public',
+    string,
+    string,
+  ][] = [
+    ["the caller's account, AWS_REGION", {}, {}, HOST, 'ecr', 'eu-west-1', `${HOST}/app`],
+    [
+      'registry: an account id',
+      { registry: OTHER },
+      {},
+      `${OTHER}.dkr.ecr.eu-west-1.amazonaws.com`,
+      'ecr',
+      'eu-west-1',
+      `${OTHER}.dkr.ecr.eu-west-1.amazonaws.com/app`,
+    ],
+    [
+      'registry: a host in another region (its region wins)',
+      { registry: `${OTHER}.dkr.ecr.us-west-2.amazonaws.com`, repository: 'web' },
+      {},
+      `${OTHER}.dkr.ecr.us-west-2.amazonaws.com`,
+      'ecr',
+      'us-west-2',
+      `${OTHER}.dkr.ecr.us-west-2.amazonaws.com/web`,
+    ],
+    [
+      'registry: a FIPS host',
+      { registry: `${ACCOUNT}.dkr.ecr-fips.us-east-1.amazonaws.com` },
+      {},
+      `${ACCOUNT}.dkr.ecr-fips.us-east-1.amazonaws.com`,
+      'ecr',
+      'us-east-1',
+      `${ACCOUNT}.dkr.ecr-fips.us-east-1.amazonaws.com/app`,
+    ],
+    [
+      'aws-region: a China region (its own domain)',
+      { 'aws-region': 'cn-north-1' },
+      {},
+      `${ACCOUNT}.dkr.ecr.cn-north-1.amazonaws.com.cn`,
+      'ecr',
+      'cn-north-1',
+      `${ACCOUNT}.dkr.ecr.cn-north-1.amazonaws.com.cn/app`,
+    ],
+    [
+      'ECR Public: its own token, from us-east-1',
+      { registry: 'public.ecr.aws/acme' },
+      {},
+      'public.ecr.aws',
+      'ecr-public',
+      'us-east-1',
+      'public.ecr.aws/acme/app',
+    ],
+    ['outside a repository: no repository-uri', {}, { GITHUB_REPOSITORY: '' }, HOST, 'ecr', 'eu-west-1', ''],
+  ];
+  it.each(rows)('%s', async (_name, inputs, env, host, api, region, uri) => {
+    const { runner, userConfig, calls, logins } = await run(inputs, env);
+    const [used, unused] = api === 'ecr' ? [ecr, ecrPublic] : [ecrPublic, ecr];
+    const password = api === 'ecr' ? 'pw' : 'public-pw';
+    expect(used.calls()).toHaveLength(1);
+    expect(unused.calls()).toHaveLength(0);
+    const client = used.call(0).thisValue as ECRClient | ECRPUBLICClient;
+    expect(await client.config.region()).toBe(region);
+    // The password on stdin only, never on argv, masked first; the user's own docker config.
+    expect(calls).toEqual([`login --username AWS --password-stdin ${host}`]);
+    expect(logins).toEqual([{ dockerConfig: userConfig, stdin: password }]);
+    expect(runner.masked).toContain(password);
+    expect(runner.outputs).toEqual({ registry: host, 'repository-uri': uri, 'aws-account-id': ACCOUNT });
   });
 
-  it('ECR Public: its own token', async () => {
-    const { runner, docker: calls } = await run({ registry: 'public.ecr.aws/acme' });
-    expect(ecr.calls()).toHaveLength(0);
-    expect(calls).toEqual(['login --username AWS --password-stdin public.ecr.aws']);
-    expect(runner.outputs.registry).toBe('public.ecr.aws');
+  it('a region this version does not know warns, as the action does, and goes on', async () => {
+    const { runner, calls } = await run({ 'aws-region': 'eu-west-9' });
+    expect(runner.log).toContainEqual(expect.stringMatching(/^warning: .*eu-west-9.*Going on/));
+    expect(calls).toEqual([
+      `login --username AWS --password-stdin ${ACCOUNT}.dkr.ecr.eu-west-9.amazonaws.com`,
+    ]);
   });
 });

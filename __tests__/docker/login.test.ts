@@ -10,11 +10,13 @@ const env = (mode: FakeDockerMode) => docker.env(mode) as Record<string, string>
 
 describe('docker/login', () => {
   it('logs in with the password on stdin, never on the command line', async () => {
-    const before = docker.calls().length;
-    await dockerLogin('h.example', { username: 'AWS', password: 'pw-secret' }, env('ok'), instantRetry());
+    const [before, logins] = [docker.calls().length, docker.logins().length];
+    const jobConfig = { ...env('ok'), DOCKER_CONFIG: '/job/docker' };
+    await dockerLogin('h.example', { username: 'AWS', password: 'pw-secret' }, jobConfig, instantRetry());
     const calls = docker.calls().slice(before);
     expect(calls).toEqual(['login --username AWS --password-stdin h.example']);
     expect(calls.join(' ')).not.toContain('pw-secret');
+    expect(docker.logins().slice(logins)).toEqual([{ dockerConfig: '/job/docker', stdin: 'pw-secret' }]);
   });
 
   it('a refused login is a DockerError, after the retries', async () => {

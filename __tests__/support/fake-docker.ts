@@ -11,7 +11,7 @@ import { afterAll, beforeAll } from 'vitest';
 const SCRIPT = `#!/bin/sh
 echo "$*" >> "$DOCKER_FAKE_LOG"
 case "$1 $2" in
-  "login "*) cat > /dev/null; [ "$DOCKER_FAKE_MODE" = login-fails ] && { echo 'denied' >&2; exit 1; }; exit 0 ;;
+  "login "*) printf '%s %s\n' "\${DOCKER_CONFIG:--}" "$(cat)" >> "$DOCKER_FAKE_LOG.logins"; [ "$DOCKER_FAKE_MODE" = login-fails ] && { echo 'denied' >&2; exit 1; }; exit 0 ;;
   "logout "*) [ "$DOCKER_FAKE_MODE" = logout-fails ] && { echo 'not logged in' >&2; exit 1; }; exit 0 ;;
   "buildx create"|"buildx rm")
     [ "$DOCKER_FAKE_MODE" = builder-fails ] && { echo 'no buildx' >&2; exit 1; }
@@ -52,6 +52,8 @@ export interface FakeDocker {
   calls(): string[];
   /** The docker config (DOCKER_CONFIG/config.json) the last `buildx build` saw. */
   buildConfig(): Record<string, unknown>;
+  /** Each `docker login` so far: the DOCKER_CONFIG it wrote to (`-`: docker's default) and its stdin. */
+  logins(): { dockerConfig: string; stdin: string }[];
 }
 
 export function fakeDocker(digest: string, config: string): FakeDocker {
@@ -60,6 +62,7 @@ export function fakeDocker(digest: string, config: string): FakeDocker {
   writeFileSync(join(dir, 'docker'), SCRIPT);
   chmodSync(join(dir, 'docker'), 0o755);
   writeFileSync(log, '');
+  writeFileSync(`${log}.logins`, '');
   return {
     dir,
     env: (mode = 'ok') => ({
@@ -71,6 +74,14 @@ export function fakeDocker(digest: string, config: string): FakeDocker {
     }),
     calls: () => readFileSync(log, 'utf8').split('\n').filter(Boolean),
     buildConfig: () => JSON.parse(readFileSync(`${log}.config`, 'utf8')) as Record<string, unknown>,
+    logins: () =>
+      readFileSync(`${log}.logins`, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => {
+          const [dockerConfig = '', stdin = ''] = line.split(' ');
+          return { dockerConfig, stdin };
+        }),
   };
 }
 

@@ -13,7 +13,7 @@ import { parseInputs } from '../inputs/parse.js';
 import { planCredentials } from '../plan/credentials.js';
 import { newLog } from '../report/log.js';
 import type { Runner } from '../runner/runner.js';
-import { connectThroughProxy, openSession, requireRegion } from '../steps/credentials.js';
+import { awsRegion, connectThroughProxy, openSession } from '../steps/credentials.js';
 import { retryPolicy, type PrepareDeps } from '../steps/prepare.js';
 
 export async function login(runner: Runner, deps: PrepareDeps): Promise<void> {
@@ -28,10 +28,12 @@ export async function login(runner: Runner, deps: PrepareDeps): Promise<void> {
   // `login` is never a dry run: with no credentials in sight the default chain says so.
   const plan = planCredentials(inputs.auth, ctx, env);
   const credentials = plan.source === 'none' ? { source: 'default-chain' as const } : plan;
-  const region = requireRegion({ inputs });
+  const region = awsRegion({ inputs }, runner);
   await connectThroughProxy(inputs.network, runner);
   const session = await openSession(credentials, region, inputs.auth, retry, runner, newLog());
   const repository = inputs.target.repository ?? repositoryName(ctx)?.toLowerCase() ?? '';
+  // The host and the token as the action decides them; only the docker config differs: the
+  // user's own (dockerEnv without a job dir), which is what `login` is for.
   const target = resolveTarget(inputs.target.registry, repository, region, session.account);
   const login = await registryLogin(target, session, retry, (value) => runner.mask(value));
   await dockerLogin(target.host, login, dockerEnv(env), retry);

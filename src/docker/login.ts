@@ -2,7 +2,11 @@ import type { RegistryLogin } from '../types/registry.js';
 import { withRetry, type RetryPolicy } from '../retry.js';
 import { docker, dockerFailure } from './docker-cli.js';
 
-/** `docker login --password-stdin` into the job-private DOCKER_CONFIG: the password never touches argv. */
+/**
+ * `docker login --password-stdin` (the CLI's `login`, into the user's own docker config, where
+ * their credential helpers apply; the action writes its job-private config directly): the
+ * password never touches argv.
+ */
 export async function dockerLogin(
   host: string,
   login: RegistryLogin,
