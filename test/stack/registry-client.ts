@@ -3,7 +3,7 @@
  * 127.0.0.1, htpasswd user AWS). The AWS emulator reads and writes images through it, so ECR calls
  * see exactly what `docker push` stored; tests use it to check what the registry serves.
  */
-import { exclusiveWrite, manifestKey, sharedRead } from './manifest-locks.js';
+import { linkAccess, ordered, repositoryKey } from './registry-locks.js';
 import { REGISTRY_USER } from './topology.js';
 
 export const MEDIA_TYPES = {
@@ -61,11 +61,10 @@ export class RegistryClient {
         body,
         signal: AbortSignal.timeout(30_000),
       });
-    // A tag is read and written in the same order as through the registry proxy (manifest-locks.ts).
-    const tag = /^(.+)\/manifests\/([^/:]+)$/.exec(path);
-    if (!tag) return send();
-    const key = manifestKey(this.port, tag[1]!, decodeURIComponent(tag[2]!));
-    return method === 'PUT' ? exclusiveWrite(key, send) : sharedRead(key, send);
+    // Links are read and written in the same order as through the registry proxy (registry-locks.ts).
+    const url = new URL(`${this.base}/${path}`);
+    const link = linkAccess(method, url);
+    return link ? ordered(repositoryKey(this.port, link.repository), link.access, send) : send();
   }
 
   private async fail(res: Response, what: string): Promise<never> {

@@ -8,7 +8,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { addedLatency, record, takeFault, type Fault } from './faults.js';
-import { exclusiveWrite, manifestKey, sharedRead } from './manifest-locks.js';
+import { exclusiveWrite, linkAccess, ordered, repositoryKey } from './registry-locks.js';
 import { ACCOUNTS, PORTS, PUBLIC_ALIAS, PUBLIC_HOST, REGISTRY_USER } from './topology.js';
 import { BACKEND_PORTS } from './registry.js';
 
@@ -301,8 +301,8 @@ export function startRegistryProxy(options: RegistryProxyOptions): Promise<Regis
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     const method = req.method ?? 'GET';
     const host = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
-    const pathname = new URL(req.url ?? '/', 'https://registry').pathname;
-    const route = classify(method, pathname);
+    const url = new URL(req.url ?? '/', 'https://registry');
+    const route = classify(method, url.pathname);
     stats.requests += 1;
     stats.byMethod[method] = (stats.byMethod[method] ?? 0) + 1;
     stats.byKind[route.kind] += 1;
@@ -355,24 +355,25 @@ export function startRegistryProxy(options: RegistryProxyOptions): Promise<Regis
 
     const reference = route.reference;
     const onPushed = (digest: string) => options.hooks.onManifestPushed(host, repository, reference!, digest);
-    if (!reference || DIGEST.test(reference))
-      return forward(port, req, res, route, route.kind === 'manifest-put' ? onPushed : undefined);
-    // A tag: its existence check and its PUT are one step (ECR refuses the second of two racing
-    // pushes of an immutable tag); reads of it wait for a PUT in progress, not for each other.
-    const key = manifestKey(port, route.name, reference);
-    if (route.kind !== 'manifest-put') return sharedRead(key, () => forwarded(port, req, res, route));
-    return exclusiveWrite(key, async () => {
-      if (tagIsImmutable(policy, reference) && (await tagExists(port, req, route.name!, reference))) {
-        req.resume();
-        return sendError(
-          res,
-          400,
-          'TAG_INVALID',
-          `The image tag '${reference}' already exists in the '${repository}' repository and cannot be overwritten because the repository is immutable.`,
-        );
-      }
-      await forwarded(port, req, res, route, onPushed);
-    });
+    const key = repositoryKey(port, route.name);
+    if (route.kind === 'manifest-put' && reference && !DIGEST.test(reference)) {
+      // A tag: its existence check and its PUT are one step (ECR refuses the second of two racing
+      // pushes of an immutable tag).
+      return exclusiveWrite(key, async () => {
+        if (tagIsImmutable(policy, reference) && (await tagExists(port, req, route.name!, reference))) {
+          req.resume();
+          return sendError(
+            res,
+            400,
+            'TAG_INVALID',
+            `The image tag '${reference}' already exists in the '${repository}' repository and cannot be overwritten because the repository is immutable.`,
+          );
+        }
+        await forwarded(port, req, res, route, onPushed);
+      });
+    }
+    const pushed = route.kind === 'manifest-put' ? onPushed : undefined;
+    return ordered(key, linkAccess(method, url)?.access, () => forwarded(port, req, res, route, pushed));
   };
 
   const server = https.createServer(

@@ -264,6 +264,33 @@ describe('ECR images on a real docker-registry', () => {
     expect(imageIds).toHaveLength(3);
   });
 
+  it('re-tags an image while it is read: no read meets a link the registry is rewriting', async () => {
+    await client.send(new CreateRepositoryCommand({ repositoryName: 'busy' }));
+    const image = await pushImage('busy', 'v1', 'busy layer');
+    const registry = new RegistryClient(registryPort, PASSWORD);
+    // Every PutImage rewrites the revision link of the digest, which a read of the digest and a
+    // read of the other tag go through: unordered, some of these answer HTTP 500.
+    for (let round = 0; round < 3; round++) {
+      const puts = Array.from({ length: 10 }, (_, i) =>
+        client.send(
+          new PutImageCommand({
+            repositoryName: 'busy',
+            imageManifest: image.manifest,
+            imageTag: `r${round}-${i}`,
+          }),
+        ),
+      );
+      const reads = Array.from({ length: 10 }, () => [
+        registry.headManifest('busy', image.digest),
+        registry.getManifest('busy', 'v1'),
+      ]).flat();
+      const failed = (await Promise.allSettled([...puts, ...reads])).flatMap((s) =>
+        s.status === 'rejected' ? [String(s.reason)] : [],
+      );
+      expect(failed).toEqual([]);
+    }
+  });
+
   it('lists the manifests of an index as untagged images', async () => {
     await client.send(new CreateRepositoryCommand({ repositoryName: 'multi' }));
     const amd = await pushImage('multi', undefined, 'amd64 layer');

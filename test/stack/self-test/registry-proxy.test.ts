@@ -83,6 +83,10 @@ describe('registry proxy', () => {
   const pushed: string[][] = [];
   /** Manifest URLs the backend stored (tags named race*). */
   const stored = new Set<string>();
+  /** Requests the backend got while a slow PUT (race*) was in progress, and the PUTs per repository. */
+  let duringPut: string[] = [];
+  const putting = new Map<string, number>();
+  const repositoryOf = (url: string) => /^\/v2\/(.+?)\/(?:manifests|blobs)\//.exec(url)?.[1] ?? '';
 
   function request(
     method: string,
@@ -132,6 +136,8 @@ describe('registry proxy', () => {
     backend = http.createServer((req, res) => {
       let bytes = 0;
       req.on('data', (chunk: Buffer) => (bytes += chunk.length));
+      const repository = repositoryOf(req.url!);
+      if ([...putting.values()].some((n) => n > 0)) duringPut.push(`${req.method} ${req.url}`);
       req.on('end', () => {
         received.push({ method: req.method!, url: req.url!, host: req.headers.host!, bytes });
         if (!req.headers.authorization) return res.writeHead(401).end();
@@ -141,7 +147,9 @@ describe('registry proxy', () => {
             .end();
         if (req.method === 'PUT' && req.url!.includes('/manifests/race')) {
           // A slow write that stores the tag: racing PUTs overlap unless the proxy orders them.
+          putting.set(repository, (putting.get(repository) ?? 0) + 1);
           setTimeout(() => {
+            putting.set(repository, putting.get(repository)! - 1);
             stored.add(req.url!);
             res.writeHead(201, { 'docker-content-digest': DIGEST }).end();
           }, 40);
@@ -179,6 +187,7 @@ describe('registry proxy', () => {
 
   beforeEach(() => {
     received = [];
+    duringPut = [];
     pushed.length = 0;
     repositories.clear();
     resetFaultsAndLog();
@@ -257,6 +266,25 @@ describe('registry proxy', () => {
     expect([200, 404]).toContain(answers[1]!.status);
     expect(received.filter((r) => r.method === 'PUT')).toHaveLength(1);
     expect(pushed).toEqual([[HOST, 'app', 'race-1', DIGEST]]);
+  });
+
+  it("keeps every read and write of a repository's links out of a manifest PUT of it", async () => {
+    for (const name of ['app', 'other'])
+      repositories.set(`${HOST}/${name}`, { imageTagMutability: 'MUTABLE' });
+    const put = request('PUT', '/v2/app/manifests/race-2', { body: Buffer.from('{}') });
+    while (!putting.get('app')) await new Promise((resolve) => setTimeout(resolve, 2));
+    await Promise.all([
+      // Links of `app`: they wait for the PUT.
+      request('GET', '/v2/app/manifests/v1'),
+      request('HEAD', `/v2/app/manifests/${DIGEST}`),
+      request('HEAD', `/v2/app/blobs/${DIGEST}`),
+      request('PUT', `/v2/app/blobs/uploads/u2?digest=${DIGEST}`),
+      // Upload data and another repository: they do not.
+      request('PATCH', '/v2/app/blobs/uploads/u2', { body: Buffer.from('data') }),
+      request('GET', '/v2/other/manifests/v1'),
+      put,
+    ]);
+    expect(duringPut.sort()).toEqual(['GET /v2/other/manifests/v1', 'PATCH /v2/app/blobs/uploads/u2']);
   });
 
   it('lets excluded tags move in an IMMUTABLE_WITH_EXCLUSION repository', async () => {
