@@ -22,7 +22,7 @@ import {
 } from '@aws-sdk/client-ecr-public';
 import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -428,6 +428,36 @@ describe('main', () => {
     expect(r.error).toBeUndefined();
     expect(r.aws).toContain('ecr:PutImageScanningConfiguration');
     expect(r.aws).not.toContain('ecr:PutImageTagMutability');
+  });
+
+  it("logins: the user's carried into the private config, base-registries added for pulls", async () => {
+    const user = mkdtempSync(join(tmpdir(), 'user-docker-'));
+    const octo = { auth: Buffer.from('octo-ci:pw').toString('base64') };
+    const text = `${JSON.stringify({ auths: { 'registry.octo.example': octo } })}\n`;
+    writeFileSync(join(user, 'config.json'), text);
+    const SAME_REGION = '111111111111.dkr.ecr.eu-west-1.amazonaws.com';
+    ecr.on(GetAuthorizationTokenCommand).resolves({
+      authorizationData: [{ authorizationToken: Buffer.from('AWS:ecr-password').toString('base64') }],
+    });
+    const r = await run(
+      { push: 'false', 'base-registries': `111111111111/eu-west-1, 210987654321/us-east-1` },
+      { DOCKER_CONFIG: user },
+    );
+    expect(r.error).toBeUndefined();
+    // One token for the primary (it serves the same-region base registry), one for us-east-1.
+    expect(r.aws.filter((c) => c === 'ecr:GetAuthorizationToken')).toHaveLength(2);
+    const ecrAuth = { auth: Buffer.from('AWS:ecr-password').toString('base64') };
+    const config = JSON.parse(readFileSync(join(r.state['job-dir']!, 'docker', 'config.json'), 'utf8'));
+    expect(config.auths).toEqual({
+      'registry.octo.example': octo,
+      [HOST]: ecrAuth,
+      [SAME_REGION]: ecrAuth,
+      [MIRROR_HOST]: ecrAuth,
+    });
+    expect(r.state.hosts).toBe([HOST, SAME_REGION, MIRROR_HOST].join(','));
+    expect(r.log).toContain(`Logged in to ${MIRROR_HOST} for pulls (base-registries)`);
+    // The user's file is read, never written.
+    expect(readFileSync(join(user, 'config.json'), 'utf8')).toBe(text);
   });
 
   it('ECR Public: its own login, always built and pushed', async () => {

@@ -30,6 +30,7 @@ import {
   retag,
   storedImageFacts,
 } from './steps/publish.js';
+import { openBaseRegistries } from './steps/base-registries.js';
 import { ensureCacheRepository, openRegistries, type OpenRegistries } from './steps/registry.js';
 import { writeReport } from './steps/report.js';
 import { combineScans, gateScan, scanImage } from './steps/scan.js';
@@ -166,13 +167,18 @@ async function run(runner: Runner, deps: PrepareDeps, results: RunResults): Prom
   if (job.dryRun && !job.inputs.run.buildInDryRun) return;
   if (pushing) await ensureCacheRepository(job, primary, runner, log);
   const built = await runner.group(pushing ? 'Build and push' : 'Build', async () => {
+    // The pull-only logins' tokens are asked for while the builder is looked at.
+    const [bases, ready] = await Promise.all([
+      session ? openBaseRegistries(job, session, primary, runner, log) : [],
+      readyBuild(job, build, runner, log),
+    ]);
     const { login } = primary;
-    if (login) {
-      savePostState(runner.saveState, { hosts: [primary.target.host] });
-      // Straight into the job-private docker config: what `docker login` writes, without its process.
-      writeRegistryAuth(build.dir.dockerConfig, primary.target.host, login);
-    }
-    const ready = await readyBuild(job, build, runner, log);
+    const logins = [...(login ? [{ host: primary.target.host, login }] : []), ...bases];
+    if (logins.length) savePostState(runner.saveState, { hosts: logins.map((l) => l.host) });
+    // Straight into the job-private docker config: what `docker login` writes, without its process.
+    for (const { host, login: credentials } of logins)
+      writeRegistryAuth(build.dir.dockerConfig, host, credentials);
+    for (const { host } of bases) runner.info(`Logged in to ${host} for pulls (base-registries)`);
     Object.assign(results, { builder: ready.builder.description, command: ready.builder.command });
     if (!pushing) return runBuild(job, build, ready, runner, log);
     results.targets = pendingTargets(registries, tagNames);

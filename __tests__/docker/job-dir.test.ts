@@ -45,6 +45,19 @@ describe('docker/job-dir and cleanup', () => {
       expect(existsSync(join(dir.dockerConfig, 'cli-plugins'))).toBe(false);
     });
 
+    it("starts from the user's logins; the user's file is only read", () => {
+      const env = runnerEnv('seeded');
+      mkdirSync(env.DOCKER_CONFIG!, { recursive: true });
+      const user = join(env.DOCKER_CONFIG!, 'config.json');
+      const text = `${JSON.stringify({ auths: { 'registry.octo.example': { auth: 'b2N0bzpwdw==' } }, currentContext: 'x' })}\n`;
+      writeFileSync(user, text);
+      const dir = createJobDir(env);
+      expect(JSON.parse(readFileSync(join(dir.dockerConfig, 'config.json'), 'utf8'))).toEqual({
+        auths: { 'registry.octo.example': { auth: 'b2N0bzpwdw==' } },
+      });
+      expect(readFileSync(user, 'utf8')).toBe(text);
+    });
+
     it('two jobs sharing RUNNER_TEMP (act: /tmp) get different directories', () => {
       const env = runnerEnv('shared');
       const a = createJobDir(env);

@@ -194,6 +194,12 @@ const BAD: BadRow[] = [
   ],
   ['registries bad region', { registries: '123456789012/eu-west' }, 'registries', ['"eu-west"', 'eu-west-1']],
   [
+    'base-registries: docker hub is no ECR registry (its login goes in docker/login-action)',
+    { 'base-registries': 'docker.io' },
+    'base-registries',
+    ['docker.io'],
+  ],
+  [
     'registries role left empty',
     { registries: 'public.ecr.aws/my-alias=' },
     'registries',
@@ -602,7 +608,7 @@ const DEFAULTS: InputSections = {
     maskAccountId: false,
     managedSessionPolicies: [],
   },
-  target: { registries: [] },
+  target: { registries: [], baseRegistries: [] },
   build: {
     context: '.',
     buildArgs: [],
@@ -788,6 +794,35 @@ describe('good inputs', () => {
         roleToAssume: 'arn:aws:iam::123456789012:role/push',
       },
       { spec: 'public.ecr.aws/my-alias', region: 'us-east-1', host: 'public.ecr.aws/my-alias' },
+    ]);
+  });
+
+  it('parses base-registries like registries, comma or newline separated', () => {
+    const { baseRegistries, registries } = parse({
+      'base-registries':
+        '111111111111/us-east-1, 222222222222.dkr.ecr.eu-west-1.amazonaws.com\n# shared\n333333333333/eu-west-1=arn:aws:iam::333333333333:role/pull',
+    }).target;
+    expect(registries).toEqual([]);
+    expect(baseRegistries).toEqual([
+      {
+        spec: '111111111111/us-east-1',
+        account: '111111111111',
+        region: 'us-east-1',
+        host: '111111111111.dkr.ecr.us-east-1.amazonaws.com',
+      },
+      {
+        spec: '222222222222.dkr.ecr.eu-west-1.amazonaws.com',
+        account: '222222222222',
+        region: 'eu-west-1',
+        host: '222222222222.dkr.ecr.eu-west-1.amazonaws.com',
+      },
+      {
+        spec: '333333333333/eu-west-1',
+        account: '333333333333',
+        region: 'eu-west-1',
+        host: '333333333333.dkr.ecr.eu-west-1.amazonaws.com',
+        roleToAssume: 'arn:aws:iam::333333333333:role/pull',
+      },
     ]);
   });
 

@@ -1,7 +1,8 @@
-import { mkdirSync, mkdtempSync, existsSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ActionError, quoted } from '../errors.js';
+import { seedDockerConfig } from './docker-config.js';
 
 /**
  * The job-private directory: docker config (registry credentials), secret files,
@@ -42,11 +43,24 @@ export function createJobDir(env: NodeJS.ProcessEnv): JobDir {
   };
   mkdirSync(dir.dockerConfig, { mode: 0o700 });
   mkdirSync(dir.secrets, { mode: 0o700 });
-  writeFileSync(join(dir.dockerConfig, 'config.json'), '{}\n', { mode: 0o600 });
+  const userDir = env.DOCKER_CONFIG || join(homedir(), '.docker');
+  // Logins made before the step (the user's config, read only) come along; the action's go on top.
+  writeFileSync(join(dir.dockerConfig, 'config.json'), seedDockerConfig(readUserConfig(userDir)), {
+    mode: 0o600,
+  });
   // Keep the user's CLI plugins (setup-buildx installs buildx there) visible.
-  const userPlugins = join(env.DOCKER_CONFIG || join(homedir(), '.docker'), 'cli-plugins');
+  const userPlugins = join(userDir, 'cli-plugins');
   if (existsSync(userPlugins)) symlinkSync(userPlugins, join(dir.dockerConfig, 'cli-plugins'));
   return dir;
+}
+
+/** The user's docker config text, if there is one to read. */
+function readUserConfig(dir: string): string | undefined {
+  try {
+    return readFileSync(join(dir, 'config.json'), 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 /**

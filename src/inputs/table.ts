@@ -111,6 +111,7 @@ export const INPUT_TABLE = {
     repository: row('repository', optional(repository)),
     // One target per line or comma, `#` comment lines like `tags`.
     registries: row('registries', list(extraTarget, { commas: 'split', comments: true }), LIST),
+    baseRegistries: row('base-registries', list(extraTarget, { commas: 'split', comments: true }), LIST),
   },
   build: {
     context: row('context', buildContext, { default: '.' }),

@@ -39,6 +39,8 @@ export interface TargetInputs {
   repository?: string;
   /** Additional targets: `ACCOUNT/REGION`, ECR hosts, or `public.ecr.aws/ALIAS`; optional `=ROLE_ARN` per target. */
   registries: ExtraTarget[];
+  /** Registries logged in to for pulls only (`base-registries`): base images in other accounts. */
+  baseRegistries: ExtraTarget[];
 }
 
 export interface ExtraTarget {

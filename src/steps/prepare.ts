@@ -15,6 +15,7 @@ import { repository } from '../inputs/aws-parsers.js';
 import { parseInputs } from '../inputs/parse.js';
 import type { InputFs } from '../inputs/parsers.js';
 import type { ExtraTarget, Inputs } from '../inputs/types.js';
+import { planBaseLogins, type BaseLogin } from '../plan/base-logins.js';
 import { buildFingerprint } from '../plan/fingerprint.js';
 import type { RetryPolicy } from '../retry.js';
 import type { Runner } from '../runner/runner.js';
@@ -32,6 +33,8 @@ export interface Job {
   credentials: CredentialPlan;
   /** The extra registries, in order; `credentials` when one has a role of its own. */
   extras: { spec: ExtraTarget; credentials?: AwsCredentialPlan }[];
+  /** `base-registries` as tokens to ask for (pull-only logins); `credentials` for one with a role of its own. */
+  bases: { login: BaseLogin; credentials?: AwsCredentialPlan }[];
   dryRun: boolean;
   /** Why the run is a dry run though `dry-run` is false (act without credentials). */
   dryRunReason?: string;
@@ -101,6 +104,13 @@ export function prepareJob(runner: Runner, deps: PrepareDeps): Job {
         ? planRoleCredentials(inputs.auth, spec.roleToAssume, ctx, env)
         : undefined,
   }));
+  const bases = planBaseLogins(inputs.target.baseRegistries).map((login) => ({
+    login,
+    credentials:
+      login.roleToAssume && credentials.source !== 'none'
+        ? planRoleCredentials(inputs.auth, login.roleToAssume, ctx, env)
+        : undefined,
+  }));
   if (tags.tags.length === 0) {
     const problem = `No tags planned for ${ctx.ref || 'this run'}: every rule in \`tags\` is disabled or produced nothing.`;
     const why = `Why each rule produced nothing: ${tags.notes.map((n) => `${n.rule}: ${n.reason}`).join('; ') || 'no rule applies to this event'}.`;
@@ -121,6 +131,7 @@ export function prepareJob(runner: Runner, deps: PrepareDeps): Job {
     tags,
     credentials,
     extras,
+    bases,
     dryRun: inputs.run.dryRun || credentials.source === 'none',
     dryRunReason: credentials.source === 'none' ? credentials.reason : undefined,
     fingerprint: buildFingerprint(inputs.build, dockerfileText(inputs, deps.fs)),
