@@ -225,14 +225,14 @@ export async function withRetry<T>(
       return await fn(attempt);
     } catch (err) {
       const { retryable, reason } = classifyError(err);
-      if (!retryable || attempt >= maxAttempts) throw annotate(err, operation, attempt);
+      if (!retryable || attempt >= maxAttempts) throw annotate(err, attempt);
       // Full jitter: a random wait up to the exponential ceiling, so parallel jobs do not retry in step.
       const waitMs = Math.round(random() * Math.min(capMs, baseMs * 2 ** (attempt - 1)));
       const elapsed = now() - started;
       const head = `${operation} failed (attempt ${attempt}/${maxAttempts}): ${reason}`;
       if (elapsed + waitMs > budgetMs) {
         log(`${head}; not retrying: the ${seconds(budgetMs)} retry budget is spent`);
-        throw annotate(err, operation, attempt);
+        throw annotate(err, attempt);
       }
       log(`${head}; retrying in ${seconds(waitMs)}`);
       await sleep(waitMs);
@@ -240,16 +240,15 @@ export async function withRetry<T>(
   }
 }
 
-/** Where a failure happened, for the message that explains it (errors.ts): operation and attempts made. */
+/** How often a failed operation was tried, for the message that explains it (aws-errors.ts). */
 export interface FailedOperation {
-  operation: string;
   attempts: number;
 }
 
-/** Records the operation on the error itself (once: the innermost loop names it best). */
-function annotate(err: unknown, operation: string, attempts: number): unknown {
+/** Records the attempts on the error itself (once: the innermost loop counts them best). */
+function annotate(err: unknown, attempts: number): unknown {
   if (typeof err === 'object' && err !== null && !('$failedOperation' in err) && Object.isExtensible(err)) {
-    Object.assign(err, { $failedOperation: { operation, attempts } satisfies FailedOperation });
+    Object.assign(err, { $failedOperation: { attempts } satisfies FailedOperation });
   }
   return err;
 }

@@ -10,7 +10,7 @@ function sdkError(name: string, status: number, message = `${name} happened`, at
   return Object.assign(new Error(message), {
     name,
     $metadata: { httpStatusCode: status },
-    $failedOperation: { operation: 'ecr:DescribeRepositories', attempts },
+    $failedOperation: { attempts },
   });
 }
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ActionError } from '../../src/errors.js';
 import { composeIndex, indexAnnotations, type MergePart } from '../../src/oci/image-index.js';
+import { platformDigests } from '../../src/oci/manifest.js';
 
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const digestOf = (text: string) => `sha256:${createHash('sha256').update(text).digest('hex')}`;
@@ -74,7 +75,10 @@ describe('composeIndex', () => {
       ],
     });
     expect(index.digest).toBe(digestOf(index.manifest));
-    expect(index.platformDigests).toEqual({ 'linux/amd64': amd.digest, 'linux/arm64': arm.digest });
+    expect(platformDigests(index, 'unused')).toEqual({
+      'linux/amd64': amd.digest,
+      'linux/arm64': arm.digest,
+    });
   });
 
   it('is deterministic: the same parts give the same digest (a re-run is a no-op)', () => {
@@ -95,7 +99,10 @@ describe('composeIndex', () => {
     const index = composeIndex([withAttestation(amd), arm7], {});
     const entries = JSON.parse(index.manifest).manifests as { digest: string; platform: { os: string } }[];
     expect(entries.map((e) => e.digest)).toEqual([amd.digest, `sha256:${'e'.repeat(64)}`, arm7.digest]);
-    expect(index.platformDigests).toEqual({ 'linux/amd64': amd.digest, 'linux/arm/v7': arm7.digest });
+    expect(platformDigests(index, 'unused')).toEqual({
+      'linux/amd64': amd.digest,
+      'linux/arm/v7': arm7.digest,
+    });
   });
 
   it.each([

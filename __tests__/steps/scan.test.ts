@@ -205,10 +205,7 @@ describe('scanImage and gateScan', () => {
   // status → with threshold: error code; without: warning
   const unsupported: [string][] = [['UNSUPPORTED_IMAGE'], ['FAILED']];
   it.each(unsupported)('%s is reported: warning without a threshold', async (status) => {
-    const r = await gate({}, [
-      IN_PROGRESS,
-      { status, description: 'The operating system is not supported', counts: {} },
-    ]);
+    const r = await gate({}, [IN_PROGRESS, { status, counts: {} }]);
     expect(r.error).toBeUndefined();
     expect(r.report.scan).toMatchObject({ status, verdict: 'unsupported' });
     expect(r.warnings).toEqual([`Image scan: status ${status}.`]);

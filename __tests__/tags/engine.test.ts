@@ -43,7 +43,6 @@ function check(c: Case): void {
   const plan = c.existingTags ? settleLatest(planned, c.existingTags) : planned;
   expect(plan.tags).toEqual(c.tags);
   expect(plan.version).toBe(c.version ?? c.tags[0] ?? '');
-  expect(plan.latest).toBe(c.tags.some((t) => /(^|-)latest(-|$)/.test(t)));
   expect(plan.labels['org.opencontainers.image.version']).toBe(plan.version || undefined);
   if (c.notes) expect(plan.notes.map((n) => `${n.rule}: ${n.reason}`)).toEqual(c.notes);
   const warnings = c.warnings ?? [];
@@ -674,7 +673,7 @@ describe('planTags', () => {
       pushBranch('main'),
       request({ rules: 'type=semver,pattern={{version}}', flavor: 'latest=true' }),
     );
-    expect(plan).toMatchObject({ tags: [], version: '', latest: false });
+    expect(plan).toMatchObject({ tags: [], version: '' });
     expect(plan.notes).toEqual([
       { rule: 'type=semver,pattern={{version}}', reason: 'ref refs/heads/main is not a tag' },
     ]);

@@ -6,6 +6,7 @@ import {
   DescribeRepositoriesCommand,
   ECRClient,
   GetAuthorizationTokenCommand,
+  type ImageIdentifier,
   ListImagesCommand,
   PutImageCommand,
   PutImageScanningConfigurationCommand,
@@ -203,29 +204,11 @@ export class Ecr {
   }
 
   /** The images behind these tags, in one BatchGetImage: tag → digest and manifest. Missing tags are absent. */
-  async imagesByTag(tags: string[]): Promise<Map<string, StoredImage>> {
-    const found = new Map<string, StoredImage>();
-    if (tags.length === 0) return found;
-    const out = await this.call('BatchGetImage', () =>
-      this.client.send(
-        new BatchGetImageCommand({
-          ...this.ids,
-          imageIds: tags.map((imageTag) => ({ imageTag })),
-          acceptedMediaTypes: MEDIA_TYPES,
-        }),
-      ),
+  imagesByTag(tags: string[]): Promise<Map<string, StoredImage>> {
+    return this.batchGetImage(
+      tags.map((imageTag) => ({ imageTag })),
+      (id) => id.imageTag,
     );
-    for (const image of out.images ?? []) {
-      const tag = image.imageId?.imageTag;
-      if (tag && image.imageId?.imageDigest && image.imageManifest) {
-        found.set(tag, {
-          digest: image.imageId.imageDigest,
-          manifest: image.imageManifest,
-          mediaType: image.imageManifestMediaType ?? mediaTypeOf(image.imageManifest),
-        });
-      }
-    }
-    return found;
   }
 
   /** The manifest stored under a digest (for an index: its per-platform manifests). */
@@ -234,26 +217,28 @@ export class Ecr {
   }
 
   /** The manifests stored under these digests, in one BatchGetImage; missing digests are absent. */
-  async manifests(digests: string[]): Promise<Map<string, StoredImage>> {
-    const found = new Map<string, StoredImage>();
-    if (digests.length === 0) return found;
-    const out = await this.call('BatchGetImage', () =>
-      this.client.send(
-        new BatchGetImageCommand({
-          ...this.ids,
-          imageIds: digests.map((imageDigest) => ({ imageDigest })),
-          acceptedMediaTypes: MEDIA_TYPES,
-        }),
-      ),
+  manifests(digests: string[]): Promise<Map<string, StoredImage>> {
+    return this.batchGetImage(
+      digests.map((imageDigest) => ({ imageDigest })),
+      (id) => id.imageDigest,
     );
-    for (const image of out.images ?? []) {
-      const digest = image.imageId?.imageDigest;
-      if (!digest || !image.imageManifest) continue;
-      found.set(digest, {
-        digest,
-        manifest: image.imageManifest,
-        mediaType: image.imageManifestMediaType ?? mediaTypeOf(image.imageManifest),
-      });
+  }
+
+  /** One BatchGetImage: each image found, under the tag or digest `keyOf` picks from its id. */
+  private async batchGetImage(
+    imageIds: ImageIdentifier[],
+    keyOf: (id: ImageIdentifier) => string | undefined,
+  ): Promise<Map<string, StoredImage>> {
+    const found = new Map<string, StoredImage>();
+    if (imageIds.length === 0) return found;
+    const out = await this.call('BatchGetImage', () =>
+      this.client.send(new BatchGetImageCommand({ ...this.ids, imageIds, acceptedMediaTypes: MEDIA_TYPES })),
+    );
+    for (const { imageId, imageManifest: manifest, imageManifestMediaType } of out.images ?? []) {
+      const key = imageId && keyOf(imageId);
+      if (!key || !imageId.imageDigest || !manifest) continue;
+      const mediaType = imageManifestMediaType ?? mediaTypeOf(manifest);
+      found.set(key, { digest: imageId.imageDigest, manifest, mediaType });
     }
     return found;
   }
@@ -314,15 +299,13 @@ export class Ecr {
     }
   }
 
-  /** Tags, size and push time of the image behind a digest. */
-  async describe(
-    digest: string,
-  ): Promise<{ tags: string[]; sizeBytes?: number; pushedAt?: Date } | undefined> {
+  /** Tags and size of the image behind a digest. */
+  async describe(digest: string): Promise<{ tags: string[]; sizeBytes?: number } | undefined> {
     const out = await this.call('DescribeImages', () =>
       this.client.send(new DescribeImagesCommand({ ...this.ids, imageIds: [{ imageDigest: digest }] })),
     );
     const d = out.imageDetails?.[0];
-    return d && { tags: d.imageTags ?? [], sizeBytes: d.imageSizeInBytes, pushedAt: d.imagePushedAt };
+    return d && { tags: d.imageTags ?? [], sizeBytes: d.imageSizeInBytes };
   }
 
   /**
@@ -350,7 +333,6 @@ export class Ecr {
     if (!out) return undefined;
     return {
       status: out.imageScanStatus?.status ?? 'UNKNOWN',
-      description: out.imageScanStatus?.description,
       counts: (out.imageScanFindings?.findingSeverityCounts ?? {}) as Record<string, number>,
     };
   }

@@ -204,5 +204,3 @@ export const INPUT_ROWS: readonly Placed[] = Object.entries(INPUT_TABLE).flatMap
     field,
   })),
 );
-
-export const INPUT_NAMES: readonly string[] = INPUT_ROWS.map((p) => p.row.name);

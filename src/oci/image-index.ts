@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ActionError } from '../errors.js';
+import type { StoredImage } from '../types/registry.js';
 import { isPlatformImage, parseManifest, platformName, type Descriptor } from './manifest.js';
 
 export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
@@ -13,14 +14,6 @@ export interface MergePart {
   manifest: string;
   /** Given as `platform=sha256:…`, else read from the image config (undefined for an index). */
   platform?: Platform;
-}
-
-export interface ComposedIndex {
-  manifest: string;
-  digest: string;
-  mediaType: string;
-  /** platform → manifest digest, attestation entries left out. */
-  platformDigests: Record<string, string>;
 }
 
 export function parsePlatform(text: string): Platform {
@@ -70,9 +63,8 @@ function descriptors(part: MergePart): Descriptor[] {
  * parts and annotations always give the same bytes. Two entries for one platform are an
  * error (a matrix that built a platform twice), not a silent pick.
  */
-export function composeIndex(parts: MergePart[], annotations: Record<string, string>): ComposedIndex {
+export function composeIndex(parts: MergePart[], annotations: Record<string, string>): StoredImage {
   const manifests = parts.flatMap(descriptors);
-  const platformDigests: Record<string, string> = {};
   const seen = new Map<string, string>();
   for (const d of manifests) {
     if (!d.platform || !isPlatformImage(d)) continue;
@@ -86,7 +78,6 @@ export function composeIndex(parts: MergePart[], annotations: Record<string, str
       );
     }
     seen.set(name, d.digest);
-    platformDigests[name] = d.digest;
   }
   const unique = manifests.filter((d, i) => manifests.findIndex((e) => e.digest === d.digest) === i);
   const annotated = indexAnnotations(annotations);
@@ -101,6 +92,5 @@ export function composeIndex(parts: MergePart[], annotations: Record<string, str
     manifest,
     digest: `sha256:${createHash('sha256').update(manifest).digest('hex')}`,
     mediaType: OCI_INDEX,
-    platformDigests,
   };
 }

@@ -95,7 +95,6 @@ export function planTags(ctx: RunContext, req: TagRequest): TagPlan {
   return {
     tags,
     version,
-    latest: tags.includes(latestTag),
     labels: withUserEntries(defaults, req.labels, 'labels', globals, warnings),
     annotations: withUserEntries(defaults, req.annotations, 'annotations', globals, []),
     userAnnotations: withUserEntries({}, req.annotations, 'annotations', globals, warnings),
@@ -119,7 +118,6 @@ export function settleLatest(plan: TagPlan, existingTags: readonly string[]): Ta
   return {
     ...plan,
     tags: plan.tags.filter((tag) => tag !== guard.tag),
-    latest: false,
     warnings: [
       ...plan.warnings.filter((w) => w !== guard.warning),
       `${guard.rule}: latest withheld: the repository already has ${newer}, newer than ${guard.version.text}; set flavor latest=true to move it anyway`,

@@ -19,8 +19,6 @@ export interface TagPlan {
   tags: string[];
   /** The version resolved by the highest-priority rule (metadata-action's `version` output). */
   version: string;
-  /** Whether `latest` is among the tags. */
-  latest: boolean;
   /** OCI labels + user labels. */
   labels: Record<string, string>;
   /** Annotations (OCI defaults + user), keys without level prefix: what a composed index (merge) gets. */

@@ -4,6 +4,5 @@ export const SEVERITIES: readonly Severity[] = ['CRITICAL', 'HIGH', 'MEDIUM', 'L
 
 export interface ScanState {
   status: string;
-  description?: string;
   counts: Record<string, number>;
 }
