@@ -3,22 +3,21 @@
  * forward proxy when HTTPS_PROXY / HTTP_PROXY (either case) or `http-proxy` say so, and none does
  * when NO_PROXY covers the hosts. Docker's own traffic is the daemon's business, not the action's.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startLoggingProxy, type LoggingProxy } from '../test/logging-proxy.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { makeContext } from './contexts.js';
 import { allOutput, runAction } from './harness.js';
-import { baseInputs, registryDigest, stackEnv, uniqueRepo } from './support.js';
+import { baseInputs, client, proxyEnv, registryDigest, stackEnv, uniqueRepo } from './support.js';
 
 const SHA = '0123456789abcdef0123456789abcdef01234567';
-let proxy: LoggingProxy;
+/** The stack's logging forward proxy (FORWARD_PROXY_URL). */
+const PROXY_URL = proxyEnv().HTTPS_PROXY!;
 
-beforeAll(async () => {
-  proxy = await startLoggingProxy();
-});
-afterAll(() => proxy.close());
-beforeEach(() => {
-  proxy.log.length = 0;
-});
+beforeEach(() => client.reset());
+
+/** What passed through the proxy since the last reset: `CONNECT host:port`, or `METHOD URL`. */
+async function proxied(): Promise<string[]> {
+  return (await client.proxyLog()).map((entry) => `${entry.method} ${entry.target}`);
+}
 
 /** host:port of each endpoint the action calls. */
 function endpoints(): Record<string, string> {
@@ -49,14 +48,15 @@ describe('proxy', () => {
     ['the http-proxy input', () => ({}), { 'http-proxy': 'PROXY' }],
   ])('%s: the OIDC, STS and ECR requests all pass through the proxy', async (_name, env, inputs) => {
     const withUrl = Object.fromEntries(
-      Object.entries(inputs).map(([k, v]) => [k, v.replace('PROXY', proxy.url)]),
+      Object.entries(inputs).map(([k, v]) => [k, v.replace('PROXY', PROXY_URL)]),
     );
-    await pushThrough(withUrl, env(proxy.url));
-    const seen = proxy.log.join('\n');
+    await pushThrough(withUrl, env(PROXY_URL));
+    const log = await proxied();
+    const seen = log.join('\n');
     for (const [name, host] of Object.entries(endpoints())) expect(seen, `${name} (${host})`).toContain(host);
     // Every request is tunnelled (CONNECT), as HTTPS to AWS is; kept-alive tunnels are reused.
-    for (const host of Object.values(endpoints())) expect(proxy.log).toContain(`CONNECT ${host}`);
-    expect(proxy.log.every((line) => line.startsWith('CONNECT '))).toBe(true);
+    for (const host of Object.values(endpoints())) expect(log).toContain(`CONNECT ${host}`);
+    expect(log.every((line) => line.startsWith('CONNECT '))).toBe(true);
   });
 
   it.each([
@@ -65,8 +65,8 @@ describe('proxy', () => {
     ['NO_PROXY=*', { NO_PROXY: '*' }, {}],
     ['the no-proxy input', {}, { 'no-proxy': '127.0.0.1' }],
   ])('%s: nothing passes through the proxy', async (_name, noProxy, inputs) => {
-    await pushThrough(inputs, { HTTPS_PROXY: proxy.url, HTTP_PROXY: proxy.url, ...noProxy });
-    expect(proxy.log).toEqual([]);
+    await pushThrough(inputs, { ...proxyEnv(), ...noProxy });
+    expect(await proxied()).toEqual([]);
   });
 
   it('a proxy that is not a URL fails before any request, naming the variable', async () => {
@@ -76,6 +76,6 @@ describe('proxy', () => {
     });
     expect(run.main.code).not.toBe(0);
     expect(allOutput(run)).toContain('The HTTPS_PROXY environment variable is not a proxy URL');
-    expect(proxy.log).toEqual([]);
+    expect(await proxied()).toEqual([]);
   });
 });

@@ -4,21 +4,27 @@ import type { AddressInfo } from 'node:net';
 import { HttpRequest } from '@smithy/core/protocols';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { proxiedFetch, proxiedRequestHandlers } from '../../src/net/proxy-agents.js';
-import { startLoggingProxy, type LoggingProxy } from '../../test/logging-proxy.js';
+import {
+  proxyLog,
+  resetProxyLog,
+  startForwardProxy,
+  type ForwardProxy,
+} from '../../test/stack/forward-proxy.js';
 
 let target: http.Server;
-let proxy: LoggingProxy;
+let proxy: ForwardProxy;
 let targetPort = 0;
 let proxyUrl = '';
-let seen: string[] = [];
+/** What passed through the proxy: `CONNECT host:port`, or `METHOD URL` for a forwarded request. */
+const seen = () => proxyLog().map((entry) => `${entry.method} ${entry.target}`);
 
 beforeAll(async () => {
   target = http.createServer((req, res) => res.end(`hello ${req.url}`));
   await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
   targetPort = (target.address() as AddressInfo).port;
-  proxy = await startLoggingProxy();
+  // The stack's logging forward proxy, in this process on a port of its own.
+  proxy = await startForwardProxy(0);
   proxyUrl = proxy.url;
-  seen = proxy.log;
 });
 
 afterAll(async () => {
@@ -27,7 +33,7 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-  seen.length = 0;
+  resetProxyLog();
 });
 
 const settings = (noProxy = '') => ({ http: proxyUrl, https: proxyUrl, noProxy });
@@ -68,7 +74,7 @@ describe('proxied transport', () => {
     const res = await proxiedFetch(settings(noProxy))(`http://127.0.0.1:${targetPort}/oidc`);
     expect(await res.text()).toBe('hello /oidc');
     // undici tunnels every request (CONNECT), whatever the target's scheme.
-    expect(seen).toEqual(proxied ? [`CONNECT 127.0.0.1:${targetPort}`] : []);
+    expect(seen()).toEqual(proxied ? [`CONNECT 127.0.0.1:${targetPort}`] : []);
   });
 
   it.each([
@@ -77,6 +83,6 @@ describe('proxied transport', () => {
   ])('the SDK handler with NO_PROXY=%j goes through the proxy: %s', async (noProxy, proxied) => {
     expect(await sdkCalls(noProxy)).toEqual(['hello /sdk', 'hello /again']);
     // Tunnelled (CONNECT) like every AWS endpoint, once: the second call reuses the kept-alive tunnel.
-    expect(seen).toEqual(proxied ? [`CONNECT 127.0.0.1:${targetPort}`] : []);
+    expect(seen()).toEqual(proxied ? [`CONNECT 127.0.0.1:${targetPort}`] : []);
   });
 });
