@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { PUSH_PULL_POLICY } from '../test/stack/topology.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -116,6 +117,14 @@ describe('README quick start and sections', () => {
     ]) {
       expect(iam).toContain(text);
     }
+  });
+
+  it("the minimal permission policy is exactly the one the e2e suite's push/pull role holds", () => {
+    const iam = section('IAM');
+    const block = /\*\*Permission policy\*\*[\s\S]*?```json\n([\s\S]*?)```/.exec(iam)?.[1];
+    const policy = JSON.parse(block!) as { Statement: { Action: string | string[] }[] };
+    const documented = policy.Statement.flatMap((s) => s.Action).sort();
+    expect(documented).toEqual(PUSH_PULL_POLICY.flatMap((s) => s.actions).sort());
   });
 
   it('names only npm scripts that exist', () => {
