@@ -548,29 +548,50 @@ describe('main', () => {
     expect((publicMerge.error as ActionError).code).toBe('MergeUnsupported');
   });
 
-  it('an immutable push lost to a concurrent run of this commit: its image is the result', async () => {
-    ecr.on(DescribeRepositoriesCommand).resolves({ repositories: [{ imageTagMutability: 'IMMUTABLE' }] });
-    const theirs = registries.seedImage(HOST, 'app', 'v1', {});
-    const stored = (imageTag: string) => ({
-      imageId: { imageTag, imageDigest: theirs.digest },
-      imageManifest: theirs.manifest,
-      imageManifestMediaType: theirs.mediaType,
+  describe('an immutable push refused because another run pushed at the same time', () => {
+    const { job } = jobOf({ tags: TAGS }, githubEnv(CREDENTIALS));
+    /** The other run's image under `tags`: not there when planned, there once our push was refused. */
+    const pushedMeanwhile = (fingerprint: string, tags: string[]) => {
+      ecr.on(DescribeRepositoriesCommand).resolves({ repositories: [{ imageTagMutability: 'IMMUTABLE' }] });
+      const theirs = registries.seedImage(HOST, 'app', 'v1', { [FINGERPRINT_LABEL]: fingerprint });
+      const images = tags.map((imageTag) => ({
+        imageId: { imageTag, imageDigest: theirs.digest },
+        imageManifest: theirs.manifest,
+        imageManifestMediaType: theirs.mediaType,
+      }));
+      ecr.on(BatchGetImageCommand).resolvesOnce({ images: [] }).resolves({ images });
+      return theirs;
+    };
+    const looks = (aws: string[]) => aws.filter((call) => call === 'ecr:BatchGetImage').length;
+
+    it('by a run of this commit and configuration: its image is the result', async () => {
+      const theirs = pushedMeanwhile(job.fingerprint, ['v1', COMMIT_TAG]);
+      const r = await run({}, {}, 'push-refused-immutable');
+      expect(r.error).toBeUndefined();
+      // Its id and metadata, as a build of ours would have reported them.
+      const config = (JSON.parse(theirs.manifest) as { config: { digest: string } }).config.digest;
+      expect(r.outputs).toMatchObject({ digest: theirs.digest, pushed: 'true', imageid: config });
+      expect(JSON.parse(r.outputs.metadata!)).toMatchObject({
+        'containerimage.digest': theirs.digest,
+        'image.name': `${URI}:v1,${URI}:${COMMIT_TAG}`,
+      });
+      expect(r.log).toContainEqual(expect.stringContaining('Another run of this commit pushed'));
+      expect(looks(r.aws)).toBe(2);
     });
-    // Not there when planned; there, from the other run, once our push was refused.
-    ecr
-      .on(BatchGetImageCommand)
-      .resolvesOnce({ images: [] })
-      .resolves({ images: [stored('v1'), stored(COMMIT_TAG)] });
-    const r = await run({}, {}, 'push-refused-immutable');
-    expect(r.error).toBeUndefined();
-    // Its id and metadata, as a build of ours would have reported them.
-    const config = (JSON.parse(theirs.manifest) as { config: { digest: string } }).config.digest;
-    expect(r.outputs).toMatchObject({ digest: theirs.digest, pushed: 'true', imageid: config });
-    expect(JSON.parse(r.outputs.metadata!)).toMatchObject({
-      'containerimage.digest': theirs.digest,
-      'image.name': `${URI}:v1,${URI}:${COMMIT_TAG}`,
+
+    it('by another build: ImmutableTagConflict at once, naming each tag and what it holds', async () => {
+      const theirs = pushedMeanwhile('another configuration', ['v1']);
+      const r = await run({}, {}, 'push-refused-immutable');
+      const error = r.error as ActionError;
+      expect(error.code).toBe('ImmutableTagConflict');
+      expect(error.message).toContain("tag(s) of this run name another build's image");
+      expect(error.message).toContain(`${HOST}/app:v1 -> ${theirs.digest} (another build)`);
+      expect(error.message).toContain(`${HOST}/app:${COMMIT_TAG}: not pushed`);
+      expect(error.hint).toContain('on-immutable-conflict: skip');
+      // No wait for the tag that is missing: one look after the refusal decides.
+      expect(looks(r.aws)).toBe(2);
+      expect(r.outputs.pushed).toBe('false');
     });
-    expect(r.log).toContainEqual(expect.stringContaining('Another run of this commit pushed'));
   });
 
   it('a release repairs a moving tag an older release took meanwhile', async () => {

@@ -15,7 +15,18 @@ import { runCli } from '../__tests__/cli/bundled.js';
 import { descendants } from '../src/cli/processes.js';
 import { makeContext } from './contexts.js';
 import { allOutput, ROOT, runAction } from './harness.js';
-import { ACCOUNT, baseInputs, client, HOST, registryDigest, ROLE, stackEnv, uniqueRepo } from './support.js';
+import { dockerHost, ENGINES } from '../test/stack/engines.js';
+import {
+  ACCOUNT,
+  baseInputs,
+  client,
+  createRepository,
+  HOST,
+  registryDigest,
+  ROLE,
+  stackEnv,
+  uniqueRepo,
+} from './support.js';
 
 const SHA = '0123456789abcdef0123456789abcdef01234567';
 // Context-derived labels pinned, so the only inputs to the digest are the build and the rules.
@@ -178,6 +189,38 @@ describe('exit codes of the failures a pipeline tells apart', () => {
     expect(second.code, second.stderr).toBe(4);
     expect(second.json!.error).toMatchObject({ code: 'ImmutableTagConflict' });
     expect(second.json!.pushed).toBe(false);
+  });
+
+  it('4 also when another build pushes the tag while this one builds (two runners at once)', async () => {
+    const repo = uniqueRepo('cli-immutable-race');
+    await createRepository(repo, { imageTagMutability: 'IMMUTABLE' });
+    const context = makeContext();
+    const runs = await Promise.all(
+      ENGINES.map(async (engine) =>
+        runCli(
+          CLI,
+          [
+            'run',
+            ...flags(baseInputs(repo, context)),
+            '-t',
+            'stable',
+            '--build-arg',
+            `FLAVOUR=${engine.name}`,
+          ],
+          {
+            cwd: mkdtempSync(join(tmpdir(), 'ebp-cli-cwd-')),
+            env: { ...(await env()), DOCKER_HOST: dockerHost(engine) },
+          },
+        ),
+      ),
+    );
+    expect(runs.map((r) => r.code).sort(), runs.map((r) => r.stderr).join('\n')).toEqual([0, 4]);
+    const [won, lost] = runs[0]!.code === 0 ? [runs[0]!, runs[1]!] : [runs[1]!, runs[0]!];
+    // Refused at the push (both planned before either pushed) or at the plan: the same code.
+    expect(lost.json!.error).toMatchObject({ code: 'ImmutableTagConflict' });
+    expect(String((lost.json!.error as { message: string }).message)).toContain(`${HOST}/${repo}:stable`);
+    expect(lost.json!.pushed).toBe(false);
+    expect(await registryDigest(repo, 'stable')).toBe(won.json!.digest);
   });
 });
 

@@ -183,7 +183,7 @@ async function run(runner: Runner, deps: PrepareDeps, results: RunResults): Prom
     if (!pushing) return runBuild(job, build, ready, runner, log);
     results.targets = pendingTargets(registries, tagNames);
     return runBuild(job, build, ready, runner, log).catch(async (error: unknown) => {
-      const theirs = await concurrentPush(error, primary, tagNames, log);
+      const theirs = await concurrentPush(error, primary, tagNames, job.fingerprint, log);
       if (!theirs) throw error;
       return theirs;
     });

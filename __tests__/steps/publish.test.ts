@@ -57,25 +57,64 @@ const A = image(`sha256:${'a'.repeat(64)}`);
 const B = image(`sha256:${'b'.repeat(64)}`);
 
 describe('steps/publish winnersImage', () => {
-  // [case, our tags, what the repository holds, verdict]
-  const rows: [string, string[], [string, StoredImage][], StoredImage | 'wait' | undefined][] = [
+  const OURS = 'fp-ours';
+  // [case, our tags, what the repository holds, fingerprint of each image, verdict]
+  const rows: [
+    string,
+    string[],
+    [string, StoredImage][],
+    [string, string | undefined][],
+    StoredImage | 'wait' | undefined,
+  ][] = [
     [
-      'every tag on one image: adopt it',
+      'every tag on one image of our fingerprint: adopt it',
       ['v1', 'sha-1'],
       [
         ['v1', A],
         ['sha-1', A],
       ],
+      [[A.digest, OURS]],
       A,
     ],
-    ['the winner pushed one tag of two so far: wait', ['v1', 'sha-1'], [['v1', A]], 'wait'],
-    ['nothing visible yet: wait', ['v1'], [], 'wait'],
+    [
+      'the winner pushed one tag of two so far: wait',
+      ['v1', 'sha-1'],
+      [['v1', A]],
+      [[A.digest, OURS]],
+      'wait',
+    ],
+    ['nothing visible yet: wait', ['v1'], [], [], 'wait'],
+    [
+      'every tag on one image of another build: a real conflict',
+      ['v1'],
+      [['v1', A]],
+      [[A.digest, 'fp-other']],
+      undefined,
+    ],
+    [
+      'a tag of another build, the others not there yet: a conflict at once, no waiting',
+      ['v1', 'sha-1'],
+      [['v1', A]],
+      [[A.digest, 'fp-other']],
+      undefined,
+    ],
+    [
+      'an image whose labels could not be read is not adopted',
+      ['v1'],
+      [['v1', A]],
+      [[A.digest, undefined]],
+      undefined,
+    ],
     [
       'two images hold our tags: a real conflict',
       ['v1', 'sha-1'],
       [
         ['v1', A],
         ['sha-1', B],
+      ],
+      [
+        [A.digest, OURS],
+        [B.digest, OURS],
       ],
       undefined,
     ],
@@ -86,10 +125,14 @@ describe('steps/publish winnersImage', () => {
         ['v1', A],
         ['sha-1', B],
       ],
+      [
+        [A.digest, OURS],
+        [B.digest, 'fp-other'],
+      ],
       undefined,
     ],
   ];
-  it.each(rows)('%s', (_name, tags, held, verdict) => {
-    expect(winnersImage(tags, new Map(held))).toBe(verdict);
+  it.each(rows)('%s', (_name, tags, held, fingerprints, verdict) => {
+    expect(winnersImage(tags, new Map(held), new Map(fingerprints), OURS)).toBe(verdict);
   });
 });

@@ -5,7 +5,7 @@ import { buildEverything, planPublish, type PublishPlan } from '../plan/publish-
 import { timed, type RunLog } from '../report/log.js';
 import { settleLatest } from '../tags/engine.js';
 import type { TagPlan } from '../tags/types.js';
-import type { StoredImage } from '../types/registry.js';
+import type { RegistryLogin, StoredImage } from '../types/registry.js';
 import { ifPermitted } from './permissions.js';
 import type { Job } from './prepare.js';
 import type { OpenRegistry } from './registry.js';
@@ -52,23 +52,20 @@ export async function readPlannedTags(
   return { tags: existingTags ? settleLatest(planned, existingTags) : planned, existing };
 }
 
-async function planAgainst(job: Job, registry: OpenRegistry, log: RunLog): Promise<RunPlan> {
-  const { ecr, login } = registry;
-  const planned = job.tags;
-  if (!login) return { tags: planned, publish: buildEverything(planned.tags, 'dry run without credentials') };
-  if (!ecr)
-    return {
-      tags: planned,
-      publish: buildEverything(planned.tags, 'ECR Public: images are always built and pushed.'),
-    };
-  if (!registry.exists)
-    return { tags: planned, publish: buildEverything(planned.tags, 'the repository does not exist yet.') };
-
-  const { tags, existing } = await readPlannedTags(job.tags, ecr, log);
-
-  const fingerprints = new Map<string, string | undefined>();
+/**
+ * The fingerprint label of each distinct image, read in parallel (the config blob, through the
+ * registry API). One that cannot be read is a warning and counts as another build.
+ */
+export async function readFingerprints(
+  registry: Pick<OpenRegistry, 'target'>,
+  ecr: Ecr,
+  login: RegistryLogin,
+  images: Iterable<StoredImage>,
+  log: RunLog,
+): Promise<Map<string, string | undefined>> {
   const distinct = new Map<string, StoredImage>();
-  for (const image of existing.values()) distinct.set(image.digest, image);
+  for (const image of images) distinct.set(image.digest, image);
+  const fingerprints = new Map<string, string | undefined>();
   await timed(log, 'ecr', () =>
     Promise.all(
       [...distinct.values()].map(async (image) => {
@@ -82,7 +79,23 @@ async function planAgainst(job: Job, registry: OpenRegistry, log: RunLog): Promi
       }),
     ),
   );
+  return fingerprints;
+}
 
+async function planAgainst(job: Job, registry: OpenRegistry, log: RunLog): Promise<RunPlan> {
+  const { ecr, login } = registry;
+  const planned = job.tags;
+  if (!login) return { tags: planned, publish: buildEverything(planned.tags, 'dry run without credentials') };
+  if (!ecr)
+    return {
+      tags: planned,
+      publish: buildEverything(planned.tags, 'ECR Public: images are always built and pushed.'),
+    };
+  if (!registry.exists)
+    return { tags: planned, publish: buildEverything(planned.tags, 'the repository does not exist yet.') };
+
+  const { tags, existing } = await readPlannedTags(job.tags, ecr, log);
+  const fingerprints = await readFingerprints(registry, ecr, login, existing.values(), log);
   const publish = planPublish(
     {
       tags: tags.tags,

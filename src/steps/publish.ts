@@ -15,6 +15,7 @@ import type { Runner } from '../runner/runner.js';
 import type { StoredImage } from '../types/registry.js';
 import { ifPermitted } from './permissions.js';
 import type { Job } from './prepare.js';
+import { readFingerprints } from './plan.js';
 import type { OpenRegistries, OpenRegistry } from './registry.js';
 
 /** Fails before any build when immutable tags would have to move. */
@@ -147,24 +148,36 @@ export async function convergeMovingTags(
 /**
  * Same-commit runs started together on an IMMUTABLE repository all plan a build; the first push
  * wins and the others' are refused ("tag invalid ... immutable"). When every tag of ours then
- * names one image (the winner's, of this commit), that image is this run's result too.
+ * names one image built from this source and configuration (its fingerprint is ours: the
+ * winner's), that image is this run's result too. Tags held by another build are a real
+ * conflict, reported as one at once.
  */
 export async function concurrentPush(
   error: unknown,
   primary: OpenRegistry,
   tags: string[],
+  fingerprint: string,
   log: RunLog,
 ): Promise<StoredImage | undefined> {
-  const { ecr } = primary;
+  const { ecr, login } = primary;
   const output = String((error as { output?: unknown }).output ?? '');
-  if (!ecr || !/tag invalid|cannot be overwritten because the repository is immutable/i.test(output))
+  if (
+    !ecr ||
+    !login ||
+    !/tag invalid|cannot be overwritten because the repository is immutable/i.test(output)
+  )
     return undefined;
   // ECR's refusal says the repository is immutable: a role that cannot describe the repository
-  // (so the plan took it as MUTABLE) gets here too. Adopting needs every tag on one image, no more.
+  // (so the plan took it as MUTABLE) gets here too.
   // The winner pushes its tags one after another: the first refused one can be there before the rest.
+  const fingerprints = new Map<string, string | undefined>();
   for (let waited = 0; ; waited += WINNER_POLL_MS) {
     const found = await timed(log, 'ecr', () => ecr.imagesByTag(tags));
-    const verdict = winnersImage(tags, found);
+    const unread = [...found.values()].filter((image) => !fingerprints.has(image.digest));
+    for (const [digest, value] of await readFingerprints(primary, ecr, login, unread, log))
+      fingerprints.set(digest, value);
+    const verdict = winnersImage(tags, found, fingerprints, fingerprint);
+    if (verdict === undefined) throw lostRace(primary.target.uri, tags, found, fingerprints, fingerprint);
     if (verdict !== 'wait') return verdict;
     if (waited >= WINNER_WAIT_MS) return undefined;
     await sleep(WINNER_POLL_MS);
@@ -176,17 +189,41 @@ const WINNER_WAIT_MS = 30_000;
 const WINNER_POLL_MS = 1_000;
 
 /**
- * The image every one of `tags` names (adopt it), `wait` while some are not there yet and the
- * others name one image, undefined when two images hold them (a real conflict). Pure.
+ * The image every one of `tags` names, when it is of our fingerprint (adopt it); `wait` while some
+ * are not there yet and the others name such an image; undefined when two images hold them or
+ * the one that does is another build's (a real conflict). Pure.
  */
 export function winnersImage(
   tags: string[],
   found: Map<string, StoredImage>,
+  fingerprints: Map<string, string | undefined>,
+  ours: string,
 ): StoredImage | 'wait' | undefined {
-  const digests = new Set([...found.values()].map((image) => image.digest));
-  if (digests.size > 1) return undefined;
-  if (digests.size === 0 || found.size < tags.length) return 'wait';
-  return [...found.values()][0];
+  const images = [...new Map([...found.values()].map((image) => [image.digest, image])).values()];
+  if (images.length > 1 || images.some((image) => fingerprints.get(image.digest) !== ours)) return undefined;
+  if (images.length === 0 || found.size < tags.length) return 'wait';
+  return images[0];
+}
+
+/** A refused push whose tags another build holds: each tag and what it names now. */
+function lostRace(
+  uri: string,
+  tags: string[],
+  found: Map<string, StoredImage>,
+  fingerprints: Map<string, string | undefined>,
+  ours: string,
+): EcrError {
+  const list = tags.map((tag) => {
+    const image = found.get(tag);
+    if (!image) return `  ${uri}:${tag}: not pushed`;
+    const whose = fingerprints.get(image.digest) === ours ? 'this source and configuration' : 'another build';
+    return `  ${uri}:${tag} -> ${image.digest} (${whose})`;
+  });
+  return new EcrError(
+    `ECR refused the push: the repository is immutable and tag(s) of this run name another build's image:\n${list.join('\n')}`,
+    "The tags listed as another build's cannot move. Give each build tags of its own (type=sha, a version), use `on-immutable-conflict: skip` to leave tags that exist, or IMMUTABLE_WITH_EXCLUSION for moving tags such as latest.",
+    'ImmutableTagConflict',
+  );
 }
 
 /** What an image already in the registry is: its size, platforms and whether it is an index. */
