@@ -4,7 +4,7 @@
  * a per-job RUNNER_TEMP, then the post step with the saved state as STATE_*.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { evaluatePostIf, postIf } from './post-if.js';
@@ -49,6 +49,12 @@ export interface ActionJob {
   jobStatus?: 'success' | 'failure' | 'cancelled';
   /** Environment of the post step on top of the main step's (e.g. a PATH without docker). */
   postEnv?: Record<string, string | undefined>;
+  /**
+   * Runs both steps as this user (a self-hosted runner's account), not root: the file-command
+   * files and HOME are the user's; RUNNER_TEMP stays root's 0755 directory, as a root container
+   * job can leave it.
+   */
+  user?: { uid: number; gid: number };
 }
 
 /** Parses a GITHUB_OUTPUT / GITHUB_STATE / GITHUB_ENV file: `name<<DELIM` blocks and `name=value` lines. */
@@ -71,12 +77,18 @@ export function parseFileCommands(text: string, keep: 'last' | 'first' = 'last')
   return out;
 }
 
-function runNode(script: string, env: Record<string, string | undefined>, cwd: string): Promise<StepResult> {
+function runNode(
+  script: string,
+  env: Record<string, string | undefined>,
+  cwd: string,
+  user?: ActionJob['user'],
+): Promise<StepResult> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [script], {
       env: env as NodeJS.ProcessEnv,
       cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
+      ...user,
     });
     let stdout = '';
     let stderr = '';
@@ -142,12 +154,24 @@ export async function runAction(job: ActionJob): Promise<ActionRun> {
     ),
   );
   for (const name of ['output', 'state', 'env', 'summary']) writeFileSync(join(files, name), '');
+  if (job.user)
+    for (const path of [
+      files,
+      eventPath,
+      ...['output', 'state', 'env', 'summary'].map((n) => join(files, n)),
+    ])
+      chownSync(path, job.user.uid, job.user.gid);
   const inputEnv = Object.fromEntries(
     Object.entries(job.inputs).map(([k, v]) => [`INPUT_${k.toUpperCase().replace(/ /g, '_')}`, v]),
   );
-  const env = { ...runnerEnv(files, runnerTemp, eventPath), ...job.env, ...inputEnv };
+  const env = {
+    ...runnerEnv(files, runnerTemp, eventPath),
+    ...(job.user ? { HOME: files } : {}),
+    ...job.env,
+    ...inputEnv,
+  };
   const cwd = job.cwd ?? ROOT;
-  const main = await runNode(join(ROOT, 'dist/main.js'), env, cwd);
+  const main = await runNode(join(ROOT, 'dist/main.js'), env, cwd, job.user);
   const stateText = read(join(files, 'state'));
   const state = parseFileCommands(stateText);
   const firstState = parseFileCommands(stateText, 'first');
@@ -158,7 +182,12 @@ export async function runAction(job: ActionJob): Promise<ActionRun> {
     job.noPost || !evaluatePostIf(postIf(ROOT), status)
       ? { code: 0, stdout: '', stderr: '', ran: false }
       : {
-          ...(await runNode(join(ROOT, 'dist/post.js'), { ...env, ...job.postEnv, ...stateEnv }, cwd)),
+          ...(await runNode(
+            join(ROOT, 'dist/post.js'),
+            { ...env, ...job.postEnv, ...stateEnv },
+            cwd,
+            job.user,
+          )),
           ran: true,
         };
   return {

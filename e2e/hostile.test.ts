@@ -6,7 +6,7 @@
  * steps, outputs, state, env, summary, files left); no injected workflow command obeyed; nothing
  * left under RUNNER_TEMP after the post step.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -35,6 +35,8 @@ interface Row {
   error?: RegExp;
   /** Extra secrets that must never show (besides CANARY). */
   canaries?: string[];
+  /** Run as a user other than root (see ActionJob.user). */
+  user?: { uid: number; gid: number };
 }
 
 const scratch = mkdtempSync(join(tmpdir(), 'ebp-hostile-'));
@@ -334,6 +336,13 @@ const ROWS: Row[] = [
     error: /RUNNER_TEMP/,
   },
   {
+    // Root bypasses file modes: only another user meets EACCES, as a runner's account does in a
+    // RUNNER_TEMP an earlier root container job left behind.
+    name: 'RUNNER_TEMP not writable by the runner user (nobody)',
+    user: { uid: 65534, gid: 65534 },
+    error: /private directory under RUNNER_TEMP.*EACCES.*an earlier job running as root may own it/,
+  },
+  {
     name: 'web identity token file missing',
     env: { ...NO_OIDC, AWS_WEB_IDENTITY_TOKEN_FILE: '/nonexistent/token' },
     error: /AWS_WEB_IDENTITY_TOKEN_FILE.*ENOENT/,
@@ -428,6 +437,8 @@ describe('hostile inputs', () => {
   let context = '';
   beforeAll(() => {
     context = makeContext({ marker: 'hostile' });
+    // Readable by the rows that run as another user (mkdtemp made it root's 0700).
+    chmodSync(context, 0o755);
   });
 
   it(`has at least 60 rows (${ROWS.length})`, () => expect(ROWS.length).toBeGreaterThanOrEqual(60));
@@ -449,6 +460,7 @@ describe('hostile inputs', () => {
       inputs,
       env: { ...stackEnv(), ...row.env },
       ...(row.event !== undefined ? { event: row.event } : {}),
+      ...(row.user ? { user: row.user } : {}),
     });
     const out = allOutput(run);
     const code = row.code ?? 1;
