@@ -5,9 +5,9 @@
  */
 import {
   BatchGetImageCommand,
+  type BatchGetImageCommandInput,
   CreateRepositoryCommand,
   DescribeImageScanFindingsCommand,
-  DescribeImagesCommand,
   DescribeRepositoriesCommand,
   ECRClient,
   GetAuthorizationTokenCommand,
@@ -52,6 +52,14 @@ const ecrPublic = mockClient(ECRPUBLICClient);
 
 const DIGEST = sha256('the pushed manifest');
 const CONFIG = sha256('the pushed config');
+const MANIFEST_TYPE = 'application/vnd.oci.image.manifest.v1+json';
+/** The pushed manifest as BatchGetImage of its digest returns it: the summary's size comes from it. */
+const PUSHED_MANIFEST = JSON.stringify({
+  schemaVersion: 2,
+  mediaType: MANIFEST_TYPE,
+  config: { digest: CONFIG, size: 1000 },
+  layers: [{ digest: sha256('layer'), size: 2 * 1024 * 1024 }],
+});
 const docker = fakeDocker(DIGEST, CONFIG);
 const URI = `${HOST}/app`;
 const MIRROR_HOST = `210987654321.dkr.ecr.us-east-1.amazonaws.com`;
@@ -81,10 +89,12 @@ beforeEach(() => {
     authorizationData: [{ authorizationToken: Buffer.from('AWS:ecr-password').toString('base64') }],
   });
   ecr.on(DescribeRepositoriesCommand).resolves({ repositories: [{ imageTagMutability: 'MUTABLE' }] });
-  ecr.on(BatchGetImageCommand).resolves({ images: [] });
-  ecr.on(DescribeImagesCommand).resolves({
-    imageDetails: [{ imageTags: ['v1', COMMIT_TAG], imageSizeInBytes: 1234 }],
-  });
+  // No tag exists before the push; after it, the pushed digest is there under every tag asked for.
+  ecr.on(BatchGetImageCommand).callsFake(async (input: BatchGetImageCommandInput) => ({
+    images: (input.imageIds ?? [])
+      .filter((id) => id.imageDigest === DIGEST)
+      .map((imageId) => ({ imageId, imageManifest: PUSHED_MANIFEST, imageManifestMediaType: MANIFEST_TYPE })),
+  }));
   ecr.on(PutImageCommand).resolves({});
 });
 
@@ -205,8 +215,16 @@ describe('main', () => {
       'ecr:GetAuthorizationToken',
       'ecr:DescribeRepositories',
       'ecr:BatchGetImage',
-      'ecr:DescribeImages',
+      'ecr:BatchGetImage',
     ]);
+    // After the push, one read of the pushed digest with each tag (no DescribeImages): the size
+    // comes from its manifest, and every tag is confirmed on it.
+    expect(ecr.commandCalls(BatchGetImageCommand)[1]!.args[0].input.imageIds).toEqual([
+      { imageDigest: DIGEST, imageTag: 'v1' },
+      { imageDigest: DIGEST, imageTag: COMMIT_TAG },
+    ]);
+    expect(r.summary).toMatch(/\| Size \| 2\.0 MiB \|/);
+    expect(r.plan.warnings).toEqual([]);
     expect(r.outputs).toMatchObject({
       digest: DIGEST,
       image: `${URI}@${DIGEST}`,
@@ -222,11 +240,29 @@ describe('main', () => {
     expect(r.summary).toContain(`${URI}@${DIGEST}`);
   });
 
+  it('after the push, a tag ECR does not show on the pushed digest is a warning; the push stands', async () => {
+    ecr.on(BatchGetImageCommand).callsFake(async (input: BatchGetImageCommandInput) => ({
+      images: (input.imageIds ?? [])
+        .filter((id) => id.imageDigest === DIGEST && id.imageTag === 'v1')
+        .map((imageId) => ({
+          imageId,
+          imageManifest: PUSHED_MANIFEST,
+          imageManifestMediaType: MANIFEST_TYPE,
+        })),
+    }));
+    const r = await run({});
+    expect(r.error).toBeUndefined();
+    expect(r.outputs.pushed).toBe('true');
+    expect(r.plan.warnings).toEqual([`After the push, ECR does not list tag(s) ${COMMIT_TAG} on ${DIGEST}.`]);
+    expect(r.summary).toMatch(/\| Size \| 2\.0 MiB \|/);
+  });
+
   it('build with push false: built and loaded nowhere, no digest, nothing pushed', async () => {
     const r = await run({ push: 'false' });
     expect(r.error).toBeUndefined();
     expect(r.docker).toEqual(['buildx build']);
-    expect(r.aws).not.toContain('ecr:DescribeImages');
+    // Nothing pushed: nothing read back.
+    expect(r.aws.filter((c) => c === 'ecr:BatchGetImage')).toHaveLength(1);
     expect(r.outputs).toMatchObject({ digest: '', pushed: 'false', imageid: CONFIG, targets: '[]' });
     expect(r.state).toEqual({ 'job-dir': expect.any(String), hosts: HOST });
   });
@@ -404,8 +440,46 @@ describe('main', () => {
     expect(real.log).toContainEqual(expect.stringContaining('nothing exported'));
   });
 
+  it('the token, the repository and the planned tags are asked for at once (each needs only credentials)', async () => {
+    // DescribeRepositories answers only once BatchGetImage has arrived: one after the other never ends.
+    let seen!: () => void;
+    const batchArrived = new Promise<void>((resolve) => (seen = resolve));
+    ecr.on(BatchGetImageCommand).callsFake(async () => (seen(), { images: [] }));
+    ecr
+      .on(DescribeRepositoriesCommand)
+      .callsFake(async () => (await batchArrived, { repositories: [{ imageTagMutability: 'MUTABLE' }] }));
+    const r = await run({ 'dry-run': 'true' });
+    expect(r.error).toBeUndefined();
+    expect(r.plan.awsCalls).toEqual([
+      'ecr:GetAuthorizationToken',
+      'ecr:DescribeRepositories',
+      'ecr:BatchGetImage',
+    ]);
+    // Read once: the plan uses the early answer.
+    expect(ecr.commandCalls(BatchGetImageCommand)).toHaveLength(1);
+  });
+
+  it.each([
+    { name: 'a plain run', inputs: {} as Record<string, string>, lookups: 1 },
+    { name: 'push-by-digest (no tag to look up)', inputs: { 'push-by-digest': 'true' }, lookups: 0 },
+  ])('the early tag look-up: $name', async ({ inputs, lookups }) => {
+    const r = await run(inputs);
+    expect(r.error).toBeUndefined();
+    expect(
+      ecr.commandCalls(BatchGetImageCommand).filter((c) => !c.args[0].input.imageIds?.[0]?.imageDigest),
+    ).toHaveLength(lookups);
+  });
+
   it('a missing repository is created when asked, and only then', async () => {
     ecr.on(DescribeRepositoriesCommand).rejects(awsError('RepositoryNotFoundException'));
+    // The tag look-up sent beside DescribeRepositories is refused the same way until the
+    // repository exists: only DescribeRepositories' answer counts (RepositoryNotFound, or a new
+    // repository whose tags the plan reads again).
+    ecr.on(BatchGetImageCommand).callsFake(async () => {
+      if (ecr.commandCalls(CreateRepositoryCommand).length === 0)
+        throw awsError('RepositoryNotFoundException');
+      return { images: [] };
+    });
     ecr.on(CreateRepositoryCommand).resolves({ repository: { imageTagMutability: 'IMMUTABLE' } });
     const refused = await run({});
     expect((refused.error as ActionError).code).toBe('RepositoryNotFound');
@@ -420,6 +494,8 @@ describe('main', () => {
       imageTagMutability: 'IMMUTABLE',
     });
     expect(created.docker).toEqual(['buildx build --push']);
+    // Refused beside DescribeRepositories, read again once the repository was created.
+    expect(created.aws.filter((c) => c === 'ecr:BatchGetImage').length).toBeGreaterThanOrEqual(2);
   });
 
   it('update-repository-settings applies only the settings given', async () => {
@@ -641,7 +717,6 @@ const denied = () =>
   awsError('AccessDeniedException', 'User: arn:aws:sts::1:assumed-role/r/s is not authorized');
 const DENY = {
   DescribeRepositories: () => ecr.on(DescribeRepositoriesCommand).rejects(denied()),
-  DescribeImages: () => ecr.on(DescribeImagesCommand).rejects(denied()),
   ListImages: () => ecr.on(ListImagesCommand).rejects(denied()),
   Scan: () => {
     ecr.on(DescribeImageScanFindingsCommand).rejects(denied());
@@ -660,33 +735,25 @@ describe('main with only the push/pull policy', () => {
   it.each<[string, (keyof typeof DENY)[], Record<string, string>, NodeJS.ProcessEnv, boolean, RegExp[]]>([
     [
       'push on a branch',
-      ['DescribeRepositories', 'DescribeImages'],
+      ['DescribeRepositories'],
       {},
       {},
       false,
+      // The size and the tag check come from BatchGetImage, which the policy grants.
       [
         /^The role may not call ecr:DescribeRepositories: the repository's settings were not read: its tag mutability is unknown .* Grant ecr:DescribeRepositories to have it/,
-        /^The role may not call ecr:DescribeImages: the image size and the check that ECR lists every pushed tag \(skipped\)\./,
       ],
     ],
-    [
-      'a re-run: reused',
-      ['DescribeRepositories', 'DescribeImages'],
-      {},
-      {},
-      true,
-      [/ecr:DescribeRepositories/],
-    ],
+    ['a re-run: reused', ['DescribeRepositories'], {}, {}, true, [/ecr:DescribeRepositories/]],
     [
       'a release: latest added unchecked, moving tags not compared; one warning for ListImages',
-      ['DescribeRepositories', 'DescribeImages', 'ListImages'],
+      ['DescribeRepositories', 'ListImages'],
       RELEASE,
       { GITHUB_REF: 'refs/tags/v1.2.0' },
       false,
       [
         /ecr:DescribeRepositories/,
         /^The role may not call ecr:ListImages: latest was added without checking the releases already in the repository, so it may move back to an older version; the check that latest, MAJOR and MAJOR.MINOR are not held by an older release pushed at the same time \(skipped\)\./,
-        /ecr:DescribeImages/,
       ],
     ],
     [
@@ -724,13 +791,17 @@ describe('main with only the push/pull policy', () => {
   });
 
   it('a read after the push that fails for another reason warns; the push stands', async () => {
-    ecr.on(DescribeImagesCommand).rejects(awsError('ImageNotFoundException', 'not visible yet'));
-    const r = await run({});
+    // The read of the pushed digest fails; the look-up before the build still answers.
+    ecr.on(BatchGetImageCommand).callsFake(async (input: BatchGetImageCommandInput) => {
+      if (input.imageIds?.[0]?.imageDigest) throw awsError('ServerException', 'not visible yet', 500);
+      return { images: [] };
+    });
+    const r = await run({ 'max-attempts': '1' });
     expect(r.error).toBeUndefined();
     expect(r.outputs).toMatchObject({ pushed: 'true', digest: DIGEST });
     expect(r.plan.warnings).toContainEqual(
       expect.stringMatching(
-        /^The push succeeded, but the image size .* could not be read: .*not visible yet/,
+        /^The push succeeded, but the image size, its platform digests .* could not be read: .*not visible yet/,
       ),
     );
   });

@@ -3,7 +3,6 @@ import {
   BatchGetImageCommand,
   CreateRepositoryCommand,
   DescribeImageScanFindingsCommand,
-  DescribeImagesCommand,
   DescribeRepositoriesCommand,
   ECRClient,
   GetAuthorizationTokenCommand,
@@ -504,15 +503,72 @@ describe('aws/ecr', () => {
     });
   });
 
-  describe('Ecr.describe', () => {
-    it('tags and size of a digest', async () => {
-      const pushedAt = new Date('2024-05-01T00:00:00Z');
-      ecrMock.on(DescribeImagesCommand).resolves({
-        imageDetails: [
-          { imageDigest: D1, imageTags: ['v1', 'latest'], imageSizeInBytes: 1234, imagePushedAt: pushedAt },
+  describe('Ecr.pushedImage: one BatchGetImage of the digest with each tag', () => {
+    const MANIFEST = JSON.stringify({ schemaVersion: 2, layers: [] });
+    const found = (imageTag?: string) => ({
+      imageId: { imageDigest: D1, imageTag },
+      imageManifest: MANIFEST,
+      imageManifestMediaType: MEDIA_TYPES[2],
+    });
+    it.each([
+      {
+        name: 'every tag on the digest',
+        tags: ['v1', 'latest'],
+        answer: { images: [found('v1'), found('latest')] },
+        ids: [
+          { imageDigest: D1, imageTag: 'v1' },
+          { imageDigest: D1, imageTag: 'latest' },
         ],
-      });
-      expect(await ecr().describe(D1)).toEqual({ tags: ['v1', 'latest'], sizeBytes: 1234 });
+        unconfirmed: [],
+        image: true,
+      },
+      {
+        name: 'a tag on another image (ECR: ImageTagDoesNotMatchDigest)',
+        tags: ['v1', 'latest'],
+        answer: {
+          images: [found('v1')],
+          failures: [
+            {
+              imageId: { imageDigest: D1, imageTag: 'latest' },
+              failureCode: 'ImageTagDoesNotMatchDigest' as const,
+            },
+          ],
+        },
+        ids: [
+          { imageDigest: D1, imageTag: 'v1' },
+          { imageDigest: D1, imageTag: 'latest' },
+        ],
+        unconfirmed: ['latest'],
+        image: true,
+      },
+      {
+        name: 'no tags (push by digest): the digest alone',
+        tags: [],
+        answer: { images: [found()] },
+        ids: [{ imageDigest: D1 }],
+        unconfirmed: [],
+        image: true,
+      },
+      {
+        name: 'nothing found',
+        tags: ['v1'],
+        answer: {
+          images: [],
+          failures: [{ imageId: { imageDigest: D1, imageTag: 'v1' }, failureCode: 'ImageNotFound' as const }],
+        },
+        ids: [{ imageDigest: D1, imageTag: 'v1' }],
+        unconfirmed: ['v1'],
+        image: false,
+      },
+    ])('$name', async ({ tags, answer, ids, unconfirmed, image }) => {
+      ecrMock.on(BatchGetImageCommand).resolves(answer);
+      const pushed = await ecr().pushedImage(D1, tags);
+      expect(ecrMock.commandCalls(BatchGetImageCommand)).toHaveLength(1);
+      expect(ecrMock.commandCalls(BatchGetImageCommand)[0]!.args[0].input.imageIds).toEqual(ids);
+      expect(pushed.unconfirmed).toEqual(unconfirmed);
+      expect(pushed.image).toEqual(
+        image ? { digest: D1, manifest: MANIFEST, mediaType: MEDIA_TYPES[2] } : undefined,
+      );
     });
   });
 

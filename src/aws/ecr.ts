@@ -1,7 +1,6 @@
 import {
   BatchGetImageCommand,
   CreateRepositoryCommand,
-  DescribeImagesCommand,
   DescribeImageScanFindingsCommand,
   DescribeRepositoriesCommand,
   ECRClient,
@@ -299,13 +298,29 @@ export class Ecr {
     }
   }
 
-  /** Tags and size of the image behind a digest. */
-  async describe(digest: string): Promise<{ tags: string[]; sizeBytes?: number } | undefined> {
-    const out = await this.call('DescribeImages', () =>
-      this.client.send(new DescribeImagesCommand({ ...this.ids, imageIds: [{ imageDigest: digest }] })),
+  /**
+   * The image just pushed under `digest`, and the `tags` ECR does not show on it, in one
+   * BatchGetImage: each tag is asked for with the digest (a tag that names another image or none
+   * comes back as a failure, ImageTagDoesNotMatchDigest or ImageNotFound). No tags: the digest alone.
+   */
+  async pushedImage(digest: string, tags: string[]): Promise<{ image?: StoredImage; unconfirmed: string[] }> {
+    const imageIds = tags.length
+      ? tags.map((imageTag) => ({ imageDigest: digest, imageTag }))
+      : [{ imageDigest: digest }];
+    const out = await this.call('BatchGetImage', () =>
+      this.client.send(new BatchGetImageCommand({ ...this.ids, imageIds, acceptedMediaTypes: MEDIA_TYPES })),
     );
-    const d = out.imageDetails?.[0];
-    return d && { tags: d.imageTags ?? [], sizeBytes: d.imageSizeInBytes };
+    const images = (out.images ?? []).filter((i) => i.imageId?.imageDigest === digest && i.imageManifest);
+    const confirmed = new Set(images.map((i) => i.imageId?.imageTag));
+    const found = images[0];
+    return {
+      image: found && {
+        digest,
+        manifest: found.imageManifest!,
+        mediaType: found.imageManifestMediaType ?? mediaTypeOf(found.imageManifest!),
+      },
+      unconfirmed: tags.filter((t) => !confirmed.has(t)),
+    };
   }
 
   /**

@@ -7,7 +7,7 @@ import { planMerge } from '../plan/merge-plan.js';
 import type { PublishPlan } from '../plan/publish-plan.js';
 import { timed, type RunLog } from '../report/log.js';
 import type { StoredImage } from '../types/registry.js';
-import { readPlannedTags, type RunPlan } from './plan.js';
+import { primaryTags, type RunPlan } from './plan.js';
 import type { Job } from './prepare.js';
 import type { OpenRegistry } from './registry.js';
 
@@ -33,7 +33,7 @@ export async function planMergeRun(
   const wanted = job.inputs.publish.mergeDigests;
   const [stored, planned] = await Promise.all([
     timed(log, 'ecr', () => ecr.manifests(wanted.map((w) => w.digest))),
-    readPlannedTags(job.tags, ecr, log),
+    primaryTags(job, primary, ecr, log),
   ]);
   log.awsCalls.push('ecr:BatchGetImage');
   const missing = wanted.filter((w) => !stored.has(w.digest)).map((w) => w.digest);

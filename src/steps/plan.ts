@@ -26,30 +26,59 @@ export async function planRun(job: Job, registry: OpenRegistry, log: RunLog): Pr
   return plan;
 }
 
+/** The planned tags as the registry holds them: which exist, and the plan with `latest` settled. */
+export interface TagLookup {
+  tags: TagPlan;
+  existing: Map<string, StoredImage>;
+}
+
 /**
  * The planned tags against the registry: which exist (one BatchGetImage), and whether `latest`
  * would move backwards (ListImages, only when latest=auto added it for a release).
  */
-export async function readPlannedTags(
+export async function readPlannedTags(planned: TagPlan, ecr: Ecr, log: RunLog): Promise<TagLookup> {
+  const calls: string[] = [];
+  const lookup = await timed(log, 'ecr', () => lookUpTags(planned, ecr, log, calls));
+  log.awsCalls.push(...calls);
+  return lookup;
+}
+
+/**
+ * readPlannedTags untimed, the calls it makes put in `calls`: it needs only the credentials, so
+ * openRegistry sends it beside GetAuthorizationToken and DescribeRepositories, in their timing.
+ */
+export async function lookUpTags(
   planned: TagPlan,
   ecr: Ecr,
   log: RunLog,
-): Promise<{ tags: TagPlan; existing: Map<string, StoredImage> }> {
-  const [existing, existingTags] = await timed(log, 'ecr', () =>
-    Promise.all([
-      ecr.imagesByTag(planned.tags),
-      planned.latestGuard
-        ? ifPermitted(
-            log,
-            'latest was added without checking the releases already in the repository, so it may move back to an older version',
-            () => ecr.allTags(),
-          )
-        : undefined,
-    ]),
-  );
-  log.awsCalls.push('ecr:BatchGetImage');
-  if (planned.latestGuard) log.awsCalls.push('ecr:ListImages');
+  calls: string[],
+): Promise<TagLookup> {
+  const [existing, existingTags] = await Promise.all([
+    ecr.imagesByTag(planned.tags),
+    planned.latestGuard
+      ? ifPermitted(
+          log,
+          'latest was added without checking the releases already in the repository, so it may move back to an older version',
+          () => ecr.allTags(),
+        )
+      : undefined,
+  ]);
+  calls.push('ecr:BatchGetImage');
+  if (planned.latestGuard) calls.push('ecr:ListImages');
   return { tags: existingTags ? settleLatest(planned, existingTags) : planned, existing };
+}
+
+/** The primary registry's planned tags: what openRegistry read beside the token, else read now. */
+export async function primaryTags(
+  job: Job,
+  registry: OpenRegistry,
+  ecr: Ecr,
+  log: RunLog,
+): Promise<TagLookup> {
+  const early = registry.tagLookup;
+  if (!early) return readPlannedTags(job.tags, ecr, log);
+  if ('error' in early) throw early.error;
+  return early.value;
 }
 
 /**
@@ -94,7 +123,7 @@ async function planAgainst(job: Job, registry: OpenRegistry, log: RunLog): Promi
   if (!registry.exists)
     return { tags: planned, publish: buildEverything(planned.tags, 'the repository does not exist yet.') };
 
-  const { tags, existing } = await readPlannedTags(job.tags, ecr, log);
+  const { tags, existing } = await primaryTags(job, registry, ecr, log);
   const fingerprints = await readFingerprints(registry, ecr, login, existing.values(), log);
   const publish = planPublish(
     {

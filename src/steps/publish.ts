@@ -62,7 +62,12 @@ export function pushedDigest(build: BuildResult): string {
   return digest;
 }
 
-/** Step 4, after the push: ECR confirms the tags and gives the size and the platform digests. */
+/**
+ * Step 4, after the push: one BatchGetImage of the pushed digest with its tags gives the size
+ * (from the manifest), an index's platform digests, and which tags ECR does not show on it. No
+ * DescribeImages: the manifest says the size, and amazon-ecr-login's push/pull policy grants
+ * BatchGetImage only. The push succeeded: this read adds detail, and never fails the step.
+ */
 export async function describePushed(
   job: Job,
   primary: OpenRegistry,
@@ -73,28 +78,29 @@ export async function describePushed(
 ): Promise<ImageFacts> {
   const { ecr } = primary;
   const isIndex = isIndexMediaType(build.metadata['containerimage.descriptor']?.mediaType ?? '');
-  const facts: ImageFacts = { isIndex, platformDigests: { [defaultPlatform(job)]: digest } };
-  // The push succeeded: the reads after it add detail, and never fail the step.
-  if (isIndex) {
-    const index =
-      ecr &&
-      (await afterPush(log, 'its platform digests', () => timed(log, 'ecr', () => ecr.manifest(digest))));
-    facts.platformDigests = index ? platformDigests(index, defaultPlatform(job)) : {};
-    // Never hand out the index digest as a platform's: Lambda would get an index.
-    if (!index) log.warnings.push('The pushed image is an index and its platform digests could not be read.');
+  // Never hand out the index digest as a platform's: Lambda would get an index.
+  const unread: ImageFacts = { isIndex, platformDigests: isIndex ? {} : { [defaultPlatform(job)]: digest } };
+  // ECR Public has no API for this: its summary has no size.
+  if (!ecr) return unread;
+  const pushed = await afterPush(
+    log,
+    'the image size, its platform digests and the check that ECR lists every pushed tag',
+    () => timed(log, 'ecr', () => ecr.pushedImage(digest, tags)),
+  );
+  if (pushed?.unconfirmed.length)
+    log.warnings.push(
+      `After the push, ECR does not list tag(s) ${pushed.unconfirmed.join(', ')} on ${digest}.`,
+    );
+  if (!pushed?.image) {
+    if (isIndex)
+      log.warnings.push('The pushed image is an index and its platform digests could not be read.');
+    return unread;
   }
-  const described =
-    ecr &&
-    (await afterPush(log, 'the image size and the check that ECR lists every pushed tag', () =>
-      timed(log, 'ecr', () => ecr.describe(digest)),
-    ));
-  if (described) {
-    facts.sizeBytes = described.sizeBytes;
-    const missing = tags.filter((t) => !described.tags.includes(t));
-    if (missing.length)
-      log.warnings.push(`After the push, ECR does not list tag(s) ${missing.join(', ')} on ${digest}.`);
-  }
-  return facts;
+  return {
+    isIndex,
+    sizeBytes: manifestSize(pushed.image.manifest),
+    platformDigests: platformDigests(pushed.image, defaultPlatform(job)),
+  };
 }
 
 /**

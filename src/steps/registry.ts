@@ -10,6 +10,7 @@ import type { Runner } from '../runner/runner.js';
 import type { RegistryLogin, RepositoryState } from '../types/registry.js';
 import { openSession, requireRegion } from './credentials.js';
 import { ifPermitted } from './permissions.js';
+import { lookUpTags, type TagLookup } from './plan.js';
 import type { Job } from './prepare.js';
 
 /** A registry the run works with: its ECR API (private registries), the login, the repository's settings. */
@@ -21,6 +22,8 @@ export interface OpenRegistry {
   repository: RepositoryState;
   /** False when the repository is not there yet: a dry run that found none, or no AWS call made. */
   exists: boolean;
+  /** The primary's planned tags as the registry holds them, read beside the token (the plan's input). */
+  tagLookup?: { value: TagLookup } | { error: unknown };
 }
 
 /** The primary registry first, then the extra ones. */
@@ -61,6 +64,8 @@ export async function openRegistries(
     session,
     runner,
     log,
+    // push-by-digest plans no tag: nothing to look up.
+    !job.inputs.build.pushByDigest,
   );
   assertNoPrimaryAmongExtras(job, primary.target);
   const extras = await Promise.all(
@@ -102,7 +107,8 @@ function assertNoPrimaryAmongExtras(job: Job, primary: RegistryTarget): void {
 }
 
 /**
- * One registry: one GetAuthorizationToken and one DescribeRepositories, in parallel; the
+ * One registry: GetAuthorizationToken and DescribeRepositories (with `readTags`, the primary's,
+ * also the BatchGetImage of the planned tags), all at once: each needs only the credentials. The
  * repository is created (or its settings applied) when the inputs ask for it.
  */
 async function openRegistry(
@@ -111,6 +117,7 @@ async function openRegistry(
   session: AwsSession,
   runner: Pick<Runner, 'mask' | 'info'>,
   log: RunLog,
+  readTags = false,
 ): Promise<OpenRegistry> {
   const mask = (value: string) => runner.mask(value);
   if (target.kind === 'public') {
@@ -119,16 +126,25 @@ async function openRegistry(
   }
   const { Ecr, explainEcrError } = await loadSdk();
   const ecr = new Ecr(target, session, job.retry);
-  const [login, described] = await timed(log, 'ecr', () =>
+  const lookupCalls: string[] = [];
+  const [login, described, tagLookup] = await timed(log, 'ecr', () =>
     Promise.all([
       registryLogin(target, session, job.retry, mask, ecr),
       ifPermitted(log, WITHOUT_DESCRIBE, async () => ({ state: await ecr.repository() })),
+      // Settled, not thrown: without the repository its answer is RepositoryNotFound, which only
+      // DescribeRepositories' answer may report (or create-repository turn into a new one).
+      readTags
+        ? lookUpTags(job.tags, ecr, log, lookupCalls).then(
+            (value) => ({ value }),
+            (error: unknown) => ({ error }),
+          )
+        : undefined,
     ]),
   );
-  log.awsCalls.push('ecr:GetAuthorizationToken', 'ecr:DescribeRepositories');
+  log.awsCalls.push('ecr:GetAuthorizationToken', 'ecr:DescribeRepositories', ...lookupCalls);
   // Settings unknown: planned as a mutable repository. BatchGetImage still shows which tags exist,
   // and a tag an immutable repository keeps fails at the push with ECR's own message.
-  if (!described) return { target, ecr, login, repository: DEFAULT_REPOSITORY, exists: true };
+  if (!described) return { target, ecr, login, repository: DEFAULT_REPOSITORY, exists: true, tagLookup };
   const existing = described.state;
   const settings = job.inputs.repository;
   let repository = existing;
@@ -169,7 +185,17 @@ async function openRegistry(
         ),
       )) ?? current;
   }
-  return { target, ecr, login, repository, exists: !job.dryRun || existing !== undefined };
+  return {
+    target,
+    ecr,
+    login,
+    repository,
+    exists: !job.dryRun || existing !== undefined,
+    // A repository DescribeRepositories did not find answered the look-up with RepositoryNotFound:
+    // the plan reads the tags again, from the repository as it is now (created, or pushed to by
+    // a run beside this one).
+    tagLookup: existing ? tagLookup : undefined,
+  };
 }
 
 /**
