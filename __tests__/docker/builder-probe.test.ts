@@ -60,6 +60,17 @@ Platforms:        linux/amd64, linux/386
 Labels:
  org.mobyproject.buildkit.worker.moby.host-gateway-ip: 172.17.0.1
 `;
+// A newer engine without worker labels: its version says nothing.
+const UNLABELLED = `Name:          default
+Driver:        docker
+
+Nodes:
+Name:             default
+Endpoint:         default
+Status:           running
+BuildKit version: v0.0.0+unknown
+Platforms:        linux/amd64
+`;
 const INACTIVE = `Name:   fresh
 Driver: docker-container
 
@@ -73,13 +84,24 @@ Platforms:
 describe('parseBuildxInspect', () => {
   it.each([
     [
-      'docker driver, no worker labels (20.10): the store is unknown',
+      'docker driver, no worker labels, BuildKit v0.8 (20.10): older than the containerd store, so the classic one',
       DOCKER_DEFAULT,
       {
         name: 'default',
         driver: 'docker',
         platforms: ['linux/amd64', 'linux/386'],
         buildkitVersion: 'v0.8+unknown',
+        containerdStore: false,
+      },
+    ],
+    [
+      'docker driver, no worker labels, BuildKit v0.0.0+unknown: the store is unknown',
+      UNLABELLED,
+      {
+        name: 'default',
+        driver: 'docker',
+        platforms: ['linux/amd64'],
+        buildkitVersion: 'v0.0.0+unknown',
         containerdStore: undefined,
       },
     ],
@@ -166,8 +188,15 @@ describe('probeBuilder: one docker call when buildx inspect tells the store', ()
   it.each([
     ['containerd worker labels', CONTAINERD, false, ['buildx inspect'], true],
     [
-      'no labels (old engine): docker info decides',
+      'no labels, BuildKit v0.8 (engine 20.10): the classic store, no docker info',
       DOCKER_DEFAULT,
+      true,
+      ['buildx inspect'],
+      false,
+    ],
+    [
+      'no labels, a version that says nothing: docker info decides',
+      UNLABELLED,
       false,
       ['buildx inspect', 'info --format {{json .DriverStatus}}'],
       true,

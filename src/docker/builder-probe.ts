@@ -20,7 +20,9 @@ export type InspectedBuilder = Omit<BuilderProbe, 'containerdStore'> & { contain
  * carry) has no JSON format for it. The BuildKit worker labels of the `docker` driver tell
  * the image store: the containerd store runs a containerd worker
  * (`org.mobyproject.buildkit.worker.executor: containerd`), the classic store the moby one.
- * No labels (older engines or buildx): unknown, `docker info` decides. Pure.
+ * No labels (older engines or buildx): an embedded BuildKit older than v0.10 (Docker Engine
+ * 20.10 and before, Debian 12's) means the classic store, as the containerd store came with
+ * later engines; otherwise unknown, and `docker info` decides. Pure.
  */
 export function parseBuildxInspect(text: string): InspectedBuilder {
   const field = (label: string) =>
@@ -38,16 +40,27 @@ export function parseBuildxInspect(text: string): InspectedBuilder {
     ]),
   );
   const driver = field('Driver') ?? 'docker';
+  const buildkitVersion = field('BuildKit version') ?? field('Buildkit');
+  const store = () => {
+    if (labels.size > 0) return labels.get('org.mobyproject.buildkit.worker.executor') === 'containerd';
+    return predatesContainerdStore(buildkitVersion) ? false : undefined;
+  };
   return {
     name: field('Name') ?? 'default',
     driver,
     platforms: [...new Set(platforms)],
-    buildkitVersion: field('BuildKit version') ?? field('Buildkit'),
-    containerdStore:
-      driver === 'docker' && labels.size > 0
-        ? labels.get('org.mobyproject.buildkit.worker.executor') === 'containerd'
-        : undefined,
+    buildkitVersion,
+    containerdStore: driver === 'docker' ? store() : undefined,
   };
+}
+
+/**
+ * An engine's embedded BuildKit older than v0.10: Docker Engine 20.10 or before, which has no
+ * containerd image store. `v0.0.0+unknown` (what engines 25+ print) says nothing.
+ */
+function predatesContainerdStore(version: string | undefined): boolean {
+  const [, major, minor] = /^v?(\d+)\.(\d+)/.exec(version ?? '') ?? [];
+  return Number(major) === 0 && Number(minor) > 0 && Number(minor) < 10;
 }
 
 /** `docker info --format '{{json .DriverStatus}}'`: pairs such as ["driver-type","io.containerd.snapshotter.v1"]. Pure. */
