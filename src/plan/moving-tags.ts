@@ -4,7 +4,11 @@
  * works out where they should point: at the highest release of their family. Every run repairs
  * toward the same answer, so the last one to finish leaves them right. Pure.
  */
-import semver from 'semver';
+// semver's functions, not its index: the index also loads ranges and comparators, on the path
+// before the first request.
+import type SemVer from 'semver/classes/semver.js';
+import parse from 'semver/functions/parse.js';
+import rcompare from 'semver/functions/rcompare.js';
 
 export interface MovingTagFix {
   tag: string;
@@ -15,7 +19,7 @@ export interface MovingTagFix {
 
 interface Family {
   tag: string;
-  includes: (v: semver.SemVer) => boolean;
+  includes: (v: SemVer) => boolean;
 }
 
 interface Ours {
@@ -26,7 +30,7 @@ interface Ours {
 
 /** This run's moving tags, with the releases each one follows, and the version tags' prefix (`v`). */
 export function movingFamilies(ours: Ours): { prefix: string; families: Family[] } {
-  const version = ours.version ? semver.parse(ours.version) : null;
+  const version = ours.version ? parse(ours.version) : null;
   const none = { prefix: '', families: [] };
   if (!version || version.prerelease.length > 0) return none;
   const versionTag = ours.tags.find(
@@ -51,11 +55,11 @@ export function movingFamilies(ours: Ours): { prefix: string; families: Family[]
 export function movingTagFixes(ours: Ours, repository: ReadonlyMap<string, string>): MovingTagFix[] {
   const { prefix, families } = movingFamilies(ours);
   const releases = [...repository.keys()].flatMap((tag) => {
-    const v = tag.startsWith(prefix) ? semver.parse(tag.slice(prefix.length)) : null;
+    const v = tag.startsWith(prefix) ? parse(tag.slice(prefix.length)) : null;
     return v && v.prerelease.length === 0 && `${prefix}${v.version}` === tag ? [{ tag, v }] : [];
   });
   return families.flatMap(({ tag, includes }) => {
-    const highest = releases.filter(({ v }) => includes(v)).sort((a, b) => semver.rcompare(a.v, b.v))[0];
+    const highest = releases.filter(({ v }) => includes(v)).sort((a, b) => rcompare(a.v, b.v))[0];
     const digest = highest && repository.get(highest.tag);
     return highest && digest && repository.get(tag) !== digest ? [{ tag, release: highest.tag, digest }] : [];
   });
