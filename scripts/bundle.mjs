@@ -56,7 +56,8 @@ const result = await build({
   metafile: true,
   // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
   banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
-  define: { ECR_BUILD_PUSH_INPUT_HELP: JSON.stringify(inputHelp) },
+  // JSON text, parsed by src/cli/help.ts: an object here would be a module shared by every entry.
+  define: { ECR_BUILD_PUSH_INPUT_HELP: JSON.stringify(JSON.stringify(inputHelp)) },
   plugins: [noHttpClient],
   logLevel: 'warning',
 });

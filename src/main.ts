@@ -7,7 +7,6 @@ import { newLog } from './report/log.js';
 import type { RunResults, ScanReport } from './report/results.js';
 import { buildReport, type RunReport } from './report/run-report.js';
 import type { Runner } from './runner/runner.js';
-import { prepareBuild, readyBuild, runBuild } from './steps/build.js';
 import {
   awsRegion,
   connectThroughProxy,
@@ -15,25 +14,10 @@ import {
   openSession,
   requireRegion,
 } from './steps/credentials.js';
-import { assertSomethingToPut, planMergeRun } from './steps/merge.js';
 import { planRun, type RunPlan } from './steps/plan.js';
 import { nodeDeps, prepareJob, type Job, type PrepareDeps } from './steps/prepare.js';
-import {
-  assertAllPushed,
-  assertNoConflicts,
-  concurrentPush,
-  convergeMovingTags,
-  copyToExtras,
-  describePushed,
-  pendingTargets,
-  pushedDigest,
-  retag,
-  storedImageFacts,
-} from './steps/publish.js';
-import { openBaseRegistries } from './steps/base-registries.js';
 import { ensureCacheRepository, openRegistries, type OpenRegistries } from './steps/registry.js';
 import { writeReport } from './steps/report.js';
-import { combineScans, gateScan, scanImage } from './steps/scan.js';
 import { checkTagReferences } from './tags/references.js';
 
 /**
@@ -58,8 +42,27 @@ export async function main(runner: Runner, deps: PrepareDeps = nodeDeps): Promis
   return report;
 }
 
+/**
+ * The phases after the registries (merge, re-tag, build and push, copies, scan), loaded while the
+ * first requests are out: dist/main.js reads less before its first request (issue 16, start-up).
+ */
+async function loadPhases() {
+  const [build, bases, publish, merge, scan] = await Promise.all([
+    import('./steps/build.js'),
+    import('./steps/base-registries.js'),
+    import('./steps/publish.js'),
+    import('./steps/merge.js'),
+    import('./steps/scan.js'),
+  ]);
+  return { ...build, ...bases, ...publish, ...merge, ...scan };
+}
+type Phases = Awaited<ReturnType<typeof loadPhases>>;
+
 async function run(runner: Runner, deps: PrepareDeps, results: RunResults): Promise<void> {
   const { log } = results;
+  const loading = loadPhases();
+  // Awaited below; a run that fails before then must not leave it unhandled.
+  loading.catch(() => undefined);
   const job = prepareJob(runner, deps);
   Object.assign(results, {
     dryRun: job.dryRun,
@@ -109,6 +112,23 @@ async function run(runner: Runner, deps: PrepareDeps, results: RunResults): Prom
       job.tags.references,
       registries.map((r) => r.target),
     );
+  const phases = await loading;
+  const {
+    assertNoConflicts,
+    assertSomethingToPut,
+    concurrentPush,
+    convergeMovingTags,
+    describePushed,
+    openBaseRegistries,
+    pendingTargets,
+    planMergeRun,
+    prepareBuild,
+    pushedDigest,
+    readyBuild,
+    retag,
+    runBuild,
+    storedImageFacts,
+  } = phases;
 
   // Merge: an index of pushed digests, API calls alone (no docker, no build)
   if (job.inputs.publish.mergeDigests.length) {
@@ -122,7 +142,7 @@ async function run(runner: Runner, deps: PrepareDeps, results: RunResults): Prom
     results.image = await runner.group('Merge', () => retag(job, merge.publish, primary, runner, log));
     results.digest = merge.publish.image.digest;
     results.stored = merge.publish.image;
-    return deliver(job, registries, merge.publish.image.digest, tagNames, runner, results);
+    return deliver(phases, job, registries, merge.publish.image.digest, tagNames, runner, results);
   }
 
   // 3. Tags against what the registry holds, and the plan (push by digest: no tags at all)
@@ -158,7 +178,7 @@ async function run(runner: Runner, deps: PrepareDeps, results: RunResults): Prom
     });
     results.digest = image.digest;
     results.stored = image;
-    return deliver(job, registries, publish.image.digest, tagNames, runner, results);
+    return deliver(phases, job, registries, publish.image.digest, tagNames, runner, results);
   }
 
   // 4b. Build (and push the new tags; extra registries get a copy over the registry API)
@@ -195,7 +215,7 @@ async function run(runner: Runner, deps: PrepareDeps, results: RunResults): Prom
     results.digest = built.digest;
     results.image = storedImageFacts(job, built);
     results.stored = built;
-    return deliver(job, registries, built.digest, tagNames, runner, results);
+    return deliver(phases, job, registries, built.digest, tagNames, runner, results);
   }
   results.build = built;
   if (!pushing) return;
@@ -203,11 +223,12 @@ async function run(runner: Runner, deps: PrepareDeps, results: RunResults): Prom
   results.digest = digest;
   results.image = await describePushed(job, primary, digest, built, tagNames, log);
   await convergeMovingTags(primary, tagNames, tags.version, runner, log);
-  return deliver(job, registries, digest, tagNames, runner, results);
+  return deliver(phases, job, registries, digest, tagNames, runner, results);
 }
 
 /** The image is in the primary registry: the extra registries get a copy, then the scan gate. */
 async function deliver(
+  { assertAllPushed, combineScans, copyToExtras, gateScan, scanImage }: Phases,
   job: Job,
   registries: OpenRegistries,
   digest: string,

@@ -3,10 +3,13 @@ import type { Command } from './args.js';
 import { EXIT } from './exit-code.js';
 import { FLAGS, OPTIONS, type Flag } from './flags.js';
 
-// action.yml's input descriptions (first sentence), embedded by scripts/bundle.mjs; the sources
-// run unbundled (unit tests) have none.
-declare const ECR_BUILD_PUSH_INPUT_HELP: Readonly<Record<string, string>> | undefined;
-const INPUT_HELP = typeof ECR_BUILD_PUSH_INPUT_HELP === 'undefined' ? {} : ECR_BUILD_PUSH_INPUT_HELP;
+// action.yml's input descriptions (first sentence), embedded by scripts/bundle.mjs as JSON text
+// (a string stays where it is used; an object define becomes a module every entry point loads,
+// dist/main.js too); the sources run unbundled (unit tests) have none.
+declare const ECR_BUILD_PUSH_INPUT_HELP: string | undefined;
+const INPUT_HELP = (
+  typeof ECR_BUILD_PUSH_INPUT_HELP === 'undefined' ? {} : JSON.parse(ECR_BUILD_PUSH_INPUT_HELP)
+) as Readonly<Record<string, string>>;
 
 const COMMAND_LINES: Record<Exclude<Command, 'help'>, string> = {
   run: 'build, tag and push (the action, main and post step in one)',
