@@ -3,7 +3,7 @@
  * 127.0.0.1, htpasswd user AWS). The AWS emulator reads and writes images through it, so ECR calls
  * see exactly what `docker push` stored; tests use it to check what the registry serves.
  */
-import { linkAccess, ordered, repositoryKey } from './registry-locks.js';
+import { linkAccess, ordered } from './registry-locks.js';
 import { REGISTRY_USER } from './topology.js';
 
 export const MEDIA_TYPES = {
@@ -62,9 +62,7 @@ export class RegistryClient {
         signal: AbortSignal.timeout(30_000),
       });
     // Links are read and written in the same order as through the registry proxy (registry-locks.ts).
-    const url = new URL(`${this.base}/${path}`);
-    const link = linkAccess(method, url);
-    return link ? ordered(repositoryKey(this.port, link.repository), link.access, send) : send();
+    return ordered(this.port, linkAccess(method, new URL(`${this.base}/${path}`)), send);
   }
 
   private async fail(res: Response, what: string): Promise<never> {

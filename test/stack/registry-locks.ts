@@ -8,11 +8,15 @@
  * during such a rewrite finds it empty and answers HTTP 500 ("invalid checksum digest format"), or a
  * manifest PUT that verifies its layers fails with DIGEST_INVALID. The rewrite of one link is seen
  * through others: a PUT of tag `b` rewrites the revision link of its digest, which a read of tag `a`
- * naming the same digest (or of the digest itself) goes through. ECR has no such window, so every
- * write of a repository (manifest PUT or DELETE, blob upload commit, cross-repository mount) runs
- * alone, after the writes queued before it and once the reads in progress are done; reads run
- * together, after the writes queued before them. A PUT is also where an immutable tag's existence
- * check must be atomic with the write (ECR refuses the second of two racing pushes of one tag).
+ * naming the same digest (or of the digest itself) goes through. ECR has no such window, so:
+ * - a manifest PUT or DELETE runs alone in its repository, after the writes queued before it and
+ *   once the reads in progress are done; manifest reads run together, after the writes queued
+ *   before them. The PUT is also where an immutable tag's existence check is made atomic with the
+ *   write (ECR refuses the second of two racing pushes of one tag);
+ * - a blob's link is written by the PUT that ends its upload, a cross-repository mount or a
+ *   DELETE: such a write runs alone for that blob (its reads wait) and, as a reader of the
+ *   repository, never beside a manifest PUT, which verifies the layers it names. Uploads of other
+ *   blobs, and reads of them, go on meanwhile (a large layer does not hold up the others).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -23,16 +27,19 @@ export function repositoryKey(port: number, repository: string): string {
   return `${port} ${repository}`;
 }
 
-/** Whether a registry API request reads or writes a repository's links, and which repository. */
+/** Whether a registry API request reads or writes a repository's links, and which ones. */
 export interface LinkAccess {
   repository: string;
   access: 'read' | 'write';
+  /** The blob whose link alone it touches; absent for manifest requests. */
+  blob?: string;
 }
 
-// Names are greedy: the last segment of each suffix cannot contain a slash.
-const MANIFEST = /^\/v2\/(.+)\/manifests\/[^/]+$/;
-const BLOB = /^\/v2\/(.+)\/blobs\/[a-z0-9+._-]+:[a-zA-Z0-9=_-]+$/;
-const UPLOAD = /^\/v2\/(.+)\/blobs\/uploads\/([^/]*)$/;
+/** Registry API paths: repository, then reference, digest or upload id. Names are greedy: the last
+ *  segment of each suffix cannot contain a slash. */
+export const MANIFEST = /^\/v2\/(.+)\/manifests\/([^/]+)$/;
+export const BLOB = /^\/v2\/(.+)\/blobs\/([a-z0-9+._-]+:[a-zA-Z0-9=_-]+)$/;
+export const UPLOAD = /^\/v2\/(.+)\/blobs\/uploads\/([^/]*)$/;
 
 /**
  * Starting an upload and sending its chunks touch only the upload's own files: they are neither.
@@ -40,17 +47,27 @@ const UPLOAD = /^\/v2\/(.+)\/blobs\/uploads\/([^/]*)$/;
  */
 export function linkAccess(method: string, url: URL): LinkAccess | undefined {
   const { pathname, searchParams } = url;
-  let m = MANIFEST.exec(pathname) ?? BLOB.exec(pathname);
+  let m = MANIFEST.exec(pathname);
   if (m) {
     if (method === 'GET' || method === 'HEAD') return { repository: m[1]!, access: 'read' };
     if (method === 'PUT' || method === 'DELETE') return { repository: m[1]!, access: 'write' };
     return undefined;
   }
+  m = BLOB.exec(pathname);
+  if (m) {
+    if (method === 'GET' || method === 'HEAD') return { repository: m[1]!, access: 'read', blob: m[2]! };
+    if (method === 'DELETE') return { repository: m[1]!, access: 'write', blob: m[2]! };
+    return undefined;
+  }
   m = UPLOAD.exec(pathname);
   if (!m) return undefined;
-  const commit = method === 'PUT' && m[2] !== '';
-  const mount = method === 'POST' && searchParams.has('mount');
-  return commit || mount ? { repository: m[1]!, access: 'write' } : undefined;
+  const blob =
+    method === 'PUT' && m[2] !== ''
+      ? searchParams.get('digest')
+      : method === 'POST'
+        ? searchParams.get('mount')
+        : null;
+  return blob === null ? undefined : { repository: m[1]!, access: 'write', blob };
 }
 
 /** Runs `write` alone for `key`: after the writes queued before it, once no read of the key runs. */
@@ -83,13 +100,14 @@ export async function sharedRead<T>(key: string, read: () => Promise<T>): Promis
   }
 }
 
-/** `run` as the read or the write it is for `key`, or as it is when it touches no link. */
-export function ordered<T>(
-  key: string,
-  access: LinkAccess['access'] | undefined,
-  run: () => Promise<T>,
-): Promise<T> {
-  if (access === 'write') return exclusiveWrite(key, run);
-  if (access === 'read') return sharedRead(key, run);
-  return run();
+/** `run` in its place among the reads and writes of the links it touches of the backend at `port`. */
+export function ordered<T>(port: number, link: LinkAccess | undefined, run: () => Promise<T>): Promise<T> {
+  if (!link) return run();
+  const repository = repositoryKey(port, link.repository);
+  if (link.blob === undefined)
+    return link.access === 'write' ? exclusiveWrite(repository, run) : sharedRead(repository, run);
+  const blob = `${repository} blob ${link.blob}`;
+  return link.access === 'write'
+    ? sharedRead(repository, () => exclusiveWrite(blob, run))
+    : sharedRead(blob, run);
 }

@@ -8,7 +8,15 @@ import http from 'node:http';
 import https from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { addedLatency, record, takeFault, type Fault } from './faults.js';
-import { exclusiveWrite, linkAccess, ordered, repositoryKey } from './registry-locks.js';
+import {
+  BLOB,
+  exclusiveWrite,
+  linkAccess,
+  MANIFEST,
+  ordered,
+  repositoryKey,
+  UPLOAD,
+} from './registry-locks.js';
 import { ACCOUNTS, PORTS, PUBLIC_ALIAS, PUBLIC_HOST, REGISTRY_USER } from './topology.js';
 import { BACKEND_PORTS } from './registry.js';
 
@@ -91,10 +99,6 @@ interface Route {
   reference?: string;
 }
 
-// Names are greedy: the last segment of each suffix cannot contain a slash.
-const MANIFEST = /^\/v2\/(.+)\/manifests\/([^/]+)$/;
-const UPLOAD = /^\/v2\/(.+)\/blobs\/uploads\/[^/]*$/;
-const BLOB = /^\/v2\/(.+)\/blobs\/([a-z0-9+._-]+:[a-zA-Z0-9=_-]+)$/;
 const TAGS = /^\/v2\/(.+)\/tags\/list$/;
 const DIGEST = /^[a-z0-9+._-]+:[a-zA-Z0-9=_-]+$/;
 
@@ -373,7 +377,7 @@ export function startRegistryProxy(options: RegistryProxyOptions): Promise<Regis
       });
     }
     const pushed = route.kind === 'manifest-put' ? onPushed : undefined;
-    return ordered(key, linkAccess(method, url)?.access, () => forwarded(port, req, res, route, pushed));
+    return ordered(port, linkAccess(method, url), () => forwarded(port, req, res, route, pushed));
   };
 
   const server = https.createServer(

@@ -83,10 +83,9 @@ describe('registry proxy', () => {
   const pushed: string[][] = [];
   /** Manifest URLs the backend stored (tags named race*). */
   const stored = new Set<string>();
-  /** Requests the backend got while a slow PUT (race*) was in progress, and the PUTs per repository. */
+  /** Requests the backend got while a held PUT (manifest hold*, upload hold*) was in progress. */
   let duringPut: string[] = [];
-  const putting = new Map<string, number>();
-  const repositoryOf = (url: string) => /^\/v2\/(.+?)\/(?:manifests|blobs)\//.exec(url)?.[1] ?? '';
+  let held: (() => void)[] = [];
 
   function request(
     method: string,
@@ -136,8 +135,7 @@ describe('registry proxy', () => {
     backend = http.createServer((req, res) => {
       let bytes = 0;
       req.on('data', (chunk: Buffer) => (bytes += chunk.length));
-      const repository = repositoryOf(req.url!);
-      if ([...putting.values()].some((n) => n > 0)) duringPut.push(`${req.method} ${req.url}`);
+      if (held.length > 0) duringPut.push(`${req.method} ${req.url}`);
       req.on('end', () => {
         received.push({ method: req.method!, url: req.url!, host: req.headers.host!, bytes });
         if (!req.headers.authorization) return res.writeHead(401).end();
@@ -147,12 +145,15 @@ describe('registry proxy', () => {
             .end();
         if (req.method === 'PUT' && req.url!.includes('/manifests/race')) {
           // A slow write that stores the tag: racing PUTs overlap unless the proxy orders them.
-          putting.set(repository, (putting.get(repository) ?? 0) + 1);
           setTimeout(() => {
-            putting.set(repository, putting.get(repository)! - 1);
             stored.add(req.url!);
             res.writeHead(201, { 'docker-content-digest': DIGEST }).end();
           }, 40);
+          return;
+        }
+        if (req.method === 'PUT' && /\/(?:manifests|uploads)\/hold/.test(req.url!)) {
+          // A write in progress until the test lets it end.
+          held.push(() => res.writeHead(201, { 'docker-content-digest': DIGEST }).end());
           return;
         }
         if (req.method === 'PUT' && req.url!.includes('/manifests/')) {
@@ -188,6 +189,7 @@ describe('registry proxy', () => {
   beforeEach(() => {
     received = [];
     duringPut = [];
+    held = [];
     pushed.length = 0;
     repositories.clear();
     resetFaultsAndLog();
@@ -268,23 +270,72 @@ describe('registry proxy', () => {
     expect(pushed).toEqual([[HOST, 'app', 'race-1', DIGEST]]);
   });
 
-  it("keeps every read and write of a repository's links out of a manifest PUT of it", async () => {
+  const until = async (done: () => boolean) => {
+    for (const stop = Date.now() + 5000; !done() && Date.now() < stop;)
+      await new Promise((resolve) => setTimeout(resolve, 2));
+  };
+  /**
+   * Sends the PUT `hold` and, once the backend works on it, `others`; ends the PUT when `passing` of
+   * them reached the backend (and a moment more for any that should not have). Returns those.
+   */
+  async function besideHeldPut(hold: string, others: [string, string][], passing: number): Promise<string[]> {
     for (const name of ['app', 'other'])
       repositories.set(`${HOST}/${name}`, { imageTagMutability: 'MUTABLE' });
-    const put = request('PUT', '/v2/app/manifests/race-2', { body: Buffer.from('{}') });
-    while (!putting.get('app')) await new Promise((resolve) => setTimeout(resolve, 2));
-    await Promise.all([
-      // Links of `app`: they wait for the PUT.
-      request('GET', '/v2/app/manifests/v1'),
-      request('HEAD', `/v2/app/manifests/${DIGEST}`),
-      request('HEAD', `/v2/app/blobs/${DIGEST}`),
-      request('PUT', `/v2/app/blobs/uploads/u2?digest=${DIGEST}`),
-      // Upload data and another repository: they do not.
-      request('PATCH', '/v2/app/blobs/uploads/u2', { body: Buffer.from('data') }),
-      request('GET', '/v2/other/manifests/v1'),
-      put,
+    const put = request('PUT', hold, { body: Buffer.from('{}') });
+    await until(() => held.length > 0);
+    const answers = Promise.all(others.map(([method, url]) => request(method, url)));
+    await until(() => duringPut.length >= passing);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const meanwhile = duringPut.sort();
+    for (const end of held.splice(0)) end();
+    await Promise.all([answers, put]);
+    return meanwhile;
+  }
+  const OTHER = 'sha256:' + 'c'.repeat(64);
+
+  it('a manifest PUT: manifest reads and blob link writes of its repository wait, nothing else', async () => {
+    const meanwhile = await besideHeldPut(
+      '/v2/app/manifests/hold-1',
+      [
+        ['GET', '/v2/app/manifests/v1'],
+        ['HEAD', `/v2/app/manifests/${DIGEST}`],
+        ['PUT', `/v2/app/blobs/uploads/u2?digest=${DIGEST}`],
+        ['POST', `/v2/app/blobs/uploads/?mount=${DIGEST}&from=base`],
+        ['HEAD', `/v2/app/blobs/${DIGEST}`],
+        ['PATCH', '/v2/app/blobs/uploads/u3'],
+        ['GET', '/v2/other/manifests/v1'],
+      ],
+      3,
+    );
+    expect(meanwhile).toEqual([
+      'GET /v2/other/manifests/v1',
+      `HEAD /v2/app/blobs/${DIGEST}`,
+      'PATCH /v2/app/blobs/uploads/u3',
     ]);
-    expect(duringPut.sort()).toEqual(['GET /v2/other/manifests/v1', 'PATCH /v2/app/blobs/uploads/u2']);
+  });
+
+  it("the PUT that ends a blob's upload: reads of that blob and manifest PUTs wait, nothing else", async () => {
+    const held = `/v2/app/blobs/uploads/hold-2?digest=${DIGEST}`;
+    const waiting = await besideHeldPut(
+      held,
+      [
+        ['HEAD', `/v2/app/blobs/${DIGEST}`],
+        ['PUT', '/v2/app/manifests/v2'],
+        ['HEAD', `/v2/app/blobs/${OTHER}`],
+      ],
+      1,
+    );
+    expect(waiting).toEqual([`HEAD /v2/app/blobs/${OTHER}`]);
+    duringPut = [];
+    const parallel = await besideHeldPut(
+      held,
+      [
+        ['PUT', `/v2/app/blobs/uploads/u4?digest=${OTHER}`],
+        ['GET', '/v2/app/manifests/v1'],
+      ],
+      2,
+    );
+    expect(parallel).toEqual(['GET /v2/app/manifests/v1', `PUT /v2/app/blobs/uploads/u4?digest=${OTHER}`]);
   });
 
   it('lets excluded tags move in an IMMUTABLE_WITH_EXCLUSION repository', async () => {
