@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EcrError } from '../../src/errors.js';
 import type { PublishPlan } from '../../src/plan/publish-plan.js';
-import { assertNoConflicts, winnersImage } from '../../src/steps/publish.js';
+import { assertNoConflicts, lostRace, winnersImage } from '../../src/steps/publish.js';
 import { HOST } from '../support/job.js';
 import type { StoredImage } from '../../src/types/registry.js';
 
@@ -134,5 +134,45 @@ describe('steps/publish winnersImage', () => {
   ];
   it.each(rows)('%s', (_name, tags, held, fingerprints, verdict) => {
     expect(winnersImage(tags, new Map(held), new Map(fingerprints), OURS)).toBe(verdict);
+  });
+});
+
+describe('steps/publish lostRace', () => {
+  const OURS = 'fp-ours';
+  // [case, what holds our tags v1 and sha-1, fingerprint of each image, what the message says]
+  const rows: [string, [string, StoredImage][], [string, string][], string[]][] = [
+    [
+      'another build holds v1, sha-1 not pushed',
+      [['v1', A]],
+      [[A.digest, 'fp-other']],
+      [
+        "tag(s) of this run name another build's image",
+        `${URI}:v1 -> ${A.digest} (another build)`,
+        `${URI}:sha-1: not pushed`,
+        'tags of its own',
+      ],
+    ],
+    [
+      'two images of this configuration: runs on one engine re-tagged each other',
+      [
+        ['v1', A],
+        ['sha-1', B],
+      ],
+      [
+        [A.digest, OURS],
+        [B.digest, OURS],
+      ],
+      [
+        'name two images of this source and configuration',
+        `${URI}:v1 -> ${A.digest} (this source and configuration)`,
+        `${URI}:sha-1 -> ${B.digest} (this source and configuration)`,
+        'share a Docker engine',
+      ],
+    ],
+  ];
+  it.each(rows)('%s', (_name, held, fingerprints, says) => {
+    const error = lostRace(URI, ['v1', 'sha-1'], new Map(held), new Map(fingerprints), OURS);
+    expect(error.code).toBe('ImmutableTagConflict');
+    for (const text of says) expect(`${error.message}\n${error.hint}`).toContain(text);
   });
 });

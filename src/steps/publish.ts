@@ -211,23 +211,33 @@ export function winnersImage(
   return images[0];
 }
 
-/** A refused push whose tags another build holds: each tag and what it names now. */
-function lostRace(
+/**
+ * A refused push whose tags another build holds, or two images hold: each tag and what it names
+ * now. Two images of our fingerprint mean runs of this commit re-tagged each other's images between
+ * build and push: the docker driver pushes by local image name, which jobs on one engine share. Pure.
+ */
+export function lostRace(
   uri: string,
   tags: string[],
   found: Map<string, StoredImage>,
   fingerprints: Map<string, string | undefined>,
   ours: string,
 ): EcrError {
+  const theirs = (image: StoredImage) => fingerprints.get(image.digest) !== ours;
   const list = tags.map((tag) => {
     const image = found.get(tag);
     if (!image) return `  ${uri}:${tag}: not pushed`;
-    const whose = fingerprints.get(image.digest) === ours ? 'this source and configuration' : 'another build';
-    return `  ${uri}:${tag} -> ${image.digest} (${whose})`;
+    return `  ${uri}:${tag} -> ${image.digest} (${theirs(image) ? 'another build' : 'this source and configuration'})`;
   });
+  if ([...found.values()].some(theirs))
+    return new EcrError(
+      `ECR refused the push: the repository is immutable and tag(s) of this run name another build's image:\n${list.join('\n')}`,
+      "The tags listed as another build's cannot move. Give each build tags of its own (type=sha, a version), use `on-immutable-conflict: skip` to leave tags that exist, or IMMUTABLE_WITH_EXCLUSION for moving tags such as latest.",
+      'ImmutableTagConflict',
+    );
   return new EcrError(
-    `ECR refused the push: the repository is immutable and tag(s) of this run name another build's image:\n${list.join('\n')}`,
-    "The tags listed as another build's cannot move. Give each build tags of its own (type=sha, a version), use `on-immutable-conflict: skip` to leave tags that exist, or IMMUTABLE_WITH_EXCLUSION for moving tags such as latest.",
+    `ECR refused the push: the repository is immutable and the tags of this run name two images of this source and configuration:\n${list.join('\n')}`,
+    "Runs of one commit that share a Docker engine (the docker driver pushes by local image name) re-tag each other's images before the push. Give such jobs an engine each, or a concurrency group so that they run one at a time.",
     'ImmutableTagConflict',
   );
 }
