@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EcrError } from '../../src/errors.js';
 import type { PublishPlan } from '../../src/plan/publish-plan.js';
-import { assertNoConflicts, lostRace, winnersImage } from '../../src/steps/publish.js';
+import { assertNoConflicts, immutableRefusal, lostRace, winnersImage } from '../../src/steps/publish.js';
 import { HOST } from '../support/job.js';
 import type { StoredImage } from '../../src/types/registry.js';
 
@@ -174,5 +174,41 @@ describe('steps/publish lostRace', () => {
     const error = lostRace(URI, ['v1', 'sha-1'], new Map(held), new Map(fingerprints), OURS);
     expect(error.code).toBe('ImmutableTagConflict');
     for (const text of says) expect(`${error.message}\n${error.hint}`).toContain(text);
+  });
+});
+
+describe('steps/publish immutableRefusal', () => {
+  const put = (tag: string, status: string) =>
+    `#6 ERROR: failed to push ${URI}:${tag}: failed commit on ref "manifest-sha256:${'d'.repeat(64)}": unexpected status from PUT request to https://${URI.replace('/', '/v2/')}/manifests/${tag}: ${status}`;
+  // [case, push output, tags the repository keeps immutable, refused as immutable?]
+  const rows: [string, string, string[], boolean][] = [
+    [
+      "docker's words",
+      "ERROR: tag invalid: The image tag 'v1' already exists in the 'app' repository and cannot be overwritten because the repository is immutable.",
+      [],
+      true,
+    ],
+    [
+      "BuildKit's pusher: 400 on the manifest PUT of an immutable tag",
+      put('stable', '400 Bad Request'),
+      ['stable'],
+      true,
+    ],
+    [
+      'BuildKit: 400 on a tag the repository lets move (another refusal)',
+      put('dev', '400 Bad Request'),
+      ['stable'],
+      false,
+    ],
+    [
+      'BuildKit: a 5xx on an immutable tag is no refusal',
+      put('stable', '503 Service Unavailable'),
+      ['stable'],
+      false,
+    ],
+    ['a build failure', 'ERROR: process "/bin/sh -c make" did not complete successfully', ['stable'], false],
+  ];
+  it.each(rows)('%s', (_name, output, immutable, refused) => {
+    expect(immutableRefusal(output, (tag) => immutable.includes(tag))).toBe(refused);
   });
 });

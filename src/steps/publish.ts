@@ -167,12 +167,8 @@ export async function concurrentPush(
 ): Promise<StoredImage | undefined> {
   const { ecr, login } = primary;
   const output = String((error as { output?: unknown }).output ?? '');
-  if (
-    !ecr ||
-    !login ||
-    !/tag invalid|cannot be overwritten because the repository is immutable/i.test(output)
-  )
-    return undefined;
+  const immutable = (tag: string) => isImmutableTag(tag, primary.repository);
+  if (!ecr || !login || !immutableRefusal(output, immutable)) return undefined;
   // ECR's refusal says the repository is immutable: a role that cannot describe the repository
   // (so the plan took it as MUTABLE) gets here too.
   // The winner pushes its tags one after another: the first refused one can be there before the rest.
@@ -188,6 +184,19 @@ export async function concurrentPush(
     if (waited >= WINNER_WAIT_MS) return undefined;
     await sleep(WINNER_POLL_MS);
   }
+}
+
+/**
+ * ECR's refusal to move a tag of an immutable repository, as the push reports it: docker's words
+ * ("tag invalid: ... cannot be overwritten because the repository is immutable"), or BuildKit's
+ * pusher (the containerd image store, docker-container builders), which gives only the status of
+ * the manifest PUT: a 400 for one of our tags that the repository keeps immutable. Pure.
+ */
+export function immutableRefusal(output: string, immutable: (tag: string) => boolean): boolean {
+  if (/tag invalid|cannot be overwritten because the repository is immutable/i.test(output)) return true;
+  return [
+    ...output.matchAll(/unexpected status from PUT request to \S+\/manifests\/([^\s:/]+): 400\b/g),
+  ].some((m) => immutable(decodeURIComponent(m[1]!)));
 }
 
 /** How long a refused run waits for the winner's remaining tags, and how often it looks. */
