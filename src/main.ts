@@ -44,7 +44,7 @@ export async function main(runner: Runner, deps: PrepareDeps = nodeDeps): Promis
 
 /**
  * The phases after the registries (merge, re-tag, build and push, copies, scan), loaded while the
- * first requests are out: dist/main.js reads less before its first request (issue 16, start-up).
+ * ECR requests are out: dist/main.js reads less before its first request (issue 16, start-up).
  */
 async function loadPhases() {
   const [build, bases, publish, merge, scan] = await Promise.all([
@@ -60,9 +60,6 @@ type Phases = Awaited<ReturnType<typeof loadPhases>>;
 
 async function run(runner: Runner, deps: PrepareDeps, results: RunResults): Promise<void> {
   const { log } = results;
-  const loading = loadPhases();
-  // Awaited below; a run that fails before then must not leave it unhandled.
-  loading.catch(() => undefined);
   const job = prepareJob(runner, deps);
   Object.assign(results, {
     dryRun: job.dryRun,
@@ -97,6 +94,11 @@ async function run(runner: Runner, deps: PrepareDeps, results: RunResults): Prom
   results.account = session?.account;
   if (session && job.inputs.auth.exportCredentials && !job.dryRun)
     exportCredentials(session, requireRegion(job), runner);
+
+  // Started once the credentials are in hand: the files load while the ECR calls are out, not
+  // before the first request. Awaited below; a run that fails before then leaves it handled.
+  const loading = loadPhases();
+  loading.catch(() => undefined);
 
   // 2. ECR: token and repository, every target
   const registries = await runner.group('ECR', async () => {
