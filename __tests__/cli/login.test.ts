@@ -94,6 +94,16 @@ describe("cli/login: the host and the token as the action decides them, into the
       'public.ecr.aws/acme/app',
     ],
     ['outside a repository: no repository-uri', {}, { GITHUB_REPOSITORY: '' }, HOST, 'ecr', 'eu-west-1', ''],
+    // The event file is read as the action reads it: a directory there is no event.
+    [
+      'GITHUB_EVENT_PATH is a directory',
+      {},
+      { GITHUB_EVENT_PATH: '.' },
+      HOST,
+      'ecr',
+      'eu-west-1',
+      `${HOST}/app`,
+    ],
   ];
   it.each(rows)('%s', async (_name, inputs, env, host, api, region, uri) => {
     const { runner, userConfig, calls, logins } = await run(inputs, env);

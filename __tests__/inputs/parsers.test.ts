@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError, ValidationError } from '../../src/errors.js';
+import { readOptional } from '../../src/inputs/parsers.js';
 import { parse } from './fixtures.js';
 
 function errorOf(inputs: Record<string, string>): InputError {
@@ -50,5 +51,22 @@ describe('control characters', () => {
       { key: 'B', value: 'tab\there' },
     ]);
     expect(inputs.build.labels).toHaveLength(2);
+  });
+});
+
+describe('readOptional', () => {
+  const fs = {
+    exists: (path: string) => path !== 'missing',
+    isDirectory: (path: string) => path === 'dir',
+    readFile: (path: string) => `text of ${path}`,
+  };
+  // path → its text, or undefined
+  const rows: [string, string | undefined][] = [
+    ['file', 'text of file'],
+    ['missing', undefined],
+    ['dir', undefined],
+  ];
+  it.each(rows)('%s', (path, text) => {
+    expect(readOptional(fs, path)).toBe(text);
   });
 });

@@ -10,6 +10,7 @@ import { repositoryName } from '../context/repository-name.js';
 import { dockerEnv } from '../docker/job-dir.js';
 import { dockerLogin } from '../docker/login.js';
 import { parseInputs } from '../inputs/parse.js';
+import { readOptional } from '../inputs/parsers.js';
 import { planCredentials } from '../plan/credentials.js';
 import { newLog } from '../report/log.js';
 import type { Runner } from '../runner/runner.js';
@@ -19,11 +20,7 @@ import { retryPolicy, type PrepareDeps } from '../steps/prepare.js';
 export async function login(runner: Runner, deps: PrepareDeps): Promise<void> {
   const env = runner.env;
   const inputs = parseInputs((name) => runner.input(name), env, deps.fs, { building: false });
-  const ctx = readRunContext(
-    env,
-    (path) => (deps.fs.exists(path) ? deps.fs.readFile(path) : undefined),
-    deps.now(),
-  );
+  const ctx = readRunContext(env, (path) => readOptional(deps.fs, path), deps.now());
   const retry = retryPolicy(inputs, runner);
   // `login` is never a dry run: with no credentials in sight the default chain says so.
   const plan = planCredentials(inputs.auth, ctx, env);

@@ -19,6 +19,11 @@ export interface InputFs {
   readFile(path: string): string;
 }
 
+/** A file's text; undefined when there is none (or a directory stands where the file should be). */
+export function readOptional(fs: InputFs, path: string): string | undefined {
+  return fs.exists(path) && !fs.isDirectory(path) ? fs.readFile(path) : undefined;
+}
+
 /** Which input is being parsed, for messages, and the file system for the few inputs that name paths. */
 export interface Field {
   input: string;

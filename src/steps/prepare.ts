@@ -13,7 +13,7 @@ import type { RunContext } from '../context/types.js';
 import { ActionError, InputError, quoted } from '../errors.js';
 import { repository } from '../inputs/aws-parsers.js';
 import { parseInputs } from '../inputs/parse.js';
-import type { InputFs } from '../inputs/parsers.js';
+import { readOptional, type InputFs } from '../inputs/parsers.js';
 import type { ExtraTarget, Inputs } from '../inputs/types.js';
 import { planBaseLogins, type BaseLogin } from '../plan/base-logins.js';
 import { buildFingerprint } from '../plan/fingerprint.js';
@@ -153,11 +153,6 @@ export function retryPolicy(inputs: Inputs, runner: Runner): RetryPolicy {
 function dockerfileText(inputs: Inputs, fs: InputFs): string {
   const path = inputs.build.file ?? join(inputs.build.context, 'Dockerfile');
   return readOptional(fs, path) ?? '';
-}
-
-/** A file's text; undefined when there is none (or a directory stands where the file should be). */
-function readOptional(fs: InputFs, path: string): string | undefined {
-  return fs.exists(path) && !fs.isDirectory(path) ? fs.readFile(path) : undefined;
 }
 
 /** The GitHub repository's name, checked like the `repository` input (`acme/.github` is no ECR name). */
