@@ -3,12 +3,11 @@ import { readImageLabels } from '../aws/image-labels.js';
 import { FINGERPRINT_LABEL } from '../types/build.js';
 import { buildEverything, planPublish, type PublishPlan } from '../plan/publish-plan.js';
 import { timed, type RunLog } from '../report/log.js';
-import { settleLatest } from '../tags/engine.js';
 import type { TagPlan } from '../tags/types.js';
 import type { RegistryLogin, StoredImage } from '../types/registry.js';
-import { ifPermitted } from './permissions.js';
 import type { Job } from './prepare.js';
 import type { OpenRegistry } from './registry.js';
+import { readPlannedTags, type TagLookup } from './tag-lookup.js';
 
 export interface RunPlan {
   tags: TagPlan;
@@ -24,48 +23,6 @@ export async function planRun(job: Job, registry: OpenRegistry, log: RunLog): Pr
   const plan = await planAgainst(job, registry, log);
   log.warnings.push(...plan.publish.warnings);
   return plan;
-}
-
-/** The planned tags as the registry holds them: which exist, and the plan with `latest` settled. */
-export interface TagLookup {
-  tags: TagPlan;
-  existing: Map<string, StoredImage>;
-}
-
-/**
- * The planned tags against the registry: which exist (one BatchGetImage), and whether `latest`
- * would move backwards (ListImages, only when latest=auto added it for a release).
- */
-export async function readPlannedTags(planned: TagPlan, ecr: Ecr, log: RunLog): Promise<TagLookup> {
-  const calls: string[] = [];
-  const lookup = await timed(log, 'ecr', () => lookUpTags(planned, ecr, log, calls));
-  log.awsCalls.push(...calls);
-  return lookup;
-}
-
-/**
- * readPlannedTags untimed, the calls it makes put in `calls`: it needs only the credentials, so
- * openRegistry sends it beside GetAuthorizationToken and DescribeRepositories, in their timing.
- */
-export async function lookUpTags(
-  planned: TagPlan,
-  ecr: Ecr,
-  log: RunLog,
-  calls: string[],
-): Promise<TagLookup> {
-  const [existing, existingTags] = await Promise.all([
-    ecr.imagesByTag(planned.tags),
-    planned.latestGuard
-      ? ifPermitted(
-          log,
-          'latest was added without checking the releases already in the repository, so it may move back to an older version',
-          () => ecr.allTags(),
-        )
-      : undefined,
-  ]);
-  calls.push('ecr:BatchGetImage');
-  if (planned.latestGuard) calls.push('ecr:ListImages');
-  return { tags: existingTags ? settleLatest(planned, existingTags) : planned, existing };
 }
 
 /** The primary registry's planned tags: what openRegistry read beside the token, else read now. */

@@ -10,7 +10,7 @@ import type { Runner } from '../runner/runner.js';
 import type { RegistryLogin, RepositoryState } from '../types/registry.js';
 import { openSession, requireRegion } from './credentials.js';
 import { ifPermitted } from './permissions.js';
-import { lookUpTags, type TagLookup } from './plan.js';
+import { lookUpTags, type TagLookup } from './tag-lookup.js';
 import type { Job } from './prepare.js';
 
 /** A registry the run works with: its ECR API (private registries), the login, the repository's settings. */
