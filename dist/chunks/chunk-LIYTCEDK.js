@@ -1,3 +1,0 @@
-import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);
-import{e as a,g as u,i as s}from"./chunk-YTPC7IVL.js";import{g as c}from"./chunk-M353BRIU.js";c();import{rmSync as l}from"node:fs";import{join as d}from"node:path";async function P(o,r){let e={problems:[]},{jobDir:t,hosts:n,builder:i}=o;if(!t)return e;try{l(t,{recursive:!0,force:!0,maxRetries:2})}catch(f){e.leftBehind=`could not remove ${t} (docker config and secret files): ${f.message}`;let p=s(r,{dockerConfig:d(t,"docker")});n.length&&e.problems.push(...await m(()=>a(n,p)))}return i&&e.problems.push(...await m(()=>u(i,s(r)))),e}async function m(o){try{let r=await o();return r===void 0?[]:[].concat(r)}catch(r){return[r.message.split(`
-`)[0]]}}export{P as a};

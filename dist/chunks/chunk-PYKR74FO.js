@@ -1,2 +1,0 @@
-import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);
-import{g as i}from"./chunk-M353BRIU.js";i();var o={jobDir:"job-dir",hosts:"hosts",builder:"builder"};function a(t,s){for(let r of Object.keys(s)){let e=s[r];e!==void 0&&t(o[r],Array.isArray(e)?e.join(","):e)}}function d(t){return{jobDir:t(o.jobDir)||void 0,hosts:t(o.hosts).split(",").filter(Boolean),builder:t(o.builder)||void 0}}function u(t){return!!t[`STATE_${o.jobDir}`]}export{a,d as b,u as c};

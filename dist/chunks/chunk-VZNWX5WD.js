@@ -1,0 +1,2 @@
+import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);
+var o={jobDir:"job-dir",hosts:"hosts",builder:"builder"};function i(t,s){for(let r of Object.keys(s)){let e=s[r];e!==void 0&&t(o[r],Array.isArray(e)?e.join(","):e)}}function n(t){return{jobDir:t(o.jobDir)||void 0,hosts:t(o.hosts).split(",").filter(Boolean),builder:t(o.builder)||void 0}}function a(t){return!!t[`STATE_${o.jobDir}`]}export{i as a,n as b,a as c};

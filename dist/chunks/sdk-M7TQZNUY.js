@@ -1,2 +1,0 @@
-import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);
-import{n as r,o,p as s,q as t,s as a}from"./chunk-GUNAG2FY.js";import"./chunk-WWK42TJP.js";import"./chunk-4BVBPAGQ.js";import"./chunk-CIQASFQE.js";import"./chunk-O3RIFAYP.js";import"./chunk-WX4UFMQR.js";import"./chunk-H4VTK2JD.js";import"./chunk-27WFZLCX.js";import{g as e}from"./chunk-M353BRIU.js";e();export{t as Ecr,o as assumeRole,r as assumeRoleWithWebIdentity,s as defaultChainSession,a as explainEcrError};
