@@ -132,6 +132,16 @@ const BPA_FROM_META = {
 };
 const TAG_PUSH = 'refs/tags/v1.2.3';
 
+/** metadata-action's default tag rules written out, as the README shows them. */
+const metadataDefaultTags = (repo: string): Chain => ({
+  'configure-aws-credentials': AUTH,
+  'metadata-action': {
+    ...META_FROM_ECR(repo),
+    tags: 'type=schedule\ntype=ref,event=branch\ntype=ref,event=tag\ntype=ref,event=pr',
+  },
+  'build-push-action': BPA_FROM_META,
+});
+
 const CASES: Case[] = [
   {
     name: 'branch push, branch and short-sha tags',
@@ -166,27 +176,13 @@ const CASES: Case[] = [
   {
     name: "metadata-action's default tags written out (README), on a branch",
     ref: 'refs/heads/main',
-    chain: (repo) => ({
-      'configure-aws-credentials': AUTH,
-      'metadata-action': {
-        ...META_FROM_ECR(repo),
-        tags: 'type=schedule\ntype=ref,event=branch\ntype=ref,event=tag\ntype=ref,event=pr',
-      },
-      'build-push-action': BPA_FROM_META,
-    }),
+    chain: metadataDefaultTags,
     tags: ['main'],
   },
   {
     name: "metadata-action's default tags written out, on a tag push",
     ref: 'refs/tags/v1.2.3',
-    chain: (repo) => ({
-      'configure-aws-credentials': AUTH,
-      'metadata-action': {
-        ...META_FROM_ECR(repo),
-        tags: 'type=schedule\ntype=ref,event=branch\ntype=ref,event=tag\ntype=ref,event=pr',
-      },
-      'build-push-action': BPA_FROM_META,
-    }),
+    chain: metadataDefaultTags,
     tags: ['v1.2.3', 'latest'],
   },
   {

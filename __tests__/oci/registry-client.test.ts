@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -7,12 +7,11 @@ import { copyImage } from '../../src/oci/copy-image.js';
 import { REQUEST_TIMEOUT_MS } from '../../src/retry.js';
 import { REGISTRY_TIMEOUTS, RegistryClient, type RegistryHttpError } from '../../src/oci/registry-client.js';
 import { classifyError } from '../../src/retry.js';
+import { oneLayerManifest, sha256 } from '../support/fake-registry.js';
 
 const USER = 'AWS';
 const PASSWORD = 'secret-registry-password';
 const [INDEX_TYPE, , MANIFEST_TYPE] = MEDIA_TYPES as [string, string, string];
-
-const sha256 = (data: Buffer | string) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
 
 interface FakeRegistryOptions {
   /** basic: private ECR style; bearer: a token endpoint that issues pull or push tokens per repository. */
@@ -81,20 +80,7 @@ class FakeRegistry {
     const layer = Buffer.from(layerText);
     this.blobs.set(`${repository}@${sha256(config)}`, config);
     this.blobs.set(`${repository}@${sha256(layer)}`, layer);
-    const body = Buffer.from(
-      JSON.stringify({
-        schemaVersion: 2,
-        mediaType: MANIFEST_TYPE,
-        config: {
-          mediaType: 'application/vnd.oci.image.config.v1+json',
-          digest: sha256(config),
-          size: config.length,
-        },
-        layers: [
-          { mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: sha256(layer), size: layer.length },
-        ],
-      }),
-    );
+    const body = Buffer.from(oneLayerManifest(MANIFEST_TYPE, config, layer));
     return { digest: this.storeManifest(repository, tag, body, MANIFEST_TYPE), body };
   }
 

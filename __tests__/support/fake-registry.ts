@@ -12,6 +12,22 @@ interface Repo {
 
 export const sha256 = (data: string | Buffer) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
 
+/** An image manifest of `mediaType` naming `config` and one `layer` (OCI media types for both). */
+export function oneLayerManifest(mediaType: string, config: Buffer, layer: Buffer): string {
+  return JSON.stringify({
+    schemaVersion: 2,
+    mediaType,
+    config: {
+      mediaType: 'application/vnd.oci.image.config.v1+json',
+      digest: sha256(config),
+      size: config.length,
+    },
+    layers: [
+      { mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: sha256(layer), size: layer.length },
+    ],
+  });
+}
+
 export class FakeRegistries {
   private readonly repos = new Map<string, Repo>();
   /** Hosts that answer every write with 403. */
@@ -40,18 +56,7 @@ export class FakeRegistries {
     repo.blobs.set(sha256(config), config);
     repo.blobs.set(sha256(layer), layer);
     const mediaType = 'application/vnd.oci.image.manifest.v1+json';
-    const manifest = JSON.stringify({
-      schemaVersion: 2,
-      mediaType,
-      config: {
-        mediaType: 'application/vnd.oci.image.config.v1+json',
-        digest: sha256(config),
-        size: config.length,
-      },
-      layers: [
-        { mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: sha256(layer), size: layer.length },
-      ],
-    });
+    const manifest = oneLayerManifest(mediaType, config, layer);
     const body = Buffer.from(manifest);
     const digest = sha256(body);
     repo.manifests.set(tag, { body, mediaType });

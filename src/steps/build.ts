@@ -285,46 +285,23 @@ async function saveCache(
 }
 
 /** The build inputs buildx takes as they are (build-push-action's flags with no decision of ours). */
-export function passThroughFlags(
-  b: BuildInputs,
-): Pick<
-  BuildSpec,
-  | 'buildContexts'
-  | 'ssh'
-  | 'network'
-  | 'addHosts'
-  | 'shmSize'
-  | 'ulimits'
-  | 'allow'
-  | 'call'
-  | 'attests'
-  | 'cgroupParent'
-  | 'noCacheFilters'
-> {
-  const {
-    buildContexts,
-    ssh,
-    network,
-    addHosts,
-    shmSize,
-    ulimits,
-    allow,
-    call,
-    attests,
-    cgroupParent,
-    noCacheFilters,
-  } = b;
-  return {
-    buildContexts,
-    ssh,
-    network,
-    addHosts,
-    shmSize,
-    ulimits,
-    allow,
-    call,
-    attests,
-    cgroupParent,
-    noCacheFilters,
-  };
+const PASS_THROUGH = [
+  'buildContexts',
+  'ssh',
+  'network',
+  'addHosts',
+  'shmSize',
+  'ulimits',
+  'allow',
+  'call',
+  'attests',
+  'cgroupParent',
+  'noCacheFilters',
+] as const satisfies readonly (keyof BuildInputs & keyof BuildSpec)[];
+
+export function passThroughFlags(b: BuildInputs): Pick<BuildSpec, (typeof PASS_THROUGH)[number]> {
+  return Object.fromEntries(PASS_THROUGH.map((key) => [key, b[key]])) as Pick<
+    BuildInputs,
+    (typeof PASS_THROUGH)[number]
+  >;
 }
