@@ -198,8 +198,7 @@ async function run(runner: Runner, deps: PrepareDeps, results: RunResults): Prom
     const logins = [...(login ? [{ host: primary.target.host, login }] : []), ...bases];
     if (logins.length) savePostState(runner.saveState, { hosts: logins.map((l) => l.host) });
     // Straight into the job-private docker config: what `docker login` writes, without its process.
-    for (const { host, login: credentials } of logins)
-      writeRegistryAuth(build.dir.dockerConfig, host, credentials);
+    if (logins.length) writeRegistryAuth(build.dir.dockerConfig, logins);
     for (const { host } of bases) runner.info(`Logged in to ${host} for pulls (base-registries)`);
     Object.assign(results, { builder: ready.builder.description, command: ready.builder.command });
     if (!pushing) return runBuild(job, build, ready, runner, log);

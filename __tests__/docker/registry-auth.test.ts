@@ -70,7 +70,7 @@ describe('docker/registry-auth', () => {
     const file = join(dir.dockerConfig, 'config.json');
     if (before === undefined) rmSync(file);
     else writeFileSync(file, before);
-    writeRegistryAuth(dir.dockerConfig, HOST, LOGIN);
+    writeRegistryAuth(dir.dockerConfig, [{ host: HOST, login: LOGIN }]);
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(after);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     // Nothing else is left in the directory (no temporary file).
@@ -84,6 +84,21 @@ describe('docker/registry-auth', () => {
     expect(Buffer.from(config.auths[HOST]!.auth, 'base64').toString()).toBe('AWS:p4ss/w+rd=');
   });
 
+  it('every login of the job in one write: the target and a base registry both land in auths', () => {
+    const dir = jobDir();
+    const other = '210987654321.dkr.ecr.us-east-1.amazonaws.com';
+    writeRegistryAuth(dir.dockerConfig, [
+      { host: HOST, login: LOGIN },
+      { host: other, login: { ...LOGIN, password: 'other' } },
+    ]);
+    const config = JSON.parse(readFileSync(join(dir.dockerConfig, 'config.json'), 'utf8')) as {
+      auths: Record<string, { auth: string }>;
+    };
+    expect(Object.keys(config.auths)).toEqual([HOST, other]);
+    expect(Buffer.from(config.auths[other]!.auth, 'base64').toString()).toBe('AWS:other');
+    expect(readdirSync(dir.dockerConfig)).toEqual(['config.json']);
+  });
+
   it.each([0o755, 0o750, 0o777])(
     'refuses a directory others may enter (mode %o) and writes nothing',
     (mode) => {
@@ -92,7 +107,7 @@ describe('docker/registry-auth', () => {
       chmodSync(dir, mode);
       const error = (() => {
         try {
-          writeRegistryAuth(dir, HOST, LOGIN);
+          writeRegistryAuth(dir, [{ host: HOST, login: LOGIN }]);
         } catch (e) {
           return e;
         }

@@ -15,7 +15,10 @@ import type { RegistryLogin } from '../types/registry.js';
  * sees half a file and no other mode ever applies. The CLI's `login` keeps `docker login
  * --password-stdin`: there the user's own config and credential helpers decide where it goes.
  */
-export function writeRegistryAuth(dockerConfig: string, host: string, login: RegistryLogin): void {
+export function writeRegistryAuth(
+  dockerConfig: string,
+  logins: readonly { host: string; login: RegistryLogin }[],
+): void {
   const dir = lstatSync(dockerConfig);
   if (!dir.isDirectory() || (dir.mode & 0o077) !== 0 || dir.uid !== process.getuid?.()) {
     throw new DockerError(
@@ -26,7 +29,12 @@ export function writeRegistryAuth(dockerConfig: string, host: string, login: Reg
   }
   const file = join(dockerConfig, 'config.json');
   const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, withRegistryAuth(readConfig(file), host, login), { mode: 0o600, flag: 'wx' });
+  // Every host in one write: the file is read, changed and renamed once per job, not per login.
+  const text = logins.reduce<string | undefined>(
+    (config, { host, login }) => withRegistryAuth(config, host, login),
+    readConfig(file),
+  );
+  writeFileSync(temporary, text ?? '{}\n', { mode: 0o600, flag: 'wx' });
   renameSync(temporary, file);
 }
 
