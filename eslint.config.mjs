@@ -8,7 +8,7 @@ import globals from 'globals';
  * Each layer lists its files (`dir/**` or `file.ts`); the import paths that reach it follow.
  */
 export const LAYERS = [
-  ['entry points', ['action.ts', 'cli.ts', 'post.ts', 'top-level.ts', 'cli/**']],
+  ['entry points', ['entry/**', 'action.ts', 'cli.ts', 'post.ts', 'top-level.ts', 'cli/**']],
   ['main', ['main.ts']],
   ['phases', ['steps/**']],
   ['report', ['report/**']],
@@ -22,6 +22,7 @@ export const LAYERS = [
   ['network transport', ['net/**']],
   ['run context', ['context/**']],
   ['runner seam', ['runner/**']],
+  ['Node runtime settings', ['runtime/**']],
   ['retry policy', ['retry.ts']],
   ['text helpers', ['text/**']],
   ['errors', ['errors.ts']],

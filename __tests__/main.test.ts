@@ -1,6 +1,6 @@
 /**
  * main, end to end in one process: the real phases with the AWS SDK mocked (STS, ECR, ECR
- * Public), a fake docker on PATH and a fake registry API behind fetch. Each row asserts the
+ * Public), a fake docker on PATH and a fake registry API behind the transport. Each row asserts the
  * outputs, the state saved for the post step, and the AWS and docker calls made.
  */
 import {
@@ -35,6 +35,12 @@ import { awsError, fakeJwt } from './support/helpers.js';
 import { fakeDocker, type FakeDockerMode } from './support/fake-docker.js';
 import { FakeRegistries, sha256 } from './support/fake-registry.js';
 import { ACCOUNT, DEPS, githubEnv, HOST, jobOf, recordingRunner, ROLE, SHA } from './support/job.js';
+
+// The registry API answers from the fake, in process (read when a request is made).
+vi.mock('../src/net/transport.js', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../src/net/transport.js')>()),
+  httpSend: (...args: Parameters<FakeRegistries['send']>) => registries.send(...args),
+}));
 
 // Pass-through spies: the tag rules are parsed once and planned once per run.
 vi.mock('../src/tags/rules.js', async (original) => {
@@ -77,13 +83,11 @@ beforeAll(() => {
 });
 afterAll(() => {
   process.env.PATH = PATH;
-  vi.unstubAllGlobals();
 });
 
 beforeEach(() => {
   for (const mock of [sts, ecr, ecrPublic]) mock.reset();
   registries = new FakeRegistries();
-  vi.stubGlobal('fetch', registries.fetch);
   sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: `arn:aws:iam::${ACCOUNT}:user/ci` });
   ecr.on(GetAuthorizationTokenCommand).resolves({
     authorizationData: [{ authorizationToken: Buffer.from('AWS:ecr-password').toString('base64') }],

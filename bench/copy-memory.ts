@@ -12,6 +12,7 @@ import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { ACCOUNT, HOST, registryPassword } from '../e2e/support.js';
 import { RegistryClient } from '../src/oci/registry-client.js';
 import { exec } from './docker.js';
@@ -52,14 +53,14 @@ async function seed(repository: string, bytes: number): Promise<string> {
   const layer = sha256(keystream(key, bytes));
   // The action's own streamed upload: the bench holds one chunk at a time.
   await backend.putBlob(repository, { digest: layer, size: bytes }, async () => ({
-    body: ReadableStream.from(keystream(key, bytes)),
+    body: Readable.from(keystream(key, bytes)),
   }));
   const config = Buffer.from(
     JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [layer] } }),
   );
   const configDigest = sha256([config]);
   await backend.putBlob(repository, { digest: configDigest, size: config.length }, async () => ({
-    body: ReadableStream.from([config]),
+    body: Readable.from([config]),
   }));
   const manifest = Buffer.from(
     JSON.stringify({

@@ -1,7 +1,8 @@
 /**
  * What dist/main.js has loaded when it makes its first request, measured rather than inferred:
  * Node runs it with a preload that logs every module file as the loader reads it (a load hook)
- * and ends the process at the first fetch(), the OIDC token request. The sum of those files'
+ * and ends the process at its first HTTP request (node:http or node:https, or fetch), the OIDC
+ * token request. The sum of those files'
  * sizes is the code on the path to the first request, whether imported statically or with import().
  */
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -17,13 +18,17 @@ export async function load(url, context, next) {
   return next(url, context);
 }`;
 
-const PRELOAD = `import { register } from 'node:module';
+const PRELOAD = `import { createRequire, register } from 'node:module';
 import { appendFileSync } from 'node:fs';
 register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(HOOKS)}));
-globalThis.fetch = async () => {
+const first = () => {
   appendFileSync(process.env.BENCH_LOAD_LOG, 'FIRST-REQUEST\\n');
   process.exit(0);
-};`;
+};
+// The builtins' module objects are shared: process.getBuiltinModule and import see these.
+const require = createRequire(import.meta.url);
+for (const name of ['node:http', 'node:https']) require(name).request = first;
+globalThis.fetch = first;`;
 
 export interface FirstRequestLoad {
   files: { path: string; bytes: number }[];

@@ -319,11 +319,11 @@ async function runBench(): Promise<void> {
   }
   const load = await moduleLoad();
 
-  /** The least a Node process can do before its first request: spawn → a bare fetch() logged by the issuer. */
+  /** The least a Node process can do before its first request: spawn → a bare http.get() logged by the issuer. */
   async function bareFetchStartup(): Promise<Summary> {
     const script =
-      'fetch(process.env.ACTIONS_ID_TOKEN_REQUEST_URL + "&audience=sts.amazonaws.com", ' +
-      '{ headers: { Authorization: "Bearer " + process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN } }).then((r) => r.text())';
+      'require("node:http").get(process.env.ACTIONS_ID_TOKEN_REQUEST_URL + "&audience=sts.amazonaws.com", ' +
+      '{ headers: { Authorization: "Bearer " + process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN } }, (r) => r.resume())';
     const samples: number[] = [];
     for (let i = -1; i < RUNS; i++) {
       const startedAt = Date.now();
@@ -586,7 +586,7 @@ async function runBench(): Promise<void> {
       `${ms(s.min)} – ${ms(s.max)}`,
     ]),
     [
-      'node, one bare fetch(): spawn → OIDC request logged',
+      'node, one bare http.get(): spawn → OIDC request logged',
       ms(bareFetch.median),
       `${ms(bareFetch.min)} – ${ms(bareFetch.max)}`,
     ],

@@ -1,3 +1,4 @@
+import type { EarlyIdToken } from './aws/early-id-token.js';
 import { isEvaluation } from './docker/buildx-args.js';
 import { writeRegistryAuth } from './docker/registry-auth.js';
 import { ActionError, describeFailure } from './errors.js';
@@ -25,13 +26,18 @@ import { checkTagReferences } from './tags/references.js';
  * build and push (or re-tag) → extra registries → scan. Each phase returns its result and
  * main records it; outputs and summary are built from those records once, at the end, also
  * when a phase failed. Returns the report; rethrows the failure (an ActionError for
- * everything the action reports on purpose) after writing them.
+ * everything the action reports on purpose) after writing them. `early`: the OIDC token the
+ * entry asked for before loading this (aws/early-id-token.ts).
  */
-export async function main(runner: Runner, deps: PrepareDeps = nodeDeps): Promise<RunReport> {
+export async function main(
+  runner: Runner,
+  deps: PrepareDeps = nodeDeps,
+  early?: EarlyIdToken,
+): Promise<RunReport> {
   const results: RunResults = { log: newLog(), dryRun: false, platforms: [], targets: [] };
   let failure: { error: unknown } | undefined;
   try {
-    await run(runner, deps, results);
+    await run(runner, deps, results, early);
   } catch (error) {
     results.error = describeFailure(error);
     failure = { error };
@@ -58,7 +64,12 @@ async function loadPhases() {
 }
 type Phases = Awaited<ReturnType<typeof loadPhases>>;
 
-async function run(runner: Runner, deps: PrepareDeps, results: RunResults): Promise<void> {
+async function run(
+  runner: Runner,
+  deps: PrepareDeps,
+  results: RunResults,
+  early: EarlyIdToken | undefined,
+): Promise<void> {
   const { log } = results;
   const job = prepareJob(runner, deps);
   Object.assign(results, {
@@ -83,6 +94,7 @@ async function run(runner: Runner, deps: PrepareDeps, results: RunResults): Prom
             job.retry,
             runner,
             log,
+            early,
           );
           runner.info(
             'roleArn' in credentials

@@ -196,7 +196,7 @@ function classify(err: unknown, depth: number): Classification {
   }
   const byText = classifyText(output ?? str(e.message) ?? '');
   if (byText) return byText;
-  // fetch() reports a dropped socket as TypeError('fetch failed') with the socket error as `cause`.
+  // A dropped socket comes wrapped, its error as `cause` (fetch's TypeError, HttpRequestError).
   if (e.cause !== undefined && depth < 3) {
     const inner = classify(e.cause, depth + 1);
     if (inner.retryable) return { retryable: true, reason: `${message}: ${inner.reason}` };

@@ -1,12 +1,18 @@
 import { BatchGetImageCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { Ecr } from '../../src/aws/ecr.js';
 import { readImageLabels } from '../../src/aws/image-labels.js';
 import { resolveTarget } from '../../src/aws/registry-host.js';
 import { FakeRegistries, sha256 } from '../support/fake-registry.js';
 import { instantRetry } from '../support/helpers.js';
 import { ACCOUNT, HOST, REGION } from '../support/job.js';
+
+// The registry API answers from the fake, in process (read when a request is made).
+vi.mock('../../src/net/transport.js', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../../src/net/transport.js')>()),
+  httpSend: (...args: Parameters<FakeRegistries['send']>) => registry.send(...args),
+}));
 
 const ecrMock = mockClient(ECRClient);
 const TARGET = resolveTarget(ACCOUNT, 'app', REGION, ACCOUNT);
@@ -17,9 +23,7 @@ let registry: FakeRegistries;
 beforeEach(() => {
   ecrMock.reset();
   registry = new FakeRegistries();
-  vi.stubGlobal('fetch', registry.fetch);
 });
-afterEach(() => vi.unstubAllGlobals());
 
 describe('aws/image-labels', () => {
   it("an image's labels come from its config blob, read over the registry API", async () => {

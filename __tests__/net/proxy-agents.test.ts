@@ -1,9 +1,10 @@
-/** The proxied fetch and SDK handler against a real (in-process) forward proxy and target server. */
+/** The routing agent (http-client.ts and the SDK handler) against a real (in-process) forward proxy and target server. */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HttpRequest } from '@smithy/core/protocols';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { proxiedFetch, proxiedRequestHandlers } from '../../src/net/proxy-agents.js';
+import { readBody, sendRequest } from '../../src/net/http-client.js';
+import { proxiedRequestHandlers, routingAgent } from '../../src/net/proxy-agents.js';
 import {
   proxyLog,
   resetProxyLog,
@@ -40,7 +41,7 @@ const settings = (noProxy = '') => ({ http: proxyUrl, https: proxyUrl, noProxy }
 
 /** Two SDK requests, each a POST with a body as every AWS query call is, on one handler. */
 async function sdkCalls(noProxy: string): Promise<string[]> {
-  const handler = proxiedRequestHandlers(settings(noProxy))({ requestTimeout: 5000 });
+  const handler = proxiedRequestHandlers(routingAgent(settings(noProxy)))({ requestTimeout: 5000 });
   const bodies: string[] = [];
   for (const path of ['/sdk', '/again']) {
     const { response } = await handler.handle(
@@ -70,10 +71,11 @@ describe('proxied transport', () => {
     [`127.0.0.1:${targetPort + 1}`, true],
     ['127.0.0.1', false],
     ['*', false],
-  ])('fetch with NO_PROXY=%j goes through the proxy: %s', async (noProxy, proxied) => {
-    const res = await proxiedFetch(settings(noProxy))(`http://127.0.0.1:${targetPort}/oidc`);
-    expect(await res.text()).toBe('hello /oidc');
-    // undici tunnels every request (CONNECT), whatever the target's scheme.
+  ])('a request with NO_PROXY=%j goes through the proxy: %s', async (noProxy, proxied) => {
+    const agent = routingAgent(settings(noProxy));
+    const res = await sendRequest(`http://127.0.0.1:${targetPort}/oidc`, { timeoutMs: 5000 }, () => agent);
+    expect((await readBody(res)).toString()).toBe('hello /oidc');
+    // Every request is tunnelled (CONNECT), whatever the target's scheme.
     expect(seen()).toEqual(proxied ? [`CONNECT 127.0.0.1:${targetPort}`] : []);
   });
 

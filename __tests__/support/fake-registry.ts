@@ -1,9 +1,11 @@
 /**
- * The registry API (OCI distribution) of the hosts a run talks to, as a fetch stand-in: blobs
+ * The registry API (OCI distribution) of the hosts a run talks to, as a transport stand-in: blobs
  * and manifests by repository, Basic auth accepted, a host that refuses writes. Enough for the
  * labels read before a re-tag and the copy to extra registries.
  */
 import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { HttpAnswer, HttpRequest } from '../../src/net/http-client.js';
 
 interface Repo {
   blobs: Map<string, Buffer>;
@@ -68,43 +70,74 @@ export class FakeRegistries {
     return this.repo(host, name).manifests.has(reference);
   }
 
-  /** The fetch the action's registry client calls. */
-  readonly fetch = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
-    const url = new URL(String(input instanceof Request ? input.url : input));
-    const method = init.method ?? 'GET';
-    const answer = this.answer(method, url, init);
+  /** The transport's httpSend, which the action's registry client calls (tests mock it with this). */
+  readonly send = async (input: string | URL, request: HttpRequest): Promise<HttpAnswer> => {
+    const url = new URL(String(input));
+    const method = request.method ?? 'GET';
+    const body = await collect(request.body);
+    const answer = this.answer(method, url, body, request.headers ?? {});
     this.log.push(`${method} ${url.host}${url.pathname} ${answer.status}`);
-    return answer;
+    return reply(url, answer.status, method === 'HEAD' ? undefined : answer.body, answer.headers);
   };
 
-  private answer(method: string, url: URL, init: RequestInit): Response {
+  private answer(
+    method: string,
+    url: URL,
+    body: Buffer,
+    headers: Record<string, string>,
+  ): { status: number; body?: Buffer | string; headers?: Record<string, string> } {
     const m = /^\/v2\/(.+)\/(blobs|manifests)\/(uploads(?:\/\w*)?|[^/]+)$/.exec(url.pathname);
-    if (!m) return new Response(null, { status: 404 });
+    if (!m) return { status: 404 };
     const [, name = '', kind, ref = ''] = m;
     const repo = this.repo(url.host, name);
     const write = method === 'PUT' || method === 'POST';
-    if (write && this.refusing.has(url.host)) return new Response('denied', { status: 403 });
+    if (write && this.refusing.has(url.host)) return { status: 403, body: 'denied' };
     if (kind === 'blobs') {
-      if (method === 'POST')
-        return new Response(null, { status: 202, headers: { location: `/v2/${name}/blobs/uploads/1` } });
+      if (method === 'POST') return { status: 202, headers: { location: `/v2/${name}/blobs/uploads/1` } };
       if (method === 'PUT') {
-        repo.blobs.set(url.searchParams.get('digest') ?? '', Buffer.from(init.body as Uint8Array));
-        return new Response(null, { status: 201 });
+        repo.blobs.set(url.searchParams.get('digest') ?? '', body);
+        return { status: 201 };
       }
       const blob = repo.blobs.get(ref);
-      if (!blob) return new Response(null, { status: 404 });
-      return new Response(method === 'HEAD' ? null : new Uint8Array(blob), { status: 200 });
+      return blob ? { status: 200, body: blob } : { status: 404 };
     }
     if (method === 'PUT') {
-      const body = Buffer.from(init.body as Uint8Array);
-      const mediaType = new Headers(init.headers).get('content-type') ?? '';
+      const mediaType = Object.entries(headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? '';
       repo.manifests.set(ref, { body, mediaType });
       repo.manifests.set(sha256(body), { body, mediaType });
-      return new Response(null, { status: 201 });
+      return { status: 201 };
     }
     const manifest = repo.manifests.get(ref);
-    if (!manifest) return new Response(null, { status: 404 });
-    const headers = { 'content-type': manifest.mediaType, 'docker-content-digest': sha256(manifest.body) };
-    return new Response(method === 'HEAD' ? null : new Uint8Array(manifest.body), { status: 200, headers });
+    if (!manifest) return { status: 404 };
+    return {
+      status: 200,
+      body: manifest.body,
+      headers: { 'content-type': manifest.mediaType, 'docker-content-digest': sha256(manifest.body) },
+    };
   }
+}
+
+async function collect(body: HttpRequest['body']): Promise<Buffer> {
+  if (body === undefined || Buffer.isBuffer(body)) return body ?? Buffer.alloc(0);
+  const chunks: Buffer[] = [];
+  for await (const chunk of body) chunks.push(Buffer.from(chunk as Uint8Array));
+  return Buffer.concat(chunks);
+}
+
+/** An answer as http-client.ts gives it: headers by lower-case name, the body a stream. */
+export function reply(
+  url: URL,
+  status: number,
+  body: Buffer | string = '',
+  headers: Record<string, string> = {},
+): HttpAnswer {
+  const lower = new Map(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+  return {
+    status,
+    statusText: '',
+    ok: status >= 200 && status < 300,
+    url: url.href,
+    headers: { get: (name) => lower.get(name.toLowerCase()) ?? null },
+    body: Readable.from([Buffer.from(body)]),
+  };
 }

@@ -7,7 +7,7 @@ import { registryPath, type RegistryTarget } from './registry-host.js';
 /**
  * Labels of an image stored in ECR. ECR's API has no call for an image's config, so
  * the config blob is read through the registry API with the login we already hold
- * (ECR answers blob requests with a redirect to S3, which fetch follows).
+ * (ECR answers blob requests with a redirect to S3, which http-client.ts follows).
  */
 export async function readImageLabels(
   target: RegistryTarget,

@@ -1,31 +1,37 @@
 import { readFile } from 'node:fs/promises';
 import { AuthError } from '../errors.js';
-import { httpFetch } from '../net/transport.js';
+import { readBody, type HttpAnswer } from '../net/http-client.js';
+import { httpSend } from '../net/transport.js';
 import { isRetryableStatus } from '../retry.js';
 
 /**
  * Fetches the job's OIDC token for `audience` from the runner's token service.
  *
  * Written here instead of @actions/core's getIDToken: that pulls @actions/http-client
- * and undici into the bundle (~400 KB, ~100 ms of start-up) for one GET that Node's
- * built-in fetch does.
+ * and undici into the bundle (~400 KB, ~100 ms of start-up) for one GET (see net/http-client.ts).
  */
-export async function fetchIdToken(env: NodeJS.ProcessEnv, audience: string): Promise<string> {
+export async function fetchIdToken(
+  env: NodeJS.ProcessEnv,
+  audience: string,
+  onSent?: () => void,
+): Promise<string> {
   const url = env.ACTIONS_ID_TOKEN_REQUEST_URL;
   const bearer = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
   if (!url || !bearer) throw missingOidcError(env);
   const target = new URL(url);
   target.searchParams.set('audience', audience);
-  let res: Response;
+  let res: HttpAnswer;
   try {
-    res = await httpFetch(target, {
+    res = await httpSend(target, {
       headers: { Authorization: `Bearer ${bearer}`, Accept: 'application/json' },
-      signal: AbortSignal.timeout(OIDC_TIMEOUT_MS),
+      timeoutMs: OIDC_TIMEOUT_MS,
+      onSent,
     });
   } catch (error) {
     throw unreachable(target.host, error);
   }
   if (!res.ok) {
+    res.body.destroy();
     const error = new AuthError(
       `The OIDC token request failed with HTTP ${res.status} ${res.statusText}.`,
       res.status === 401 || res.status === 403
@@ -38,9 +44,12 @@ export async function fetchIdToken(env: NodeJS.ProcessEnv, audience: string): Pr
   }
   let body: { value?: string };
   try {
-    body = (await res.json()) as { value?: string };
+    const text = await readBody(res).catch((error: unknown) => {
+      throw unreachable(target.host, error);
+    });
+    body = JSON.parse(text.toString('utf8')) as { value?: string };
   } catch (error) {
-    if ((error as Error).name === 'TimeoutError') throw unreachable(target.host, error);
+    if (error instanceof AuthError) throw error;
     throw new AuthError(
       'The OIDC token service answered with something that is not JSON.',
       undefined,

@@ -1,27 +1,31 @@
 /**
- * How this process reaches the network: Node's fetch and the SDK's default handler, or, once
- * useProxy() was given settings, the proxied ones. One setting per process, as the proxy
+ * How this process reaches the network: Node's http/https agents and the SDK's default handler,
+ * or, once useProxy() was given settings, the proxied ones. One setting per process, as the proxy
  * variables are; every adapter that talks HTTP (OIDC, STS, ECR, ECR Public, the registry client)
- * goes through httpFetch() or sdkTransport().
+ * goes through httpSend() or withTransport().
  */
+import type { Agent } from 'node:http';
 import type { NodeHttpHandler, NodeHttpHandlerOptions } from '@smithy/node-http-handler';
+import { sendRequest, type HttpAnswer, type HttpRequest } from './http-client.js';
 import type { ProxySettings } from './proxy.js';
 
 let current: {
-  fetch: typeof fetch;
+  agent?: Agent;
   requestHandler?: (options: NodeHttpHandlerOptions) => NodeHttpHandler;
-} = {
-  fetch: (input, init) => globalThis.fetch(input, init),
-};
+} = {};
 
 /** Installs the proxy (loading its code) when `settings` names one; a no-op otherwise. */
 export async function useProxy(settings: ProxySettings | undefined): Promise<void> {
   if (!settings) return;
-  const { proxiedFetch, proxiedRequestHandlers } = await import('./proxy-agents.js');
-  current = { fetch: proxiedFetch(settings), requestHandler: proxiedRequestHandlers(settings) };
+  const { routingAgent, proxiedRequestHandlers } = await import('./proxy-agents.js');
+  const agent = routingAgent(settings);
+  current = { agent, requestHandler: proxiedRequestHandlers(agent) };
 }
 
-export const httpFetch: typeof fetch = (input, init) => current.fetch(input, init);
+/** One HTTP exchange (http-client.ts) through the proxy when one is installed. */
+export function httpSend(url: string | URL, request: HttpRequest): Promise<HttpAnswer> {
+  return sendRequest(url, request, () => current.agent);
+}
 
 /**
  * An SDK client's configuration with the proxy applied: its `requestHandler` options (timeouts)

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Descriptor } from './manifest.js';
 import { MEDIA_TYPES } from './media-types.js';
-import { httpFetch } from '../net/transport.js';
+import type { Readable } from 'node:stream';
+import { readBody, type HttpAnswer, type HttpRequest } from '../net/http-client.js';
+import { httpSend } from '../net/transport.js';
 import { DockerError } from '../errors.js';
 import { isRetryableStatus, REQUEST_TIMEOUT_MS } from '../retry.js';
 
@@ -23,8 +25,7 @@ export interface RegistryClientOptions {
 /**
  * Milliseconds a whole request and its answer may take. Manifests, tags and tokens are small: the
  * SDK's request timeout holds for them, so a black-holed registry fails as fast as AWS calls do.
- * A blob is a layer of any size, copied through memory: it gets minutes. Node's fetch has a 10 s
- * connect timeout of its own (undici's default; setting another needs undici's Agent, not bundled).
+ * A blob is a layer of any size, streamed: it gets minutes.
  */
 export interface RegistryTimeouts {
   requestMs: number;
@@ -59,19 +60,19 @@ export class RegistryClient {
   }
 
   /**
-   * `fetch` with a time limit over the request and the whole answer (the body is read inside, so a
-   * registry that stalls mid-answer is caught too); a timeout or a socket failure becomes a
+   * One exchange with a time limit over the request and the whole answer (the body is read inside,
+   * so a registry that stalls mid-answer is caught too); a timeout or a socket failure becomes a
    * retryable DockerError naming the operation, the host and the fix.
    */
   private async send<T>(
     what: string,
     url: string | URL,
-    init: RequestInit,
-    read: (res: Response) => Promise<T>,
+    init: Omit<HttpRequest, 'timeoutMs'>,
+    read: (res: HttpAnswer) => Promise<T>,
     limitMs = this.timeouts.requestMs,
   ): Promise<T> {
     try {
-      const res = await httpFetch(url, { ...init, signal: AbortSignal.timeout(limitMs) });
+      const res = await httpSend(url, { ...init, timeoutMs: limitMs });
       return await read(res);
     } catch (error) {
       if (error instanceof DockerError) throw error;
@@ -102,7 +103,7 @@ export class RegistryClient {
     url: string,
     init: {
       headers?: Record<string, string>;
-      body?: Buffer | ReadableStream<Uint8Array>;
+      body?: Buffer | Readable;
       what?: string;
       blob?: boolean;
       stream?: boolean;
@@ -115,15 +116,8 @@ export class RegistryClient {
       this.send(
         what,
         url,
-        {
-          method,
-          headers: { ...init.headers, Authorization: this.authorization() },
-          body: init.body,
-          // A streamed body needs duplex 'half' (the DOM types lack the field) and no redirect,
-          // which could not replay it anyway: with any other mode fetch clones the request, and the
-          // clone's unread half of the stream keeps every chunk (the whole layer in memory).
-          ...(streamed ? { duplex: 'half', redirect: 'error' } : { redirect: 'follow' }),
-        } as RequestInit,
+        // A streamed body is never redirected (http-client.ts): it could not be sent twice.
+        { method, headers: { ...init.headers, Authorization: this.authorization() }, body: init.body },
         init.stream ? openAnswer : readAnswer,
         limit,
       );
@@ -269,7 +263,7 @@ export class RegistryClient {
 
 /** A blob's bytes on their way: a download's body, and its length when known. */
 export interface BlobStream {
-  body: ReadableStream<Uint8Array>;
+  body: Readable;
   size?: number;
 }
 
@@ -280,19 +274,19 @@ export interface BlobStream {
 interface Answer {
   ok: boolean;
   status: number;
-  headers: Headers;
+  headers: HttpAnswer['headers'];
   body: Buffer;
-  stream?: ReadableStream<Uint8Array>;
+  stream?: Readable;
 }
 
-async function readAnswer(res: Response): Promise<Answer> {
-  const body = Buffer.from(await res.arrayBuffer());
+async function readAnswer(res: HttpAnswer): Promise<Answer> {
+  const body = await readBody(res);
   return { ok: res.ok, status: res.status, headers: res.headers, body };
 }
 
 /** A successful answer's body left unread; anything else read whole (its error text, a challenge). */
-async function openAnswer(res: Response): Promise<Answer> {
-  if (!res.ok || !res.body) return readAnswer(res);
+async function openAnswer(res: HttpAnswer): Promise<Answer> {
+  if (!res.ok) return readAnswer(res);
   return { ok: true, status: res.status, headers: res.headers, body: Buffer.alloc(0), stream: res.body };
 }
 
@@ -311,7 +305,7 @@ function registryError(res: Answer, what: string): RegistryHttpError {
   return Object.assign(error, { status: res.status, retryable: isRetryableStatus(res.status) });
 }
 
-const TIMEOUT = /^(?:TimeoutError|AbortError)$|^UND_ERR_(?:CONNECT|HEADERS|BODY)_TIMEOUT$|^ETIMEDOUT$/;
+const TIMEOUT = /^TimeoutError$|^ETIMEDOUT$/;
 
 /** A registry that cannot be reached or does not answer in time: worth another attempt. */
 function networkError(error: unknown, what: string, host: string, limitMs: number): RegistryHttpError {

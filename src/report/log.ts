@@ -22,6 +22,11 @@ export async function timed<T>(log: RunLog, phase: string, fn: () => Promise<T>)
   try {
     return await fn();
   } finally {
-    log.timings[phase] = Math.round((log.timings[phase] ?? 0) + performance.now() - started);
+    addTiming(log, phase, performance.now() - started);
   }
+}
+
+/** Adds `ms` to `phase`: for work timed where it ran (a request sent before the log existed). */
+export function addTiming(log: RunLog, phase: string, ms: number): void {
+  log.timings[phase] = Math.round((log.timings[phase] ?? 0) + ms);
 }

@@ -1,3 +1,4 @@
+import { matchingEarlyToken, type EarlyIdToken } from '../aws/early-id-token.js';
 import { loadSdk } from '../aws/load-sdk.js';
 import { fetchIdToken, readTokenFile } from '../aws/oidc.js';
 import { unknownRegion } from '../aws/regions.js';
@@ -7,7 +8,7 @@ import type { AuthInputs, NetworkInputs } from '../inputs/types.js';
 import { resolveProxy } from '../net/proxy.js';
 import { useProxy } from '../net/transport.js';
 import type { AwsCredentialPlan } from '../plan/credentials.js';
-import { timed, type RunLog } from '../report/log.js';
+import { addTiming, timed, type RunLog } from '../report/log.js';
 import type { RetryPolicy } from '../retry.js';
 import type { Runner } from '../runner/runner.js';
 import type { Job } from './prepare.js';
@@ -26,8 +27,9 @@ export async function openSession(
   retry: RetryPolicy,
   runner: SessionRunner,
   log: RunLog,
+  early?: EarlyIdToken,
 ): Promise<AwsSession> {
-  const session = await assumeSession({ plan, region, auth, retry, runner, log });
+  const session = await assumeSession({ plan, region, auth, retry, runner, log, early });
   checkAccount(auth, session, runner);
   return session;
 }
@@ -52,6 +54,8 @@ interface SessionRequest {
   retry: RetryPolicy;
   runner: SessionRunner;
   log: RunLog;
+  /** The OIDC token the entry asked for as the step started, if it did. */
+  early?: EarlyIdToken;
 }
 
 async function assumeSession({
@@ -61,6 +65,7 @@ async function assumeSession({
   retry,
   runner,
   log,
+  early: asked,
 }: SessionRequest): Promise<AwsSession> {
   const policies = { inline: auth.inlineSessionPolicy, managed: auth.managedSessionPolicies };
   if (plan.source === 'assume-role') {
@@ -85,9 +90,12 @@ async function assumeSession({
             ? (runner.env[tokenVariable] ?? '').trim()
             : fetchIdToken(runner.env, audience),
       );
-    // The first token is requested before the SDK (most of the bundle) is loaded, so the
-    // two overlap.
-    let first: Promise<string> | undefined = fetchToken();
+    // The first token was asked for as the step started, or is asked for now, before the SDK
+    // (most of the bundle) is loaded: either way the request and the loading overlap.
+    const early = tokenFile || tokenVariable ? undefined : matchingEarlyToken(asked, runner.env, audience);
+    let first: Promise<string> | undefined = early
+      ? early.token.finally(() => addTiming(log, 'oidc', early.ms ?? 0))
+      : fetchToken();
     first.catch(() => undefined); // awaited by the first attempt; not unhandled meanwhile
     const idToken = () => {
       const token = first ?? fetchToken();

@@ -1,2 +1,0 @@
-import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);
-var r={fetch:(e,t)=>globalThis.fetch(e,t)};async function n(e){if(!e)return;let{proxiedFetch:t,proxiedRequestHandlers:o}=await import("./proxy-agents-ETDFPIKC.js");r={fetch:t(e),requestHandler:o(e)}}var d=(e,t)=>r.fetch(e,t);function p(e){if(!r.requestHandler)return e;let t=e.requestHandler;return{...e,requestHandler:r.requestHandler({...t})}}export{n as a,d as b,p as c};
