@@ -4,38 +4,56 @@
  * CircleCI's variable), each sent to STS as is and masked before use.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { EarlyIdToken } from '../../src/aws/early-id-token.js';
 import { readRunContext } from '../../src/context/github-context.js';
 import { parseInputs } from '../../src/inputs/parse.js';
 import { planCredentials } from '../../src/plan/credentials.js';
 import { newLog } from '../../src/report/log.js';
 import { cliRunner } from '../../src/runner/cli-runner.js';
 import { checkAccount, openSession } from '../../src/steps/credentials.js';
-import { fakeJwt, instantRetry } from '../support/helpers.js';
+import { awsError, fakeJwt, instantRetry } from '../support/helpers.js';
 import { parse } from '../inputs/fixtures.js';
 import type { Runner } from '../../src/runner/runner.js';
+import type { AwsCredentialPlan } from '../../src/plan/credentials.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/ci-ecr-push';
 const sts = mockClient(STSClient);
 /** Only the working directory: no Dockerfile, which credentials never need. */
 const NO_FS = { exists: (p: string) => p === '.', isDirectory: (p: string) => p === '.', readFile: () => '' };
 
-async function session(env: NodeJS.ProcessEnv) {
+/**
+ * openSession for `role-to-assume` in `env` (plus `flags`), STS stubbed. `early` is the token the
+ * entry asked for; `replan` changes the plan planCredentials makes.
+ */
+async function session(
+  env: NodeJS.ProcessEnv,
+  options: {
+    flags?: Record<string, string>;
+    early?: EarlyIdToken;
+    replan?: (plan: AwsCredentialPlan) => AwsCredentialPlan;
+  } = {},
+) {
   const masked: string[] = [];
-  const runner = cliRunner({ 'role-to-assume': ROLE, 'aws-region': 'eu-west-1' }, env, () => undefined);
+  const flags = { 'role-to-assume': ROLE, 'aws-region': 'eu-west-1', ...options.flags };
+  const runner = cliRunner(flags, env, () => undefined);
   const mask = runner.mask;
   runner.mask = (value) => (masked.push(value), mask(value));
   const inputs = parseInputs((name) => runner.input(name), env, NO_FS, { building: false });
   const ctx = readRunContext(env, () => undefined, new Date());
-  const plan = planCredentials(inputs.auth, ctx, env);
-  if (plan.source === 'none') throw new Error('no credentials planned');
-  await openSession(plan, 'eu-west-1', inputs.auth, instantRetry(), runner, newLog());
-  const sent = sts.commandCalls(AssumeRoleWithWebIdentityCommand)[0]!.args[0].input;
-  return { sent, masked, plan };
+  const planned = planCredentials(inputs.auth, ctx, env);
+  if (planned.source === 'none') throw new Error('no credentials planned');
+  const plan = options.replan ? options.replan(planned) : planned;
+  const log = newLog();
+  await openSession(plan, 'eu-west-1', inputs.auth, instantRetry(), runner, log, options.early);
+  const calls = sts.commandCalls(AssumeRoleWithWebIdentityCommand).map((call) => call.args[0].input);
+  return { sent: calls[0]!, calls, masked, plan, log };
 }
 
 describe('steps/credentials: web identity tokens of other CIs', () => {
@@ -79,6 +97,180 @@ describe('steps/credentials: web identity tokens of other CIs', () => {
   it('an empty CircleCI variable is no token: without another source the run fails before STS', async () => {
     await expect(session({ CIRCLE_OIDC_TOKEN_V2: '  ' })).rejects.toThrow(/no OIDC token/);
     expect(sts.commandCalls(AssumeRoleWithWebIdentityCommand)).toHaveLength(0);
+  });
+});
+
+describe('steps/credentials: the OIDC token asked for as the step started', () => {
+  /** A stand-in for GitHub's token service: the audiences it was asked for, in order. */
+  const asked: (string | null)[] = [];
+  let service: Server;
+  let tokenUrl = '';
+  const serviceToken = (audience: string) =>
+    fakeJwt({ iss: 'https://token.actions.githubusercontent.com', aud: audience });
+  const EARLY = fakeJwt({ iss: 'https://token.actions.githubusercontent.com', early: true });
+  const CIRCLE = fakeJwt({ iss: 'https://oidc.circleci.com/org/abc' });
+
+  beforeAll(async () => {
+    service = createServer((req, res) => {
+      const audience = new URL(req.url ?? '/', 'http://127.0.0.1').searchParams.get('audience');
+      asked.push(audience);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ value: serviceToken(audience ?? '') }));
+    });
+    await new Promise<void>((resolve) => service.listen(0, '127.0.0.1', resolve));
+    tokenUrl = `http://127.0.0.1:${(service.address() as AddressInfo).port}/token?api-version=2.0`;
+  });
+  afterAll(async () => {
+    service.closeAllConnections();
+    await new Promise<void>((resolve) => service.close(() => resolve()));
+  });
+  beforeEach(() => {
+    asked.length = 0;
+    sts.reset();
+    sts.on(AssumeRoleWithWebIdentityCommand).resolves({
+      Credentials: { AccessKeyId: 'ASIAX', SecretAccessKey: 's', SessionToken: 't', Expiration: new Date() },
+      AssumedRoleUser: { Arn: 'arn:aws:sts::123456789012:assumed-role/ci-ecr-push/x', AssumedRoleId: 'x' },
+    });
+  });
+
+  const github = (): NodeJS.ProcessEnv => ({
+    ACTIONS_ID_TOKEN_REQUEST_URL: tokenUrl,
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'request-token',
+    CIRCLE_OIDC_TOKEN_V2: CIRCLE,
+  });
+  const early = (over: Partial<EarlyIdToken> = {}): EarlyIdToken => ({
+    url: tokenUrl,
+    audience: 'sts.amazonaws.com',
+    token: Promise.resolve(EARLY),
+    sent: Promise.resolve(),
+    ms: 42,
+    ...over,
+  });
+  const tokenFile = () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'ebp-token-')), 'token');
+    writeFileSync(path, 'file-token\n');
+    return path;
+  };
+
+  interface Row {
+    early: () => EarlyIdToken;
+    flags?: Record<string, string>;
+    replan?: (plan: AwsCredentialPlan) => AwsCredentialPlan;
+    /** The token STS receives. */
+    token: () => string;
+    /** The audiences the token service is asked for. */
+    asked: string[];
+    /** log.timings.oidc: the early token's ms, or measured here. */
+    oidcMs: number | 'measured';
+  }
+  const rows: [string, Row][] = [
+    [
+      'same service and audience: taken, the service not asked again',
+      { early: () => early(), token: () => EARLY, asked: [], oidcMs: 42 },
+    ],
+    [
+      'same service and a custom audience: taken',
+      {
+        early: () => early({ audience: 'my-aud', ms: 7.4 }),
+        flags: { audience: 'my-aud' },
+        token: () => EARLY,
+        asked: [],
+        oidcMs: 7,
+      },
+    ],
+    [
+      'another audience: dropped, the token asked for anew',
+      {
+        early: () => early({ audience: 'other-aud' }),
+        token: () => serviceToken('sts.amazonaws.com'),
+        asked: ['sts.amazonaws.com'],
+        oidcMs: 'measured',
+      },
+    ],
+    [
+      'the audience input differs: dropped, asked for anew with it',
+      {
+        early: () => early(),
+        flags: { audience: 'my-aud' },
+        token: () => serviceToken('my-aud'),
+        asked: ['my-aud'],
+        oidcMs: 'measured',
+      },
+    ],
+    [
+      'another token service URL: dropped, asked for anew',
+      {
+        early: () => early({ url: 'http://127.0.0.1:1/token' }),
+        token: () => serviceToken('sts.amazonaws.com'),
+        asked: ['sts.amazonaws.com'],
+        oidcMs: 'measured',
+      },
+    ],
+    [
+      'a token file plan: the early token ignored, the file read',
+      {
+        early: () => early(),
+        replan: (plan) => ({ ...plan, tokenFile: tokenFile() }),
+        token: () => 'file-token',
+        asked: [],
+        oidcMs: 'measured',
+      },
+    ],
+    [
+      'a token variable plan: the early token ignored, the variable read',
+      {
+        early: () => early(),
+        replan: (plan) => ({ ...plan, tokenVariable: 'CIRCLE_OIDC_TOKEN_V2' }),
+        token: () => CIRCLE,
+        asked: [],
+        oidcMs: 'measured',
+      },
+    ],
+  ];
+  it.each(rows)('%s', async (_name, row) => {
+    const given = row.early();
+    const { calls, plan, log, masked } = await session(github(), {
+      flags: row.flags,
+      early: given,
+      replan: row.replan,
+    });
+    expect(plan.source).toBe('web-identity');
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.WebIdentityToken).toBe(row.token());
+    expect(masked).toContain(row.token());
+    expect(asked).toEqual(row.asked);
+    if (row.oidcMs === 'measured') {
+      expect(log.timings.oidc).toBeTypeOf('number');
+      expect(log.timings.oidc).toBeLessThan(5000);
+    } else expect(log.timings.oidc).toBe(row.oidcMs);
+  });
+
+  it('only the first attempt takes the early token: a retried STS call asks the service', async () => {
+    sts
+      .on(AssumeRoleWithWebIdentityCommand)
+      .rejectsOnce(awsError('IDPCommunicationErrorException', 'try again'))
+      .resolves({
+        Credentials: {
+          AccessKeyId: 'ASIAX',
+          SecretAccessKey: 's',
+          SessionToken: 't',
+          Expiration: new Date(),
+        },
+        AssumedRoleUser: { Arn: 'arn:aws:sts::123456789012:assumed-role/ci-ecr-push/x', AssumedRoleId: 'x' },
+      });
+    const { calls, log } = await session(github(), { early: early() });
+    expect(calls.map((c) => c.WebIdentityToken)).toEqual([EARLY, serviceToken('sts.amazonaws.com')]);
+    expect(asked).toEqual(['sts.amazonaws.com']);
+    expect(log.timings.oidc).toBeGreaterThanOrEqual(42);
+  });
+
+  it('an early token that failed: the failure goes to the first attempt, the retry asks anew', async () => {
+    const failed = Promise.reject(Object.assign(new Error('OIDC unreachable'), { retryable: true }));
+    failed.catch(() => undefined);
+    const { calls, log } = await session(github(), { early: early({ token: failed, ms: 10 }) });
+    expect(calls.map((c) => c.WebIdentityToken)).toEqual([serviceToken('sts.amazonaws.com')]);
+    expect(asked).toEqual(['sts.amazonaws.com']);
+    expect(log.timings.oidc).toBeGreaterThanOrEqual(10);
   });
 });
 

@@ -24,7 +24,7 @@ export interface HttpRequest {
    * `manual`: the 3xx is the answer. A streamed body is never followed (it cannot be sent twice).
    */
   redirect?: 'follow' | 'manual';
-  /** Called once the request (its last hop) is written out: the answer is the server's to give. */
+  /** Called once the request (its first hop) is written out: the answer is the server's to give. */
   onSent?: () => void;
 }
 
@@ -82,7 +82,15 @@ export async function sendRequest(
   let { method = 'GET', body } = request;
   let headers = { ...request.headers };
   for (let hop = 0; ; hop++) {
-    const res = await exchange(target, method, headers, body, agentFor, deadline, request.onSent);
+    const res = await exchange(
+      target,
+      method,
+      headers,
+      body,
+      agentFor,
+      deadline,
+      hop ? undefined : request.onSent,
+    );
     const location = res.headers.location;
     if (!follow || !REDIRECTS.has(res.statusCode ?? 0) || !location || hop >= MAX_REDIRECTS) {
       deadline.until(res);
@@ -90,11 +98,12 @@ export async function sendRequest(
     }
     res.resume();
     const next = new URL(location, target);
-    if (next.origin !== target.origin) headers = withoutAuthorization(headers);
+    if (next.origin !== target.origin) headers = withoutHeaders(headers, ['authorization']);
     // As fetch does: 303, and 301/302 after a POST, continue as a GET without the body.
     if (res.statusCode === 303 || (method === 'POST' && res.statusCode !== 307 && res.statusCode !== 308)) {
       if (method !== 'HEAD') method = 'GET';
       body = undefined;
+      headers = withoutHeaders(headers, ['content-length', 'content-type']);
     }
     target = next;
   }
@@ -174,8 +183,8 @@ function hasHeader(headers: Record<string, string>, name: string): boolean {
   return Object.keys(headers).some((key) => key.toLowerCase() === name);
 }
 
-function withoutAuthorization(headers: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).filter(([key]) => key.toLowerCase() !== 'authorization'));
+function withoutHeaders(headers: Record<string, string>, names: string[]): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([key]) => !names.includes(key.toLowerCase())));
 }
 
 /**
