@@ -40,6 +40,25 @@ const noHttpClient = {
   },
 };
 
+// Node's built-ins as their CommonJS objects (process.getBuiltinModule), not as ES modules: Node
+// builds a built-in's ES module facade by reading every export, which runs its lazy getters:
+// node:http's load undici (~18 ms, measured) and node:crypto's the Web Crypto API, on the path to
+// the first request. Named imports become property reads of the same objects.
+const builtins = new Set(['http', 'https', 'crypto', 'util', 'fs']);
+const builtinObjects = {
+  name: 'builtin-objects',
+  setup(b) {
+    b.onResolve({ filter: /^[a-z:_/]+$/ }, (args) => {
+      const name = args.path.replace(/^node:/, '');
+      return builtins.has(name) ? { path: name, namespace: 'builtin' } : undefined;
+    });
+    b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({
+      contents: `module.exports = process.getBuiltinModule(${JSON.stringify(`node:${args.path}`)});`,
+      loader: 'js',
+    }));
+  },
+};
+
 const outdir = process.argv[2] ?? 'dist';
 await rm(outdir, { recursive: true, force: true });
 const result = await build({
@@ -50,6 +69,9 @@ const result = await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
+  // The ES module builds where packages ship both (the AWS SDK does): no CommonJS wrappers to run
+  // at load, and tree-shaking across them.
+  mainFields: ['module', 'main'],
   minify: true,
   legalComments: 'none',
   chunkNames: 'chunks/[name]-[hash]',
@@ -58,7 +80,7 @@ const result = await build({
   banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
   // JSON text, parsed by src/cli/help.ts: an object here would be a module shared by every entry.
   define: { ECR_BUILD_PUSH_INPUT_HELP: JSON.stringify(JSON.stringify(inputHelp)) },
-  plugins: [noHttpClient],
+  plugins: [noHttpClient, builtinObjects],
   logLevel: 'warning',
 });
 // dist/ is an ES module tree whatever package.json the action is run from.

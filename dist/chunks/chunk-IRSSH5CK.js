@@ -1,2 +1,0 @@
-import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);
-import{i as t}from"./chunk-35UWR7JS.js";import{c as s}from"./chunk-NDJNVI3F.js";var i=s((m,r)=>{"use strict";var p=t(),a=(e,c,o)=>p(c,e,o);r.exports=a});export{i as a};

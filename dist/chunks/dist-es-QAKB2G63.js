@@ -1,0 +1,2 @@
+import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);
+import{a,b,c,d,e,f,g}from"./chunk-HWWXQWBN.js";import"./chunk-35C35NBT.js";import"./chunk-PERI6CZ5.js";import"./chunk-4MX3W2YX.js";import"./chunk-YWC4W4V5.js";import"./chunk-FY4JIH4D.js";import"./chunk-UY3L7TIY.js";import"./chunk-NYRTOUVY.js";export{f as ENV_ACCOUNT_ID,e as ENV_CREDENTIAL_SCOPE,d as ENV_EXPIRATION,a as ENV_KEY,b as ENV_SECRET,c as ENV_SESSION,g as fromEnv};

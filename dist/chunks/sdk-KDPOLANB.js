@@ -1,2 +1,0 @@
-import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);
-import{n as e,o as r,p as o,q as s,s as t}from"./chunk-KAKIZ6DE.js";import"./chunk-ARH5RYAZ.js";import"./chunk-QLDQLMIF.js";import"./chunk-D4WVBHUX.js";import"./chunk-FYOC2RTA.js";import"./chunk-75SL3CMD.js";import"./chunk-YJYAOU2L.js";import"./chunk-ILBYIB3N.js";import"./chunk-BCSWCUDR.js";import"./chunk-WHSEP3IO.js";import"./chunk-NDJNVI3F.js";export{s as Ecr,r as assumeRole,e as assumeRoleWithWebIdentity,o as defaultChainSession,t as explainEcrError};
