@@ -66,6 +66,35 @@ describe('authentication failures', () => {
     // Nothing reached the registry, and STS was asked once (no retries on a misconfiguration).
     expect((await client.registryStats()).requests).toBe(0);
     expect((await client.getLog()).filter((r) => r.service === 'sts').length).toBeLessThanOrEqual(1);
+    // The token asked for as the step starts is the one STS got: the job's token service once.
+    const withoutOidc = env !== undefined && 'ACTIONS_ID_TOKEN_REQUEST_URL' in env;
+    expect(await oidcRequests()).toBe(withoutOidc ? 0 : 1);
     expect(run.post.code).toBe(0);
+  });
+});
+
+const oidcRequests = async () => (await client.getLog()).filter((r) => r.service === 'oidc').length;
+
+/**
+ * The OIDC token is asked for by dist/main.js before it loads the step's modules
+ * (src/aws/early-id-token.ts); the credentials phase takes that answer, or asks again when its
+ * parsed inputs want another audience. Either way one request per role assumption.
+ */
+describe('the early OIDC token request', () => {
+  beforeEach(async () => {
+    await client.reset();
+  });
+
+  it.each([
+    ['the default audience', {}],
+    ['an audience given with spaces around it', { audience: '  sts.amazonaws.com  ' }],
+  ])('%s: one token request, and the push succeeds', async (_name, inputs) => {
+    const run = await runAction({
+      inputs: { ...baseInputs(uniqueRepo('early-oidc'), makeContext()), ...inputs },
+      env: stackEnv(),
+    });
+    expect(run.main.code, allOutput(run)).toBe(0);
+    expect(run.outputs.pushed).toBe('true');
+    expect(await oidcRequests()).toBe(1);
   });
 });
