@@ -578,7 +578,8 @@ describe('main', () => {
     expect(r.outputs.pushed).toBe('false');
   });
 
-  it('merge-digests: the pushed images composed into one index, put under the tags; no docker', async () => {
+  /** Two platform images pushed by earlier jobs, for a merge to read (BatchGetImage). */
+  function pushedPlatforms() {
     const amd = registries.seedImage(HOST, 'app', 'amd', {});
     // Its platform is not written: the image config says it.
     const arm = registries.seedImage(HOST, 'app', 'arm', {}, { os: 'linux', architecture: 'arm64' });
@@ -596,7 +597,12 @@ describe('main', () => {
           : [];
       }),
     }));
-    const r = await run({ 'merge-digests': `linux/amd64=${amd.digest}\n${arm.digest}` });
+    return { amd, arm, mergeDigests: `linux/amd64=${amd.digest}\n${arm.digest}` };
+  }
+
+  it('merge-digests: the pushed images composed into one index, put under the tags; no docker', async () => {
+    const { amd, arm, mergeDigests } = pushedPlatforms();
+    const r = await run({ 'merge-digests': mergeDigests });
     expect(r.error).toBeUndefined();
     expect(r.docker).toEqual([]);
     expect(r.state).toEqual({});
@@ -610,6 +616,29 @@ describe('main', () => {
     expect(r.outputs).toMatchObject({ digest: put[0]!.imageDigest, pushed: 'true' });
     expect(r.plan).toMatchObject({ mode: 'merge', retag: ['v1', COMMIT_TAG] });
     expect(r.summary).toContain('merged into an index');
+  });
+
+  it('scan of an index: each platform image scanned, never the index; the failing one named, the findings combined', async () => {
+    const { amd, arm, mergeDigests } = pushedPlatforms();
+    ecr
+      .on(DescribeImageScanFindingsCommand)
+      .callsFake(async (input: { imageId?: { imageDigest?: string } }) => ({
+        imageScanStatus: { status: 'COMPLETE' },
+        imageScanFindings: {
+          findingSeverityCounts: input.imageId?.imageDigest === arm.digest ? { CRITICAL: 1 } : { LOW: 2 },
+        },
+      }));
+    const r = await run({ 'merge-digests': mergeDigests, scan: 'wait', 'fail-on-severity': 'HIGH' });
+    expect((r.error as ActionError).code).toBe('ScanGateFailed');
+    expect((r.error as ActionError).message).toContain(arm.digest);
+    expect((r.error as ActionError).message).not.toContain(amd.digest);
+    const scanned = ecr
+      .commandCalls(DescribeImageScanFindingsCommand)
+      .map((c) => c.args[0].input.imageId?.imageDigest);
+    expect(scanned.sort()).toEqual([amd.digest, arm.digest].sort());
+    // Recorded although the gate threw: both platforms' findings, added up.
+    expect(JSON.parse(r.outputs['scan-findings']!)).toEqual({ CRITICAL: 1, LOW: 2 });
+    expect(r.outputs).toMatchObject({ pushed: 'true' });
   });
 
   it('merge-digests in a dry run, or of a digest never pushed: a clear error', async () => {

@@ -5,7 +5,7 @@ import { ActionError, describeFailure } from './errors.js';
 import { buildEverything, publishedTags } from './plan/publish-plan.js';
 import { savePostState } from './post/state.js';
 import { newLog } from './report/log.js';
-import type { RunResults, ScanReport } from './report/results.js';
+import type { ImageFacts, RunResults } from './report/results.js';
 import { buildReport, type RunReport } from './report/run-report.js';
 import type { Runner } from './runner/runner.js';
 import {
@@ -153,10 +153,11 @@ async function run(
     assertSomethingToPut(merge.publish, primary.repository);
     const tagNames = publishedTags(merge.tags.tags, merge.publish);
     results.targets = pendingTargets(registries, tagNames);
-    results.image = await runner.group('Merge', () => retag(job, merge.publish, primary, runner, log));
+    const merged = await runner.group('Merge', () => retag(job, merge.publish, primary, runner, log));
+    results.image = merged;
     results.digest = merge.publish.image.digest;
     results.stored = merge.publish.image;
-    return deliver(phases, job, registries, merge.publish.image.digest, tagNames, runner, results);
+    return deliver(phases, job, registries, merge.publish.image.digest, merged, tagNames, runner, results);
   }
 
   // 3. Tags against what the registry holds, and the plan (push by digest: no tags at all)
@@ -185,14 +186,15 @@ async function run(
     if (job.dryRun) return;
     const { image } = publish;
     results.targets = pendingTargets(registries, tagNames);
-    results.image = await runner.group('Re-tag', async () => {
-      const facts = await retag(job, { ...publish, image }, primary, runner, log);
+    const facts = await runner.group('Re-tag', async () => {
+      const retagged = await retag(job, { ...publish, image }, primary, runner, log);
       await convergeMovingTags(primary, tagNames, tags.version, runner, log);
-      return facts;
+      return retagged;
     });
+    results.image = facts;
     results.digest = image.digest;
     results.stored = image;
-    return deliver(phases, job, registries, publish.image.digest, tagNames, runner, results);
+    return deliver(phases, job, registries, image.digest, facts, tagNames, runner, results);
   }
 
   // 4b. Build (and push the new tags; extra registries get a copy over the registry API)
@@ -225,26 +227,29 @@ async function run(
     runner.info(
       `Another run of this commit pushed ${tagNames.join(', ')} at the same time (the repository is immutable): using its image ${built.digest}.`,
     );
+    const facts = storedImageFacts(job, built);
     results.digest = built.digest;
-    results.image = storedImageFacts(job, built);
+    results.image = facts;
     results.stored = built;
-    return deliver(phases, job, registries, built.digest, tagNames, runner, results);
+    return deliver(phases, job, registries, built.digest, facts, tagNames, runner, results);
   }
   results.build = built;
   if (!pushing) return;
   const digest = pushedDigest(built);
   results.digest = digest;
-  results.image = await describePushed(job, primary, digest, built, tagNames, log);
+  const facts = await describePushed(job, primary, digest, built, tagNames, log);
+  results.image = facts;
   await convergeMovingTags(primary, tagNames, tags.version, runner, log);
-  return deliver(phases, job, registries, digest, tagNames, runner, results);
+  return deliver(phases, job, registries, digest, facts, tagNames, runner, results);
 }
 
 /** The image is in the primary registry: the extra registries get a copy, then the scan gate. */
 async function deliver(
-  { assertAllPushed, combineScans, copyToExtras, gateScan, scanImage }: Phases,
+  { assertAllPushed, combineScans, copyToExtras, gateScans, scanPushed, scanTargets }: Phases,
   job: Job,
   registries: OpenRegistries,
   digest: string,
+  image: ImageFacts,
   tagNames: string[],
   runner: Runner,
   results: RunResults,
@@ -252,32 +257,17 @@ async function deliver(
   results.targets = await copyToExtras(job, registries, digest, tagNames, results.log);
   assertAllPushed(results.targets);
   const [primary] = registries;
-  const { mode, timeoutSeconds, failOnSeverity } = job.inputs.scan;
   const { ecr } = primary;
-  if (mode !== 'wait' || !ecr) return;
-  // ECR scans images, not indexes: each platform manifest, never an attestation or the index.
-  const digests = results.image?.isIndex
-    ? [...new Set(Object.values(results.image.platformDigests))]
-    : [digest];
-  const scans: ScanReport[] = [];
+  const digests = scanTargets(image, digest);
+  if (job.inputs.scan.mode !== 'wait' || !ecr || !digests.length) return;
+  const { timeoutSeconds } = job.inputs.scan;
   await runner.group('Scan', async () => {
-    try {
-      for (const image of digests) {
-        const scan = await scanImage(
-          ecr,
-          image,
-          primary.repository.scanOnPush,
-          timeoutSeconds,
-          failOnSeverity,
-          results.log,
-        );
-        if (!scan) break; // the role may not scan: noted, nothing to gate
-        scans.push(scan);
-        gateScan(scan, image, timeoutSeconds, runner);
-      }
-    } finally {
-      results.scan = scans.length > 1 ? combineScans(scans) : scans[0];
-    }
+    const request = { ...job.inputs.scan, scanOnPush: primary.repository.scanOnPush };
+    const scans = await scanPushed(ecr, digests, request, results.log);
+    if (!scans) return; // the role may not scan: noted, nothing to gate
+    // Recorded before the gate throws: a failed gate still reports what the scans found.
+    results.scan = combineScans(scans);
+    gateScans(scans, timeoutSeconds, runner);
   });
 }
 

@@ -7,7 +7,14 @@ import type { Severity } from '../../src/types/scan.js';
 import { ecrAccessDenied } from '../support/helpers.js';
 import { newLog } from '../../src/report/log.js';
 import type { ScanReport } from '../../src/report/results.js';
-import { combineScans, gateScan, judgeFindings, scanImage, type ScanClock } from '../../src/steps/scan.js';
+import {
+  combineScans,
+  gateScans,
+  judgeFindings,
+  scanPushed,
+  scanTargets,
+  type ScanClock,
+} from '../../src/steps/scan.js';
 
 const DIGEST = `sha256:${'f'.repeat(64)}`;
 
@@ -80,15 +87,16 @@ async function gate(
   let error: unknown;
   let result: ScanReport | undefined;
   try {
-    result = await scanImage(ecr, DIGEST, scanOnPush, timeoutSeconds, failOnSeverity, log, clock);
-    if (result) gateScan(result, DIGEST, timeoutSeconds, { warning: (m) => warnings.push(m) });
+    const scans = await scanPushed(ecr, [DIGEST], { scanOnPush, timeoutSeconds, failOnSeverity }, log, clock);
+    result = scans?.[0];
+    if (scans) gateScans(scans, timeoutSeconds, { warning: (m) => warnings.push(m) });
   } catch (e) {
     error = e;
   }
   return { error, report: { scan: result, timings: log.timings }, warnings, calls, clock, log };
 }
 
-describe('scanImage and gateScan', () => {
+describe('scanPushed and gateScans: one image', () => {
   it.each<[string, Severity | undefined, boolean]>([
     ['without a gate: skipped, the refused permission noted', undefined, false],
     ['with fail-on-severity: the refusal fails the step (a gate cannot pass unseen)', 'HIGH', true],
@@ -161,6 +169,7 @@ describe('scanImage and gateScan', () => {
     expect(err.code).toBe('ScanGateFailed');
     expect(err.message).toContain('CRITICAL=1, HIGH=2');
     expect(err.message).not.toContain('LOW');
+    expect(err.message).toContain(`in ${DIGEST}`);
     expect(err.hint).toContain('pushed');
     expect(r.report.scan?.verdict).toBe('failed');
     expect(r.report.scan?.counts).toEqual({ CRITICAL: 1, HIGH: 2, LOW: 5 });
@@ -252,5 +261,200 @@ describe('combineScans: the platform images of an index', () => {
     expect(combined.verdict).toBe(verdict);
     expect(combined.counts).toEqual(counts);
     expect(combined.digests).toEqual(scans.map((s) => s.digests[0]));
+  });
+});
+
+/** The platform images of an index, in the order the index lists them. */
+const P = [1, 2, 3].map((n) => `sha256:${String(n).repeat(64)}`);
+
+/**
+ * A fake ECR (the repository scans on push: polls only) whose answer for each digest waits until
+ * the test releases it: a test can see which scans were started before any of them answered.
+ */
+function heldEcr(answers: Record<string, ScanState | Error>) {
+  const polled: string[] = [];
+  const answered: string[] = [];
+  const gates = new Map<string, () => void>();
+  const held = new Map(Object.keys(answers).map((d) => [d, new Promise<void>((r) => gates.set(d, r))]));
+  const ecr = {
+    startScan: async () => {
+      throw new Error('StartImageScan on a repository that scans on push');
+    },
+    scanFindings: async (digest: string) => {
+      polled.push(digest);
+      await held.get(digest);
+      answered.push(digest);
+      const answer = answers[digest];
+      if (answer instanceof Error) throw answer;
+      return answer;
+    },
+  };
+  const release = (digest: string) => gates.get(digest)!();
+  return { ecr: ecr as unknown as Ecr, polled, answered, release };
+}
+
+/** Lets every pending callback run (the scans start their first poll). */
+const settle = () => new Promise((r) => setImmediate(r));
+
+describe('scanPushed: the platform images of an index, scanned at once', () => {
+  it.each([[2], [3]])(
+    '%i platforms: every scan starts before any answers; `scan` timed once, as the wall',
+    async (n) => {
+      const digests = P.slice(0, n);
+      const fake = heldEcr(Object.fromEntries(digests.map((d) => [d, complete({ LOW: 1 })])));
+      const clock = fakeClock();
+      const log = newLog();
+      const pending = scanPushed(fake.ecr, digests, { scanOnPush: true, timeoutSeconds: 60 }, log, clock);
+      await settle();
+      // One after another would have polled only the first: its answer is still held.
+      expect(fake.polled).toEqual(digests);
+      clock.t += 5000;
+      for (const d of [...digests].reverse()) fake.release(d);
+      const scans = await pending;
+      expect(scans?.map((s) => s.digests)).toEqual(digests.map((d) => [d]));
+      // The wall of the wait, not 5 s per image.
+      expect(log.timings.scan).toBe(5000);
+    },
+  );
+
+  const fails = complete({ CRITICAL: 1 });
+  const passes = complete({ LOW: 2 });
+  const refused = () => ecrAccessDenied('DescribeImageScanFindings');
+  // name, answers per platform (index order), fail-on-severity → the error (or none), the gated
+  // platform named in it, the verdicts returned, the refusals noted
+  const rows: {
+    name: string;
+    answers: (ScanState | Error)[];
+    threshold?: Severity;
+    error?: string;
+    names?: number;
+    verdicts?: ScanReport['verdict'][];
+    denied: number;
+  }[] = [
+    {
+      name: 'both pass',
+      answers: [passes, passes],
+      threshold: 'HIGH',
+      verdicts: ['passed', 'passed'],
+      denied: 0,
+    },
+    {
+      name: 'platform 2 fails, platform 1 passes: platform 2 reported',
+      answers: [passes, fails],
+      threshold: 'HIGH',
+      error: 'ScanGateFailed',
+      names: 1,
+      verdicts: ['passed', 'failed'],
+      denied: 0,
+    },
+    {
+      name: 'both fail: platform 1 reported, whichever answered first',
+      answers: [fails, fails, passes],
+      threshold: 'HIGH',
+      error: 'ScanGateFailed',
+      names: 0,
+      verdicts: ['failed', 'failed', 'passed'],
+      denied: 0,
+    },
+    {
+      name: 'platform 3 undecided, platform 2 fails: platform 2 reported',
+      answers: [passes, fails, { status: 'UNSUPPORTED_IMAGE', counts: {} }],
+      threshold: 'HIGH',
+      error: 'ScanGateFailed',
+      names: 1,
+      verdicts: ['passed', 'failed', 'unsupported'],
+      denied: 0,
+    },
+    { name: 'every scan refused, no gate: skipped, noted once', answers: [refused(), refused()], denied: 1 },
+    {
+      name: 'one scan refused, no gate: skipped, noted once',
+      answers: [passes, refused(), passes],
+      denied: 1,
+    },
+    {
+      name: 'refused with a gate: the refusal fails the step',
+      answers: [passes, refused()],
+      threshold: 'HIGH',
+      error: 'EcrAccessDenied',
+      denied: 0,
+    },
+    {
+      name: 'a fault wins over a refusal (a fault is no role choice)',
+      answers: [refused(), new Error('socket hang up')],
+      error: 'socket hang up',
+      denied: 0,
+    },
+  ];
+  it.each(rows)('$name', async ({ answers, threshold, error, names, verdicts, denied }) => {
+    const digests = P.slice(0, answers.length);
+    const fake = heldEcr(Object.fromEntries(digests.map((d, i) => [d, answers[i]!])));
+    const log = newLog();
+    const pending = scanPushed(
+      fake.ecr,
+      digests,
+      { scanOnPush: true, timeoutSeconds: 60, failOnSeverity: threshold },
+      log,
+      fakeClock(),
+    );
+    await settle();
+    // The last platform answers first: the order reported never depends on who finished first.
+    for (const d of [...digests].reverse()) fake.release(d);
+    let caught: unknown;
+    const scans = await pending.catch((e: unknown) => {
+      caught = e;
+      return undefined;
+    });
+    try {
+      if (scans) gateScans(scans, 60, { warning: () => undefined });
+    } catch (e) {
+      caught = e;
+    }
+    expect(scans?.map((s) => s.verdict)).toEqual(verdicts);
+    // The reports are whole before the gate judges them: what main records when it throws.
+    if (scans) expect(combineScans(scans).digests).toEqual(digests);
+    expect(log.denied).toHaveLength(denied);
+    if (!error) return expect(caught).toBeUndefined();
+    const thrown = caught as Error & { code?: string };
+    expect(thrown.code ?? thrown.message).toBe(error);
+    if (names === undefined) return;
+    expect(thrown.message).toContain(digests[names]);
+    for (const other of digests.filter((_, i) => i !== names)) expect(thrown.message).not.toContain(other);
+  });
+
+  it('a failure of one scan propagates only after the others settled (none left polling)', async () => {
+    const fake = heldEcr({ [P[0]!]: new Error('socket hang up'), [P[1]!]: passes });
+    let done = false;
+    const pending = scanPushed(
+      fake.ecr,
+      P.slice(0, 2),
+      { scanOnPush: true, timeoutSeconds: 60 },
+      newLog(),
+      fakeClock(),
+    );
+    pending.catch(() => undefined).finally(() => (done = true));
+    await settle();
+    fake.release(P[0]!);
+    await settle();
+    expect(done).toBe(false);
+    fake.release(P[1]!);
+    await expect(pending).rejects.toThrow('socket hang up');
+    expect(fake.answered).toEqual([P[0], P[1]]);
+  });
+});
+
+describe('scanTargets: what ECR can scan', () => {
+  it.each([
+    ['an image: itself', { isIndex: false, platformDigests: { 'linux/amd64': P[0]! } }, [DIGEST]],
+    [
+      'an index: each platform image once, never the index',
+      {
+        isIndex: true,
+        platformDigests: { 'linux/amd64': P[0]!, 'linux/arm64': P[1]!, 'linux/arm/v7': P[0]! },
+      },
+      [P[0], P[1]],
+    ],
+    ['an index whose manifest was not read: nothing', { isIndex: true, platformDigests: {} }, []],
+  ])('%s', (_name, image, expected) => {
+    expect(scanTargets(image, DIGEST)).toEqual(expected);
   });
 });

@@ -13,6 +13,11 @@ function refusedOperation(error: unknown): string | undefined {
   return /^Access denied to ecr:(\w+)/.exec(error.message)?.[1] ?? 'an ECR operation';
 }
 
+/** Whether `error` is a refused permission (nothing noted). */
+export function isRefused(error: unknown): boolean {
+  return refusedOperation(error) !== undefined;
+}
+
 /** Whether `error` is a refused permission; if so it is noted with what was `skipped`. */
 export function noteIfDenied(log: RunLog, error: unknown, skipped: string): boolean {
   const operation = refusedOperation(error);

@@ -1,10 +1,11 @@
 import type { Ecr } from '../aws/ecr.js';
 import { ScanGateError } from '../errors.js';
 import { SEVERITIES, type Severity } from '../types/scan.js';
-import { timed, type RunLog } from '../report/log.js';
-import type { ScanReport } from '../report/results.js';
+import type { ScanInputs } from '../inputs/types.js';
+import { addTiming, type RunLog } from '../report/log.js';
+import type { ImageFacts, ScanReport } from '../report/results.js';
 import type { Runner } from '../runner/runner.js';
-import { noteIfDenied } from './permissions.js';
+import { isRefused, noteIfDenied } from './permissions.js';
 
 /** The gate's verdict on severity counts. Pure. */
 export function judgeFindings(
@@ -24,37 +25,64 @@ export interface ScanClock {
 
 const realClock: ScanClock = { sleep: (ms) => new Promise((r) => setTimeout(r, ms)), now: () => Date.now() };
 
+/** What a scan is asked for: the `scan` inputs, and whether the repository scans on push. */
+export interface ScanRequest extends Pick<ScanInputs, 'timeoutSeconds' | 'failOnSeverity'> {
+  scanOnPush: boolean;
+}
+
+/** ECR scans images, not indexes: each platform manifest of an index, never an attestation or the index. Pure. */
+export function scanTargets(image: ImageFacts, digest: string): string[] {
+  return image.isIndex ? [...new Set(Object.values(image.platformDigests))] : [digest];
+}
+
 /**
- * Step 5, `scan: wait`: start a scan unless the repository scans on push, then poll the
- * findings with backoff until COMPLETE or `scan-timeout`. Returns what the scan said (gateScan
- * decides); undefined when the role may not scan and no `fail-on-severity` gate needs the answer.
+ * Step 5, `scan: wait`: every image of `digests` scanned at once, each with its own deadline
+ * (nothing orders them, and the slowest scan bounds the wait instead of the sum). `scan` is
+ * timed once, as the wall time of that wait: per-image timings would add up overlapping time.
+ * Returns the reports in the order of `digests` (gateScans judges them); undefined when the role
+ * may not scan and no `fail-on-severity` gate needs the answer (noted once, not once per image).
+ * Any other failure propagates after every scan settled, so none is left polling.
  */
-export async function scanImage(
+export async function scanPushed(
   ecr: Ecr,
-  digest: string,
-  scanOnPush: boolean,
-  timeoutSeconds: number,
-  threshold: Severity | undefined,
+  digests: string[],
+  request: ScanRequest,
   log: RunLog,
   clock: ScanClock = realClock,
-): Promise<ScanReport | undefined> {
+): Promise<ScanReport[] | undefined> {
+  const started = clock.now();
+  const settled = await Promise.allSettled(digests.map((digest) => scanImage(ecr, digest, request, clock)));
+  addTiming(log, 'scan', clock.now() - started);
+  const failures = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
+  // Without the scan permissions the scan is skipped, unless a gate was asked for: it cannot pass
+  // unseen. A failure that is no refusal wins over one: it is a fault, not a role's choice.
+  const fault = failures.findIndex((error) => request.failOnSeverity || !isRefused(error));
+  if (fault >= 0) throw failures[fault];
+  if (failures.length) {
+    noteIfDenied(log, failures[0], 'the image was not scanned (scan: wait)');
+    return undefined;
+  }
+  return settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+}
+
+/** One image: what its scan said, for the gate to decide. */
+async function scanImage(
+  ecr: Ecr,
+  digest: string,
+  { scanOnPush, timeoutSeconds, failOnSeverity }: ScanRequest,
+  clock: ScanClock,
+): Promise<ScanReport> {
   const deadline = clock.now() + timeoutSeconds * 1000;
   const result: ScanReport = {
     digests: [digest],
     status: 'PENDING',
     counts: {},
     verdict: 'not-scanned',
-    threshold,
+    threshold: failOnSeverity,
   };
-  try {
-    await timed(log, 'scan', () => pollScan(ecr, digest, scanOnPush, deadline, result, clock));
-  } catch (error) {
-    // Without the scan permissions the scan is skipped, unless a gate was asked for: it cannot pass unseen.
-    if (threshold || !noteIfDenied(log, error, 'the image was not scanned (scan: wait)')) throw error;
-    return undefined;
-  }
+  await pollScan(ecr, digest, scanOnPush, deadline, result, clock);
   if (result.verdict === 'not-scanned')
-    result.verdict = judgeFindings(result.counts, threshold).failed ? 'failed' : 'passed';
+    result.verdict = judgeFindings(result.counts, failOnSeverity).failed ? 'failed' : 'passed';
   return result;
 }
 
@@ -98,13 +126,9 @@ async function pollScan(
  * say so); a scan that could not decide fails it too when a threshold is set, else it warns.
  * Timeouts and unsupported images are reported as such, never passed silently.
  */
-export function gateScan(
-  scan: ScanReport,
-  digest: string,
-  timeoutSeconds: number,
-  runner: Pick<Runner, 'warning'>,
-): void {
+function gateScan(scan: ScanReport, timeoutSeconds: number, runner: Pick<Runner, 'warning'>): void {
   const { threshold } = scan;
+  const digest = scan.digests.join(', ');
   if (scan.verdict === 'timeout' || scan.verdict === 'unsupported') {
     const why =
       scan.verdict === 'timeout'
@@ -123,14 +147,26 @@ export function gateScan(
   const verdict = judgeFindings(scan.counts, threshold);
   if (verdict.failed) {
     throw new ScanGateError(
-      `Scan gate failed: findings at or above ${threshold}: ${verdict.over.map((s) => `${s}=${scan.counts[s]}`).join(', ')}.`,
+      `Scan gate failed: findings at or above ${threshold}: ${verdict.over.map((s) => `${s}=${scan.counts[s]}`).join(', ')} in ${digest}.`,
       'The image was pushed (see the outputs), but the step fails so later steps do not deploy it. Fix the findings, or raise `fail-on-severity`.',
       'ScanGateFailed',
     );
   }
 }
 
-/** The scans of an index's platform images as one: counts added up, the worst verdict. Pure. */
+/**
+ * The gate over the scans of scanPushed, in the order of its digests once all finished: the
+ * image reported is the first failing one in that order, whichever scan finished first.
+ */
+export function gateScans(
+  scans: ScanReport[],
+  timeoutSeconds: number,
+  runner: Pick<Runner, 'warning'>,
+): void {
+  for (const scan of scans) gateScan(scan, timeoutSeconds, runner);
+}
+
+/** The scans as one report (an index's platform images: counts added up, the worst verdict). Pure. */
 export function combineScans(scans: ScanReport[]): ScanReport {
   const counts: Record<string, number> = {};
   for (const scan of scans)
