@@ -732,6 +732,10 @@ describe('main', () => {
     expect(r.plan.warnings).toContainEqual(
       expect.stringMatching(/^Moving tag 1 was held by an older release: re-pointed to 1\.2\.0/),
     );
+    // Said once in the log: as the warning annotation, not also as an info line.
+    expect(r.log.filter((line) => line.includes('Moving tag 1 was held'))).toEqual([
+      expect.stringMatching(/^warning: Moving tag 1 was held by an older release: re-pointed to 1\.2\.0/),
+    ]);
     expect(ecr.commandCalls(PutImageCommand).map((c) => c.args[0].input.imageTag)).toEqual(['1']);
   });
 

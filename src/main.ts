@@ -188,7 +188,7 @@ async function run(
     results.targets = pendingTargets(registries, tagNames);
     const facts = await runner.group('Re-tag', async () => {
       const retagged = await retag(job, { ...publish, image }, primary, runner, log);
-      await convergeMovingTags(primary, tagNames, tags.version, runner, log);
+      await convergeMovingTags(primary, tagNames, tags.version, log);
       return retagged;
     });
     results.image = facts;
@@ -239,7 +239,7 @@ async function run(
   results.digest = digest;
   const facts = await describePushed(job, primary, digest, built, tagNames, log);
   results.image = facts;
-  await convergeMovingTags(primary, tagNames, tags.version, runner, log);
+  await convergeMovingTags(primary, tagNames, tags.version, log);
   return deliver(phases, job, registries, digest, facts, tagNames, runner, results);
 }
 

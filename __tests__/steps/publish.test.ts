@@ -1,9 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import type { Ecr } from '../../src/aws/ecr.js';
 import { EcrError } from '../../src/errors.js';
 import type { PublishPlan } from '../../src/plan/publish-plan.js';
-import { assertNoConflicts, immutableRefusal, lostRace, winnersImage } from '../../src/steps/publish.js';
-import { HOST } from '../support/job.js';
-import type { StoredImage } from '../../src/types/registry.js';
+import { newLog } from '../../src/report/log.js';
+import {
+  assertNoConflicts,
+  convergeMovingTags,
+  immutableRefusal,
+  lostRace,
+  winnersImage,
+} from '../../src/steps/publish.js';
+import { HOST, openedRegistry } from '../support/job.js';
+import type { RepositoryState, StoredImage } from '../../src/types/registry.js';
 
 const URI = `${HOST}/app`;
 const d = (c: string) => `sha256:${c.repeat(64)}`;
@@ -210,5 +218,60 @@ describe('steps/publish immutableRefusal', () => {
   ];
   it.each(rows)('%s', (_name, output, immutable, refused) => {
     expect(immutableRefusal(output, (tag) => immutable.includes(tag))).toBe(refused);
+  });
+});
+
+describe('steps/publish convergeMovingTags', () => {
+  // Release 1.2.0 (digest A) pushed 1.2.0 and 1; the repository may say otherwise.
+  // [case, what the repository holds, its settings, tags re-pointed, warnings]
+  const rows: [string, [string, string][], Partial<RepositoryState>, string[], string[]][] = [
+    [
+      'an older release took 1 meanwhile: re-pointed, said once as a warning',
+      [
+        ['1.2.0', A.digest],
+        ['1.1.0', B.digest],
+        ['1', B.digest],
+      ],
+      {},
+      ['1'],
+      [`Moving tag 1 was held by an older release: re-pointed to 1.2.0 (${A.digest}).`],
+    ],
+    [
+      '1 already on the highest release: nothing moved, nothing said',
+      [
+        ['1.2.0', A.digest],
+        ['1.1.0', B.digest],
+        ['1', A.digest],
+      ],
+      {},
+      [],
+      [],
+    ],
+    [
+      'a tag the repository keeps immutable never moves',
+      [
+        ['1.2.0', A.digest],
+        ['1.1.0', B.digest],
+        ['1', B.digest],
+      ],
+      { tagMutability: 'IMMUTABLE' },
+      [],
+      [],
+    ],
+  ];
+  it.each(rows)('%s', async (_name, held, settings, moved, warnings) => {
+    const put: string[] = [];
+    const ecr = {
+      tagDigests: async () => new Map(held),
+      manifest: async (digest: string) => [A, B].find((i) => i.digest === digest),
+      putTag: async (_image: StoredImage, tag: string) => {
+        put.push(tag);
+      },
+    };
+    const log = newLog();
+    const primary = { ...openedRegistry(settings), ecr: ecr as unknown as Ecr };
+    await convergeMovingTags(primary, ['1.2.0', '1'], '1.2.0', log);
+    expect(put).toEqual(moved);
+    expect(log.warnings).toEqual(warnings);
   });
 });

@@ -126,7 +126,6 @@ export async function convergeMovingTags(
   primary: OpenRegistry,
   tags: string[],
   version: string,
-  runner: Pick<Runner, 'info'>,
   log: RunLog,
 ): Promise<void> {
   const { ecr } = primary;
@@ -143,9 +142,11 @@ export async function convergeMovingTags(
         const image = await timed(log, 'ecr', () => ecr.manifest(fix.digest));
         if (!image) continue;
         await timed(log, 'put-image', () => ecr.putTag(image, fix.tag));
-        const line = `Moving tag ${fix.tag} was held by an older release: re-pointed to ${fix.release} (${fix.digest}).`;
-        runner.info(line);
-        log.warnings.push(line);
+        // Said once, as a warning annotation (the report prints the run's warnings at the end):
+        // another run set this tag, which the user should see, and an info line would repeat it.
+        log.warnings.push(
+          `Moving tag ${fix.tag} was held by an older release: re-pointed to ${fix.release} (${fix.digest}).`,
+        );
       }
     },
   );
