@@ -8,13 +8,7 @@ import { newLog } from './report/log.js';
 import type { ImageFacts, RunResults } from './report/results.js';
 import { buildReport, type RunReport } from './report/run-report.js';
 import type { Runner } from './runner/runner.js';
-import {
-  awsRegion,
-  connectThroughProxy,
-  exportCredentials,
-  openSession,
-  requireRegion,
-} from './steps/credentials.js';
+import { exportCredentials, requireRegion, sessionForInputs } from './steps/credentials.js';
 import { planRun, type RunPlan } from './steps/plan.js';
 import { nodeDeps, prepareJob, type Job, type PrepareDeps } from './steps/prepare.js';
 import { ensureCacheRepository, openRegistries, type OpenRegistries } from './steps/registry.js';
@@ -82,15 +76,13 @@ async function run(
 
   // 1. AWS credentials; none when the run may make no AWS call (a dry run without them)
   const { credentials } = job;
-  if (credentials.source !== 'none') await connectThroughProxy(job.inputs.network, runner);
   const session =
     credentials.source === 'none'
       ? undefined
       : await runner.group('AWS credentials', async () => {
-          const opened = await openSession(
+          const { session: opened } = await sessionForInputs(
             credentials,
-            awsRegion(job, runner),
-            job.inputs.auth,
+            job.inputs,
             job.retry,
             runner,
             log,

@@ -17,7 +17,7 @@ import { parseInputs } from '../../src/inputs/parse.js';
 import { planCredentials } from '../../src/plan/credentials.js';
 import { newLog } from '../../src/report/log.js';
 import { cliRunner } from '../../src/runner/cli-runner.js';
-import { checkAccount, openSession } from '../../src/steps/credentials.js';
+import { checkAccount, openSession, sessionForInputs } from '../../src/steps/credentials.js';
 import { awsError, fakeJwt, instantRetry } from '../support/helpers.js';
 import { parse } from '../inputs/fixtures.js';
 import type { Runner } from '../../src/runner/runner.js';
@@ -333,5 +333,86 @@ describe('configure-aws-credentials inputs', () => {
     ['managed-session-policies', 'ReadOnlyAccess'],
   ])('%s: %j is refused', (input, raw) => {
     expect(() => parse({ [input]: raw })).toThrow(new RegExp(`'${input}'`));
+  });
+});
+
+// Last in the file: a row installs a proxy for the module (bypassed for every host by NO_PROXY).
+describe('sessionForInputs: proxy, region and session, as the action and `login` open them', () => {
+  const TOKEN = fakeJwt({ iss: 'https://oidc.circleci.com/org/abc', v: 2 });
+  const ARN = 'arn:aws:sts::123456789012:assumed-role/ci-ecr-push/x';
+  beforeEach(() => {
+    sts.reset();
+    sts.on(AssumeRoleWithWebIdentityCommand).resolves({
+      Credentials: { AccessKeyId: 'ASIAX', SecretAccessKey: 's', SessionToken: 't', Expiration: new Date() },
+      AssumedRoleUser: { Arn: ARN, AssumedRoleId: 'x' },
+    });
+  });
+
+  // [case, flags, environment, the region it returns or the error, warnings, masked]
+  const rows: [string, Record<string, string>, NodeJS.ProcessEnv, string | RegExp, RegExp[], string[]][] = [
+    [
+      'role and region: the session and the region',
+      { 'aws-region': 'eu-west-1' },
+      {},
+      'eu-west-1',
+      [],
+      [TOKEN],
+    ],
+    ['the region from AWS_REGION', {}, { AWS_REGION: 'us-east-2' }, 'us-east-2', [], [TOKEN]],
+    [
+      'a region this version does not know: a warning, and on',
+      { 'aws-region': 'eu-wset-1' },
+      {},
+      'eu-wset-1',
+      [/^warning: "eu-wset-1" is not an AWS region this version knows: did you mean "eu-west-1"\?/],
+      [TOKEN],
+    ],
+    ['no region: a clear error before any AWS call', {}, {}, /No AWS region/, [], []],
+    [
+      'a proxy that is no URL: refused before the region is looked at',
+      {},
+      { HTTPS_PROXY: 'socks5://proxy:1080' },
+      /HTTPS_PROXY environment variable is not a proxy URL/,
+      [],
+      [],
+    ],
+    [
+      "the proxy's password is masked before any request",
+      { 'aws-region': 'eu-west-1' },
+      { HTTPS_PROXY: 'http://user:pr0xy-pass@proxy.internal:3128', NO_PROXY: '*' },
+      'eu-west-1',
+      [],
+      ['pr0xy-pass', TOKEN],
+    ],
+  ];
+  it.each(rows)('%s', async (_name, flags, env, expected, warnings, masked) => {
+    const lines: string[] = [];
+    const maskedNow: string[] = [];
+    const all = { CIRCLE_OIDC_TOKEN_V2: TOKEN, ...env };
+    const runner = cliRunner({ 'role-to-assume': ROLE, ...flags }, all, (line) => lines.push(line));
+    const mask = runner.mask;
+    runner.mask = (value) => (maskedNow.push(value), mask(value));
+    const inputs = parseInputs((name) => runner.input(name), all, NO_FS, { building: false });
+    const plan = planCredentials(
+      inputs.auth,
+      readRunContext(all, () => undefined, new Date()),
+      all,
+    );
+    if (plan.source === 'none') throw new Error('no credentials planned');
+    const opening = sessionForInputs(plan, inputs, instantRetry(), runner, newLog());
+    if (expected instanceof RegExp) {
+      await expect(opening).rejects.toThrow(expected);
+      expect(sts.commandCalls(AssumeRoleWithWebIdentityCommand)).toHaveLength(0);
+    } else {
+      const { session, region } = await opening;
+      expect(region).toBe(expected);
+      expect(session.arn).toBe(ARN);
+      expect(sts.commandCalls(AssumeRoleWithWebIdentityCommand)).toHaveLength(1);
+    }
+    const warned = lines.filter((line) => line.startsWith('warning: '));
+    expect(warned).toHaveLength(warnings.length);
+    for (const [i, pattern] of warnings.entries()) expect(warned[i]).toMatch(pattern);
+    for (const value of masked) expect(maskedNow).toContain(value);
+    if (masked.length === 0) expect(maskedNow).not.toContain(TOKEN);
   });
 });

@@ -14,7 +14,7 @@ import { readOptional } from '../inputs/parsers.js';
 import { planCredentials } from '../plan/credentials.js';
 import { newLog } from '../report/log.js';
 import type { Runner } from '../runner/runner.js';
-import { awsRegion, connectThroughProxy, openSession } from '../steps/credentials.js';
+import { sessionForInputs } from '../steps/credentials.js';
 import { retryPolicy, type PrepareDeps } from '../steps/prepare.js';
 
 export async function login(runner: Runner, deps: PrepareDeps): Promise<void> {
@@ -25,9 +25,7 @@ export async function login(runner: Runner, deps: PrepareDeps): Promise<void> {
   // `login` is never a dry run: with no credentials in sight the default chain says so.
   const plan = planCredentials(inputs.auth, ctx, env);
   const credentials = plan.source === 'none' ? { source: 'default-chain' as const } : plan;
-  const region = awsRegion({ inputs }, runner);
-  await connectThroughProxy(inputs.network, runner);
-  const session = await openSession(credentials, region, inputs.auth, retry, runner, newLog());
+  const { session, region } = await sessionForInputs(credentials, inputs, retry, runner, newLog());
   const repository = inputs.target.repository ?? repositoryName(ctx)?.toLowerCase() ?? '';
   // The host and the token as the action decides them; only the docker config differs: the
   // user's own (dockerEnv without a job dir), which is what `login` is for.

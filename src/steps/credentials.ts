@@ -4,7 +4,7 @@ import { fetchIdToken, readTokenFile } from '../aws/oidc.js';
 import { unknownRegion } from '../aws/regions.js';
 import type { AwsSession } from '../aws/session.js';
 import { ActionError, AuthError } from '../errors.js';
-import type { AuthInputs, NetworkInputs } from '../inputs/types.js';
+import type { AuthInputs, Inputs, NetworkInputs } from '../inputs/types.js';
 import { resolveProxy } from '../net/proxy.js';
 import { useProxy } from '../net/transport.js';
 import type { AwsCredentialPlan } from '../plan/credentials.js';
@@ -32,6 +32,26 @@ export async function openSession(
   const session = await assumeSession({ plan, region, auth, retry, runner, log, early });
   checkAccount(auth, session, runner);
   return session;
+}
+
+/**
+ * What the action and `login` both do before their first AWS call, for a parsed job's inputs:
+ * the proxy installed, the region checked, the session opened. Each caller picks the plan
+ * (the action may have none; `login` falls back to the default chain) and says what it got.
+ * The region comes back too: both name the registry host with it.
+ */
+export async function sessionForInputs(
+  plan: AwsCredentialPlan,
+  inputs: Inputs,
+  retry: RetryPolicy,
+  runner: SessionRunner,
+  log: RunLog,
+  early?: EarlyIdToken,
+): Promise<{ session: AwsSession; region: string }> {
+  await connectThroughProxy(inputs.network, runner);
+  const region = awsRegion({ inputs }, runner);
+  const session = await openSession(plan, region, inputs.auth, retry, runner, log, early);
+  return { session, region };
 }
 
 /** configure-aws-credentials' `allowed-account-ids` and `mask-aws-account-id`. */
@@ -123,7 +143,7 @@ async function assumeSession({
 }
 
 /** The region AWS is called in; one this version does not know only warns (AWS opens new ones). */
-export function awsRegion(job: Pick<Job, 'inputs'>, runner: Pick<Runner, 'warning'>): string {
+function awsRegion(job: Pick<Job, 'inputs'>, runner: Pick<Runner, 'warning'>): string {
   const region = requireRegion(job);
   const unknown = unknownRegion(region);
   if (unknown) runner.warning(`${unknown} Going on: AWS may have opened it after this version.`);
@@ -131,7 +151,7 @@ export function awsRegion(job: Pick<Job, 'inputs'>, runner: Pick<Runner, 'warnin
 }
 
 /** Every request after this (OIDC, STS, ECR, the registry API) goes through the proxy, if one is set. */
-export async function connectThroughProxy(
+async function connectThroughProxy(
   network: NetworkInputs,
   runner: Pick<Runner, 'env' | 'mask'>,
 ): Promise<void> {
