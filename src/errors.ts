@@ -22,7 +22,7 @@ export class ActionError extends Error {
 }
 
 /** How much of a value a message quotes: enough to recognise it, never a 100 KB paste. */
-export const MAX_QUOTED = 200;
+const MAX_QUOTED = 200;
 
 /**
  * A value as messages show it: JSON-quoted (control characters escaped, so a newline cannot start

@@ -28,7 +28,7 @@ export interface RetryPolicy {
   capMs?: number;
 }
 
-export interface Classification {
+interface Classification {
   retryable: boolean;
   reason: string;
 }

@@ -62,7 +62,7 @@ export async function fetchIdToken(
 }
 
 /** The token service answers in well under a second; a black-holed one must not hold the job. */
-export const OIDC_TIMEOUT_MS = 10_000;
+const OIDC_TIMEOUT_MS = 10_000;
 
 /** A token service that cannot be reached or does not answer: worth another attempt. */
 function unreachable(host: string, error: unknown): AuthError {

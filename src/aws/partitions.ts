@@ -2,7 +2,7 @@
  * AWS partitions: which a region belongs to and the DNS suffix of its endpoints (ECR hosts are
  * ACCOUNT.dkr.ecr.REGION.SUFFIX). Facts from the partition table the AWS SDK ships. Pure.
  */
-export interface Partition {
+interface Partition {
   /** The ARN partition: arn:PARTITION:iam::... */
   id: string;
   dnsSuffix: string;
@@ -10,7 +10,7 @@ export interface Partition {
 }
 
 // Most specific first: the commercial pattern would also match `us-iso-east-1`.
-export const PARTITIONS: readonly Partition[] = [
+const PARTITIONS: readonly Partition[] = [
   { id: 'aws-cn', dnsSuffix: 'amazonaws.com.cn', regions: /^cn-\w+-\d+$/ },
   { id: 'aws-us-gov', dnsSuffix: 'amazonaws.com', regions: /^us-gov-\w+-\d+$/ },
   { id: 'aws-iso', dnsSuffix: 'c2s.ic.gov', regions: /^us-iso-\w+-\d+$/ },

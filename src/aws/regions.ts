@@ -5,7 +5,7 @@
  */
 import { closest } from '../text/did-you-mean.js';
 
-export const KNOWN_REGIONS = [
+const KNOWN_REGIONS = [
   'us-east-1',
   'us-east-2',
   'us-west-1',

@@ -15,7 +15,7 @@ export interface RegistryTarget {
   uri: string;
 }
 
-export interface ParsedHost {
+interface ParsedHost {
   account: string;
   region: string;
 }

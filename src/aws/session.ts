@@ -84,7 +84,7 @@ export const SDK_DEFAULTS = {
 } as const;
 
 /** configure-aws-credentials' session policies, passed to AssumeRole(WithWebIdentity) as they are. */
-export interface SessionPolicies {
+interface SessionPolicies {
   /** `inline-session-policy`: a JSON policy document. */
   inline?: string;
   /** `managed-session-policies`: managed policy ARNs. */
@@ -184,7 +184,7 @@ function issuedCredentials(
   };
 }
 
-export interface AssumeRoleRequest {
+interface AssumeRoleRequest {
   roleArn: string;
   sessionName: string;
   durationSeconds: number;

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { closest, editDistance } from '../text/did-you-mean.js';
 import { FLAGS, type Flag } from './flags.js';
 
-export const COMMANDS = ['run', 'plan', 'login', 'help'] as const;
+const COMMANDS = ['run', 'plan', 'login', 'help'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface CliOptions {

@@ -61,7 +61,7 @@ export const OPTIONS: readonly Flag[] = [
 
 const PLACEHOLDER: Readonly<Record<InputKind, string>> = { boolean: '', list: 'LINE', value: 'VALUE' };
 
-export function inputFlags(specs: readonly InputSpec[]): Flag[] {
+function inputFlags(specs: readonly InputSpec[]): Flag[] {
   return specs.map(({ name, kind }) => ({
     name,
     kind,

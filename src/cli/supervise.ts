@@ -7,12 +7,12 @@
  */
 import { SIGNAL_EXIT } from './exit-code.js';
 
-export type Signal = keyof typeof SIGNAL_EXIT;
+type Signal = keyof typeof SIGNAL_EXIT;
 
 export type Ending =
   { kind: 'done' } | { kind: 'failed'; error: unknown } | { kind: 'signal'; signal: Signal };
 
-export interface SuperviseDeps {
+interface SuperviseDeps {
   /** Signals the children (and the `earlier` ones still alive); returns the pids signalled. */
   signalChildren: (signal: NodeJS.Signals, earlier?: readonly number[]) => number[];
   /** Said on stderr when a signal arrives. */

@@ -16,7 +16,7 @@ export interface GitReader {
 }
 
 /** What a CI's variables say, in one vocabulary. */
-export interface CiFacts {
+interface CiFacts {
   sha?: string;
   branch?: string;
   tag?: string;
@@ -31,7 +31,7 @@ export interface CiFacts {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-export interface Ci {
+interface Ci {
   name: string;
   detect: (env: Env) => boolean;
   read: (env: Env) => CiFacts;
@@ -147,7 +147,7 @@ export const CIS: readonly Ci[] = [
 ];
 
 /** The event payload fields the run context reads (repository.default_branch, pull_request). */
-export interface CiEvent {
+interface CiEvent {
   repository?: { default_branch: string };
   pull_request?: { number: number; head?: { sha: string } };
   number?: number;

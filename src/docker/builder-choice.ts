@@ -14,7 +14,7 @@ export interface BuilderNeeds {
   pushByDigest: boolean;
 }
 
-export type BuilderChoice =
+type BuilderChoice =
   /** Build with the current builder, or the named one (`--builder NAME`). */
   | {
       use: 'existing';
@@ -28,7 +28,7 @@ export type BuilderChoice =
   | { use: 'create'; driver: 'docker-container' | 'remote'; reason: string; notes: string[] };
 
 /** Features a builder lacks for these needs; empty when it can do them all. */
-export function missingFeatures(needs: BuilderNeeds, probe: BuilderProbe): string[] {
+function missingFeatures(needs: BuilderNeeds, probe: BuilderProbe): string[] {
   // Every BuildKit driver but `docker` on the classic image store has an OCI image
   // exporter: multi-platform images, cache export, attestations.
   if (probe.driver !== 'docker') return [];

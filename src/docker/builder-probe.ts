@@ -13,7 +13,7 @@ export interface BuilderProbe {
 }
 
 /** What `docker buildx inspect` says; `containerdStore` undefined when it cannot tell. */
-export type InspectedBuilder = Omit<BuilderProbe, 'containerdStore'> & { containerdStore?: boolean };
+type InspectedBuilder = Omit<BuilderProbe, 'containerdStore'> & { containerdStore?: boolean };
 
 /**
  * `docker buildx inspect [NAME]` as text: buildx 0.13 (Debian's, and what older runners

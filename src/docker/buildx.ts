@@ -4,7 +4,7 @@ import { buildxArgs, type BuildSpec } from './buildx-args.js';
 import { docker, dockerFailure } from './docker-cli.js';
 
 /** What buildx wrote to --metadata-file. */
-export interface BuildMetadata {
+interface BuildMetadata {
   'containerimage.digest'?: string;
   'containerimage.config.digest'?: string;
   'containerimage.descriptor'?: {

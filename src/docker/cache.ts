@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { CacheMode } from '../types/build.js';
 
-export interface CachePlan {
+interface CachePlan {
   cacheFrom: string[];
   cacheTo: string[];
   /** A cache export other than inline: the builder must have an OCI exporter. */
@@ -13,7 +13,7 @@ export interface CachePlan {
 }
 
 /** What names one image's cache: the repository, the stage and the platforms, or the user's `cache-scope`. */
-export interface ScopeRequest {
+interface ScopeRequest {
   repository: string;
   target?: string;
   platforms: string[];

@@ -2,13 +2,13 @@ import { getExecOutput } from '@actions/exec';
 import { DockerError, quoted } from '../errors.js';
 import { renderCommand } from './render-command.js';
 
-export interface DockerResult {
+interface DockerResult {
   exitCode: number;
   stdout: string;
   stderr: string;
 }
 
-export interface DockerCall {
+interface DockerCall {
   /** Environment of the child (dockerEnv): the job-private DOCKER_CONFIG, no inputs or credentials. */
   env: Record<string, string>;
   /** Written to stdin (the registry password: never argv). */
@@ -56,7 +56,7 @@ export async function docker(args: string[], call: DockerCall): Promise<DockerRe
 }
 
 /** The text a failed docker call printed, shortened to what explains it. */
-export function failureText(result: DockerResult): string {
+function failureText(result: DockerResult): string {
   const text = `${result.stderr}\n${result.stdout}`.trim();
   const lines = text
     .split('\n')

@@ -58,7 +58,7 @@ import {
 } from './parsers.js';
 import type { InputSections } from './types.js';
 
-export interface Row<T> {
+interface Row<T> {
   /** The action.yml input name. */
   name: string;
   parse: Parser<T>;
@@ -85,7 +85,7 @@ const ITEMS = { commas: 'split' } as const;
 
 type Table = { [S in keyof InputSections]: { [K in keyof InputSections[S]]-?: Row<InputSections[S][K]> } };
 
-export const INPUT_TABLE = {
+const INPUT_TABLE = {
   auth: {
     roleToAssume: row('role-to-assume', optional(roleArn)),
     // Resolved further from the registry host and the environment (parse.ts).
@@ -191,7 +191,7 @@ export const INPUT_TABLE = {
 } satisfies Table;
 
 /** Every row with where its value goes: `inputs[section][field]`. */
-export interface Placed {
+interface Placed {
   row: Row<unknown>;
   section: keyof InputSections;
   field: string;

@@ -32,7 +32,7 @@ export interface NetworkInputs {
   noProxy?: string;
 }
 
-export interface TargetInputs {
+interface TargetInputs {
   /** 12-digit account id, or a full ECR host (private, FIPS, dual-stack) or `public.ecr.aws/ALIAS`. */
   registry?: string;
   /** Repository name, lowercase; defaults to the GitHub repository's name. */
@@ -105,7 +105,7 @@ export interface BuildInputs {
   githubToken?: string;
 }
 
-export interface TagInputs {
+interface TagInputs {
   /** The `tags` rules (metadata-action language), parsed; none means the ECR defaults. */
   rules: TagRule[];
   flavor: Flavor;
@@ -113,12 +113,12 @@ export interface TagInputs {
 }
 
 /** The settings a new repository gets (`lifecyclePolicy` read from the file when the input named a path). */
-export interface RepositoryInputs extends RepositorySettings {
+interface RepositoryInputs extends RepositorySettings {
   create: boolean;
   updateSettings: boolean;
 }
 
-export interface PublishInputs {
+interface PublishInputs {
   /** Non-empty: no build; compose these digests into an index under the planned tags. */
   mergeDigests: MergeDigest[];
   onImmutableConflict: 'fail' | 'skip';
@@ -133,7 +133,7 @@ export interface ScanInputs {
   timeoutSeconds: number;
 }
 
-export interface RetryInputs {
+interface RetryInputs {
   maxAttempts: number;
   budgetSeconds: number;
 }
@@ -144,7 +144,7 @@ export interface MergeDigest {
   platform?: string;
 }
 
-export interface RunInputs {
+interface RunInputs {
   dryRun: boolean;
   buildInDryRun: boolean;
 }

@@ -40,7 +40,7 @@ export interface HttpAnswer {
 }
 
 /** The agent a request to `url` goes through: a proxy's, or undefined for Node's global one. */
-export type AgentFor = (url: URL) => Agent | undefined;
+type AgentFor = (url: URL) => Agent | undefined;
 
 /** A request that failed before an answer: the socket's error is the cause, its code kept. */
 export class HttpRequestError extends Error {

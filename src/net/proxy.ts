@@ -5,7 +5,7 @@
 import { isIP } from 'node:net';
 import { ActionError } from '../errors.js';
 
-export interface ProxyInputs {
+interface ProxyInputs {
   /** `http-proxy`: one proxy for every scheme; wins over HTTPS_PROXY / HTTP_PROXY. */
   httpProxy?: string;
   /** `no-proxy`: wins over NO_PROXY. */

@@ -3,7 +3,7 @@ import { ActionError } from '../errors.js';
 import type { StoredImage } from '../types/registry.js';
 import { isPlatformImage, parseManifest, platformName, type Descriptor } from './manifest.js';
 
-export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
+const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 
 export type Platform = NonNullable<Descriptor['platform']>;
 

@@ -10,7 +10,7 @@ export interface Descriptor {
 }
 
 /** An image manifest (config + layers) or an index (manifests), as JSON gives it. */
-export interface Manifest {
+interface Manifest {
   mediaType?: string;
   config?: Descriptor;
   layers?: Descriptor[];

@@ -7,12 +7,12 @@ import { httpSend } from '../net/transport.js';
 import { DockerError } from '../errors.js';
 import { isRetryableStatus, REQUEST_TIMEOUT_MS } from '../retry.js';
 
-export interface RegistryCredentials {
+interface RegistryCredentials {
   username: string;
   password: string;
 }
 
-export interface RegistryClientOptions {
+interface RegistryClientOptions {
   /**
    * Scheme, host and port the requests go to; `https://HOST` unless set. Tests point it at a
    * plain-HTTP registry on 127.0.0.1.
@@ -27,7 +27,7 @@ export interface RegistryClientOptions {
  * SDK's request timeout holds for them, so a black-holed registry fails as fast as AWS calls do.
  * A blob is a layer of any size, streamed: it gets minutes.
  */
-export interface RegistryTimeouts {
+interface RegistryTimeouts {
   requestMs: number;
   blobMs: number;
 }
@@ -262,7 +262,7 @@ export class RegistryClient {
 }
 
 /** A blob's bytes on their way: a download's body, and its length when known. */
-export interface BlobStream {
+interface BlobStream {
   body: Readable;
   size?: number;
 }

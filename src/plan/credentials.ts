@@ -53,7 +53,7 @@ const AWS_ENV_CREDENTIALS = [
  * instance role or ~/.aws/credentials is only found by asking, which a dry run
  * without credentials must not do.)
  */
-export function hasAmbientCredentials(env: NodeJS.ProcessEnv): boolean {
+function hasAmbientCredentials(env: NodeJS.ProcessEnv): boolean {
   return AWS_ENV_CREDENTIALS.some((name) => env[name]);
 }
 

@@ -10,7 +10,7 @@ import type SemVer from 'semver/classes/semver.js';
 import parse from 'semver/functions/parse.js';
 import rcompare from 'semver/functions/rcompare.js';
 
-export interface MovingTagFix {
+interface MovingTagFix {
   tag: string;
   /** The release tag whose image the moving tag should carry, and that image's digest. */
   release: string;

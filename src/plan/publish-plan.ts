@@ -2,7 +2,7 @@ import { EcrError } from '../errors.js';
 import type { RepositoryState, StoredImage } from '../types/registry.js';
 
 /** What the registry already holds, read before the build. */
-export interface RegistryState {
+interface RegistryState {
   repository: RepositoryState;
   /** Planned tags (and the reuse tag) that exist, with their images. */
   existing: Map<string, StoredImage>;
@@ -10,7 +10,7 @@ export interface RegistryState {
   fingerprints: Map<string, string | undefined>;
 }
 
-export interface PublishRequest {
+interface PublishRequest {
   tags: string[];
   /** Tag that identifies this source (full commit SHA or tree hash); undefined when none is planned. */
   reuseTag?: string;

@@ -6,7 +6,7 @@ import { dockerLogout } from '../docker/login.js';
 import type { PostState } from './state.js';
 
 /** What the post step reports: `leftBehind` (secrets or credentials still on disk) fails it. */
-export interface CleanupResult {
+interface CleanupResult {
   leftBehind?: string;
   problems: string[];
 }

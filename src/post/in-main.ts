@@ -4,7 +4,7 @@ import { cleanup } from './cleanup.js';
 import { readPostState, savePostState } from './state.js';
 
 /** A runner whose saved state is also kept here, for the cleanup at the end of the main step. */
-export interface StateKeepingRunner extends Runner {
+interface StateKeepingRunner extends Runner {
   saved: Record<string, string>;
 }
 

@@ -47,7 +47,7 @@ export interface PreparedBuild {
 }
 
 /** The builder a build runs on, as the summary tells it, and the command line with it. */
-export interface ChosenBuilder {
+interface ChosenBuilder {
   /** Which builder and why (created for this job, or an existing one that can do the build). */
   description: string;
   command: string;
@@ -179,7 +179,7 @@ export async function runBuild(
 }
 
 /** What was settled before the build: the builder, and the local cache as restored. */
-export interface ReadyBuild {
+interface ReadyBuild {
   builder: ChosenBuilder;
   restored?: { service: boolean; key?: string };
 }

@@ -6,7 +6,7 @@
  */
 import { Script, createContext, type Context } from 'node:vm';
 
-export const MATCH_LIMIT_MS = 1000;
+const MATCH_LIMIT_MS = 1000;
 
 /** A match that did not finish within the limit. */
 export class MatchTimeoutError extends Error {

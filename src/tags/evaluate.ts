@@ -9,7 +9,7 @@ import { branchOf, pullRequestOf, SHORT_SHA_LENGTH, tagOf, type RunFacts } from 
 import { readSemver } from './semver.js';
 import type { Flavor, TagRule } from './types.js';
 
-export type Outcome =
+type Outcome =
   | {
       kind: 'skip';
       reason: string;

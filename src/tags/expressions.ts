@@ -22,7 +22,7 @@ export interface Expression {
   source: string;
 }
 
-export type Segment = string | Expression;
+type Segment = string | Expression;
 
 /** Values (or helpers) by expression name. */
 export type TemplateValues = Record<string, string | ((expression: Expression) => string)>;
@@ -56,7 +56,7 @@ const DATE_HELPERS = new Set(['date', 'commit_date']);
 const TOKEN =
   /\s*(?:([A-Za-z_]\w*)=(?:'([^']*)'|"([^"]*)")|'([^']*)'|"([^"]*)"|([A-Za-z_]\w*)(?=\s|$)|([^\s'"=]+))/y;
 
-export function parseTemplate(source: string): Segment[] {
+function parseTemplate(source: string): Segment[] {
   const segments: Segment[] = [];
   let pos = 0;
   while (pos < source.length) {

@@ -4,14 +4,14 @@
  */
 import { ListSyntaxError, readRecords } from '../text/list-syntax.js';
 
-export interface InputLine {
+interface InputLine {
   /** 1-based line number in the input. */
   line: number;
   /** The line without its comment, trimmed. */
   text: string;
 }
 
-export interface Field {
+interface Field {
   /** Lowercased attribute name; undefined for a bare value (no `=`). */
   key?: string;
   value: string;

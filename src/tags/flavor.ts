@@ -6,7 +6,7 @@ import { FieldError, readLines, splitFields } from './fields.js';
 import type { Flavor } from './types.js';
 
 /** A TagRuleError whose message names the `flavor` input rather than `tags`. */
-export class FlavorRuleError extends TagRuleError {
+class FlavorRuleError extends TagRuleError {
   override name = 'FlavorRuleError';
 
   constructor(line: number, rule: string, problem: string, hint?: string) {

@@ -57,7 +57,7 @@ export function pullRequestOf(facts: RunFacts): string | undefined {
 }
 
 /** metadata-action's rule: the ref names the default branch, or the event only runs on it. */
-export function isDefaultBranch(facts: RunFacts): boolean {
+function isDefaultBranch(facts: RunFacts): boolean {
   const branch = facts.ref.replace(/^refs\/heads\//, '');
   if (branch === '') return false;
   if (facts.defaultBranch !== undefined && branch === facts.defaultBranch) return true;

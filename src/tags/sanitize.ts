@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 const MAX_TAG_LENGTH = 128;
 const HASH_LENGTH = 8;
 
-export interface SanitizedTag {
+interface SanitizedTag {
   /** The valid tag; '' when nothing valid is left. */
   tag: string;
   /** What was changed, for the warning; empty when the value was already valid. */

@@ -8,7 +8,7 @@
  * to carry its line number for messages (and must never be echoed, for secrets).
  */
 
-export interface ListItem {
+interface ListItem {
   /** The item, trimmed, without its quotes. */
   text: string;
   /** 1-based line where the item's record starts. */
@@ -35,7 +35,7 @@ export class ListSyntaxError extends Error {
   }
 }
 
-export interface ListRecord {
+interface ListRecord {
   /** The fields, unquoted, untrimmed. */
   fields: string[];
   /** Per field: whether it was written in quotes. */
