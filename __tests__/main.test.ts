@@ -40,6 +40,8 @@ import { ACCOUNT, DEPS, githubEnv, HOST, jobOf, recordingRunner, ROLE, SHA } fro
 vi.mock('../src/net/transport.js', async (importOriginal) => ({
   ...(await importOriginal<typeof import('../src/net/transport.js')>()),
   httpSend: (...args: Parameters<FakeRegistries['send']>) => registries.send(...args),
+  // No real connection ahead of the fake registry's answers.
+  preconnect: () => undefined,
 }));
 
 // Pass-through spies: the tag rules are parsed once and planned once per run.

@@ -9,6 +9,7 @@
  * with the same llhttp compiled into Node, already loaded for the AWS SDK's handler.
  */
 import type { Agent, ClientRequest, IncomingMessage } from 'node:http';
+import { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 
 export interface HttpRequest {
@@ -39,8 +40,12 @@ export interface HttpAnswer {
   body: Readable;
 }
 
-/** The agent a request to `url` goes through: a proxy's, or undefined for Node's global one. */
-type AgentFor = (url: URL) => Agent | undefined;
+/**
+ * How a request to `url` connects: through an agent (a proxy's), over a socket already open to
+ * its origin (transport.ts's preconnect; taken for that one request), or, for undefined, through
+ * Node's global agent.
+ */
+type AgentFor = (url: URL) => Agent | Socket | undefined;
 
 /** A request that failed before an answer: the socket's error is the cause, its code kept. */
 export class HttpRequestError extends Error {
@@ -130,10 +135,11 @@ function exchange(
     let req: ClientRequest;
     try {
       const sized = Buffer.isBuffer(body) && !hasHeader(headers, 'content-length');
+      const via = agentFor(url);
       req = moduleFor(url).request(url, {
         method,
         headers: sized ? { ...headers, 'Content-Length': String(body.length) } : headers,
-        agent: agentFor(url),
+        ...(via instanceof Socket ? { createConnection: () => via } : { agent: via }),
       });
     } catch (error) {
       reject(error as Error); // an invalid header value or scheme: a bug or bad input, not the network

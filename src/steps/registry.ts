@@ -6,6 +6,7 @@ import type { AwsSession } from '../aws/session.js';
 import { EcrError, InputError } from '../errors.js';
 import { isImmutableTag } from '../plan/publish-plan.js';
 import { timed, type RunLog } from '../report/log.js';
+import { preconnect } from '../net/transport.js';
 import type { Runner } from '../runner/runner.js';
 import type { RegistryLogin, RepositoryState } from '../types/registry.js';
 import { openSession, requireRegion } from './credentials.js';
@@ -124,6 +125,9 @@ async function openRegistry(
     const login = await timed(log, 'ecr', () => registryLogin(target, session, job.retry, mask));
     return { target, login, repository: DEFAULT_REPOSITORY, exists: true };
   }
+  // A tag found there means reading its image config from the registry next: its TLS handshake
+  // is done while the ECR calls are out.
+  if (readTags) preconnect(`https://${target.host}`);
   const { Ecr, explainEcrError } = await loadSdk();
   const ecr = new Ecr(target, session, job.retry);
   const lookupCalls: string[] = [];
