@@ -251,7 +251,7 @@ async function deliver(
   const [primary] = registries;
   const { ecr } = primary;
   const digests = scanTargets(image, digest);
-  if (job.inputs.scan.mode !== 'wait' || !ecr || !digests.length) return;
+  if (job.inputs.scan.mode !== 'wait' || !ecr) return;
   const { timeoutSeconds } = job.inputs.scan;
   await runner.group('Scan', async () => {
     const request = { ...job.inputs.scan, scanOnPush: primary.repository.scanOnPush };

@@ -458,3 +458,36 @@ describe('scanTargets: what ECR can scan', () => {
     expect(scanTargets(image, DIGEST)).toEqual(expected);
   });
 });
+
+describe('scanPushed: an index whose platform images are unknown (manifest not read after the push)', () => {
+  it.each([
+    // [case, gate, error code or undefined, warning]
+    ['with a gate: it cannot pass unseen', 'HIGH' as Severity, 'ScanPlatformsUnknown', undefined],
+    ['without a gate: skipped, and said', undefined, undefined, /platform images are not known.*skipped/],
+  ])('%s', async (_name, failOnSeverity, code, warning) => {
+    const { ecr, calls } = fakeEcr([complete({})]);
+    const log = newLog();
+    const scanning = scanPushed(
+      ecr,
+      [],
+      { scanOnPush: true, timeoutSeconds: 60, failOnSeverity },
+      log,
+      fakeClock(),
+    );
+    if (code) {
+      const error = await scanning.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(ScanGateError);
+      expect((error as ScanGateError).code).toBe(code);
+      expect((error as Error).message).toMatch(/fail-on-severity cannot be judged/);
+      expect(log.warnings).toEqual([]);
+    } else {
+      expect(await scanning).toBeUndefined();
+      expect(log.warnings).toHaveLength(1);
+      expect(log.warnings[0]).toMatch(warning!);
+    }
+    expect(calls).toEqual([]);
+  });
+});

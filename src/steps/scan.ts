@@ -26,7 +26,7 @@ export interface ScanClock {
 const realClock: ScanClock = { sleep: (ms) => new Promise((r) => setTimeout(r, ms)), now: () => Date.now() };
 
 /** What a scan is asked for: the `scan` inputs, and whether the repository scans on push. */
-export interface ScanRequest extends Pick<ScanInputs, 'timeoutSeconds' | 'failOnSeverity'> {
+interface ScanRequest extends Pick<ScanInputs, 'timeoutSeconds' | 'failOnSeverity'> {
   scanOnPush: boolean;
 }
 
@@ -50,6 +50,12 @@ export async function scanPushed(
   log: RunLog,
   clock: ScanClock = realClock,
 ): Promise<ScanReport[] | undefined> {
+  // An index whose manifest could not be read after the push: its platform images are unknown.
+  if (!digests.length) {
+    if (request.failOnSeverity) throw unknownPlatforms();
+    log.warnings.push(`${UNKNOWN_PLATFORMS} The scan (scan: wait) was skipped.`);
+    return undefined;
+  }
   const started = clock.now();
   const settled = await Promise.allSettled(digests.map((digest) => scanImage(ecr, digest, request, clock)));
   addTiming(log, 'scan', clock.now() - started);
@@ -181,4 +187,16 @@ export function combineScans(scans: ScanReport[]): ScanReport {
     verdict,
     threshold: scans[0]?.threshold,
   };
+}
+
+const UNKNOWN_PLATFORMS =
+  "The pushed index's platform images are not known: its manifest could not be read after the push.";
+
+/** A gate over images nobody could name cannot pass: it would pass unseen. */
+function unknownPlatforms(): ScanGateError {
+  return new ScanGateError(
+    `${UNKNOWN_PLATFORMS} fail-on-severity cannot be judged without scanning them.`,
+    'Allow ecr:BatchGetImage on the repository (part of the push/pull policy), or drop fail-on-severity.',
+    'ScanPlatformsUnknown',
+  );
 }
