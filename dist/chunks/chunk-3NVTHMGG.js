@@ -1,2 +1,0 @@
-import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);
-import{h as o}from"./chunk-WHSEP3IO.js";function i(e){if(!(!(e instanceof o)||e.code!=="EcrAccessDenied"))return/^Access denied to ecr:(\w+)/.exec(e.message)?.[1]??"an ECR operation"}function u(e,r,t){let n=i(r);return n?(e.denied.push({operation:n,skipped:t}),!0):!1}async function c(e,r,t){try{return await t()}catch(n){if(!u(e,n,r))throw n;return}}export{u as a,c as b};

@@ -1,0 +1,2 @@
+import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);
+import{h as t}from"./chunk-WHSEP3IO.js";function i(n){if(!(!(n instanceof t)||n.code!=="EcrAccessDenied"))return/^Access denied to ecr:(\w+)/.exec(n.message)?.[1]??"an ECR operation"}function f(n){return i(n)!==void 0}function u(n,r,o){let e=i(r);return e?(n.denied.push({operation:e,skipped:o}),!0):!1}async function s(n,r,o){try{return await o()}catch(e){if(!u(n,e,r))throw e;return}}export{f as a,u as b,s as c};
