@@ -197,7 +197,7 @@ describe('scanPushed and gateScans: one image', () => {
     const r = await gate({ timeoutSeconds: 5 }, [IN_PROGRESS]);
     expect(r.error).toBeUndefined();
     expect(r.report.scan?.verdict).toBe('timeout');
-    expect(r.warnings).toEqual(['Image scan: no result within 5s (status IN_PROGRESS).']);
+    expect(r.warnings).toEqual([`Image scan of ${DIGEST}: no result within 5s (status IN_PROGRESS).`]);
   });
 
   it('no scan ever appears: times out with status PENDING', async () => {
@@ -217,7 +217,7 @@ describe('scanPushed and gateScans: one image', () => {
     const r = await gate({}, [IN_PROGRESS, { status, counts: {} }]);
     expect(r.error).toBeUndefined();
     expect(r.report.scan).toMatchObject({ status, verdict: 'unsupported' });
-    expect(r.warnings).toEqual([`Image scan: status ${status}.`]);
+    expect(r.warnings).toEqual([`Image scan of ${DIGEST}: status ${status}.`]);
   });
 
   it.each(unsupported)('%s is reported: ScanGateError with a threshold', async (status) => {
@@ -489,5 +489,22 @@ describe('scanPushed: an index whose platform images are unknown (manifest not r
       expect(log.warnings[0]).toMatch(warning!);
     }
     expect(calls).toEqual([]);
+  });
+});
+
+describe('gateScans: warnings of an index without a gate', () => {
+  it('each platform that could not be decided is named: two warnings, one per digest', () => {
+    const undecided = (digest: string): ScanReport => ({
+      digests: [digest],
+      status: 'IN_PROGRESS',
+      counts: {},
+      verdict: 'timeout',
+    });
+    const warnings: string[] = [];
+    gateScans([undecided(P[0]!), undecided(P[1]!)], 30, { warning: (m) => warnings.push(m) });
+    expect(warnings).toEqual([
+      `Image scan of ${P[0]}: no result within 30s (status IN_PROGRESS).`,
+      `Image scan of ${P[1]}: no result within 30s (status IN_PROGRESS).`,
+    ]);
   });
 });

@@ -147,7 +147,7 @@ function gateScan(scan: ScanReport, timeoutSeconds: number, runner: Pick<Runner,
         'ScanUndecided',
       );
     }
-    runner.warning(`Image scan: ${why}.`);
+    runner.warning(`Image scan of ${digest}: ${why}.`);
     return;
   }
   const verdict = judgeFindings(scan.counts, threshold);
