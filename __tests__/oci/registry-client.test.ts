@@ -220,6 +220,16 @@ function end(
   res.end(body);
 }
 
+/** copyImage of `digest` from the source's `app` repository to the target's, under `tags`. */
+function copyApp(source: FakeRegistry, target: FakeRegistry, digest: string, tags: string[]) {
+  return copyImage(
+    { client: source.client(), repository: 'app' },
+    { client: target.client(), repository: 'app' },
+    digest,
+    tags,
+  );
+}
+
 describe('registry/registry-client and copy-image against fake registries', () => {
   const running: FakeRegistry[] = [];
   async function registry(options: FakeRegistryOptions): Promise<FakeRegistry> {
@@ -276,12 +286,7 @@ describe('registry/registry-client and copy-image against fake registries', () =
     let uploading!: () => void;
     source.hold = new Promise<void>((resolve) => (uploading = resolve));
     target.onUpload = () => uploading();
-    await copyImage(
-      { client: source.client(), repository: 'app' },
-      { client: target.client(), repository: 'app' },
-      digest,
-      ['v1'],
-    );
+    await copyApp(source, target, digest, ['v1']);
     const layer = sha256('layer bytes, sent in two halves');
     expect(target.declared.get(layer)).toBe(String('layer bytes, sent in two halves'.length));
     expect(await target.client().getBlob('app', layer)).toEqual(
@@ -298,12 +303,9 @@ describe('registry/registry-client and copy-image against fake registries', () =
     const target = await registry({ auth: 'basic' });
     const { digest } = source.seedImage('app', 'build-1', 'refused');
     target.failNext = { method: fail, status };
-    const error = (await copyImage(
-      { client: source.client(), repository: 'app' },
-      { client: target.client(), repository: 'app' },
-      digest,
-      ['v1'],
-    ).catch((e: unknown) => e)) as RegistryHttpError;
+    const error = (await copyApp(source, target, digest, ['v1']).catch(
+      (e: unknown) => e,
+    )) as RegistryHttpError;
     expect(error.status).toBe(status);
     expect(source.log.filter((l) => l.startsWith('GET /v2/app/blobs/'))).toHaveLength(downloads);
     expect(target.log.filter((l) => l.startsWith(`${fail} `))).toHaveLength(1);
@@ -337,12 +339,7 @@ describe('registry/registry-client and copy-image against fake registries', () =
     const source = await registry({ auth: 'basic' });
     const target = await registry({ auth: 'bearer' });
     const { digest, children } = source.seedIndex('app', 'multi');
-    await copyImage(
-      { client: source.client(), repository: 'app' },
-      { client: target.client(), repository: 'app' },
-      digest,
-      ['v2'],
-    );
+    await copyApp(source, target, digest, ['v2']);
     expect(uploads(target)).toBe(4);
     const reader = target.client();
     expect((await reader.getManifest('app', 'v2')).digest).toBe(digest);
@@ -354,12 +351,7 @@ describe('registry/registry-client and copy-image against fake registries', () =
     const target = await registry({ auth: 'bearer' });
     const { digest } = source.seedImage('app', 'build-1', 'scoped');
 
-    await copyImage(
-      { client: source.client(), repository: 'app' },
-      { client: target.client(), repository: 'app' },
-      digest,
-      ['v1'],
-    );
+    await copyApp(source, target, digest, ['v1']);
 
     // First a pull token (HEAD blob), then a push token once the upload is challenged; one each.
     expect(target.issued).toEqual(['repository:app:pull', 'repository:app:pull,push']);
@@ -395,13 +387,7 @@ describe('registry/registry-client and copy-image against fake registries', () =
     const source = await registry({ auth: 'basic' });
     const target = await registry({ auth: 'bearer', immutable: true });
     const { digest } = source.seedImage('app', 'build-1', 'immutable');
-    const copy = (tags: string[]) =>
-      copyImage(
-        { client: source.client(), repository: 'app' },
-        { client: target.client(), repository: 'app' },
-        digest,
-        tags,
-      );
+    const copy = (tags: string[]) => copyApp(source, target, digest, tags);
 
     await copy(['v1', 'latest']);
     expect(tagsPut(target, 'app')).toEqual(['v1', 'latest']);
@@ -418,12 +404,9 @@ describe('registry/registry-client and copy-image against fake registries', () =
     const target = await registry({ auth: 'bearer', immutable: true });
     target.seedImage('app', 'v1', 'something else');
     const { digest } = source.seedImage('app', 'build-1', 'new');
-    const error = (await copyImage(
-      { client: source.client(), repository: 'app' },
-      { client: target.client(), repository: 'app' },
-      digest,
-      ['v1'],
-    ).catch((e: unknown) => e)) as RegistryHttpError;
+    const error = (await copyApp(source, target, digest, ['v1']).catch(
+      (e: unknown) => e,
+    )) as RegistryHttpError;
     expect(error.message).toContain('PUT manifest app:v1');
     expect(error.message).toContain('TAG_INVALID');
     expect(error.retryable).toBe(false);
