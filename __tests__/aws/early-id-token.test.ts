@@ -61,6 +61,11 @@ describe('earlyAudience', () => {
     ['the http-proxy input set', { ...OIDC, 'INPUT_HTTP-PROXY': 'proxy:3128' }, undefined],
     ['a blank proxy variable is no proxy', { ...OIDC, HTTPS_PROXY: '  ' }, 'sts.amazonaws.com'],
     ['NO_PROXY alone is no proxy', { ...OIDC, NO_PROXY: '*' }, 'sts.amazonaws.com'],
+    [
+      'a malformed proxy waits for the credentials phase to report it',
+      { ...OIDC, HTTPS_PROXY: 'socks5://proxy:1080' },
+      undefined,
+    ],
     ['a custom audience', { ...OIDC, INPUT_AUDIENCE: 'my-audience' }, 'my-audience'],
     [
       'a custom audience, trimmed',

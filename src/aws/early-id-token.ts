@@ -7,7 +7,8 @@
  * asks the same service for the same audience (see matchingEarlyToken); otherwise it asks again
  * and this answer is dropped unused.
  */
-import { fetchIdToken } from './oidc.js';
+import { resolveProxy } from '../net/proxy.js';
+import { DEFAULT_AUDIENCE, fetchIdToken } from './oidc.js';
 
 export interface EarlyIdToken {
   url: string;
@@ -24,7 +25,6 @@ export interface EarlyIdToken {
 
 type Env = Record<string, string | undefined>;
 
-const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY', 'INPUT_HTTP-PROXY'];
 /** The longest the entry waits for the request to be out (a slow DNS or TLS handshake). */
 export const SEND_WAIT_MS = 25;
 /** What an audience looks like (sts.amazonaws.com, a URL); anything else waits for the parser. */
@@ -36,9 +36,18 @@ export function earlyAudience(env: Env): string | undefined {
   if (!env['INPUT_ROLE-TO-ASSUME']?.trim()) return undefined;
   // Role chaining assumes the role with the credentials already there: no OIDC token.
   if (env['INPUT_ROLE-CHAINING']?.trim().toLowerCase() === 'true') return undefined;
-  if (PROXY_VARIABLES.some((name) => env[name]?.trim())) return undefined;
-  const audience = env.INPUT_AUDIENCE?.trim() || 'sts.amazonaws.com';
+  if (proxied(env)) return undefined;
+  const audience = env.INPUT_AUDIENCE?.trim() || DEFAULT_AUDIENCE;
   return PLAIN_AUDIENCE.test(audience) ? audience : undefined;
+}
+
+/** A proxy as the credentials phase will read it (input or variables); a malformed one counts too. */
+function proxied(env: Env): boolean {
+  try {
+    return resolveProxy({ httpProxy: env['INPUT_HTTP-PROXY']?.trim() || undefined }, env) !== undefined;
+  } catch {
+    return true; // the credentials phase reports it
+  }
 }
 
 /** Sends the request when earlyAudience says so; its failure is left for the first STS attempt. */

@@ -61,6 +61,9 @@ export async function fetchIdToken(
   return body.value;
 }
 
+/** configure-aws-credentials' default `audience`: what STS expects of GitHub's tokens. */
+export const DEFAULT_AUDIENCE = 'sts.amazonaws.com';
+
 /** The token service answers in well under a second; a black-holed one must not hold the job. */
 const OIDC_TIMEOUT_MS = 10_000;
 

@@ -5,6 +5,7 @@
  * keeps the names and defaults equal to action.yml's (the runner applies those defaults, but
  * the CLI and tests do not go through the runner).
  */
+import { DEFAULT_AUDIENCE } from '../aws/oidc.js';
 import { CACHE_MODES } from '../types/build.js';
 import { TAG_MUTABILITIES } from '../types/registry.js';
 import { SEVERITIES } from '../types/scan.js';
@@ -90,7 +91,7 @@ const INPUT_TABLE = {
     roleToAssume: row('role-to-assume', optional(roleArn)),
     // Resolved further from the registry host and the environment (parse.ts).
     region: row('aws-region', optional(region)),
-    audience: row('audience', nonEmpty, { default: 'sts.amazonaws.com' }),
+    audience: row('audience', nonEmpty, { default: DEFAULT_AUDIENCE }),
     roleSessionName: row('role-session-name', optional(sessionName)),
     roleDurationSeconds: row('role-duration-seconds', integer(900, 43200), { default: '3600' }),
     exportCredentials: row('export-credentials', boolean, { default: 'false' }),
