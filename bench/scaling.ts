@@ -15,6 +15,7 @@ import { DockerShim, runFloor } from './docker.js';
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 const sha = () => randomBytes(20).toString('hex');
 const SECOND = ACCOUNTS[1]!;
+const THIRD = ACCOUNTS[2]!;
 
 export interface ScalingRow {
   group: string;
@@ -179,7 +180,7 @@ export async function scaling(deps: ScalingDeps): Promise<ScalingRow[]> {
     const extras = [
       [],
       [`${SECOND.id}/${SECOND.region}`],
-      [`${SECOND.id}/${SECOND.region}`, `public.ecr.aws/${PUBLIC_ALIAS}`],
+      [`${SECOND.id}/${SECOND.region}`, `${THIRD.id}/${THIRD.region}`, `public.ecr.aws/${PUBLIC_ALIAS}`],
     ];
     for (const targets of extras) {
       const repository = await deps.repo(`scale-registries-${targets.length}`);

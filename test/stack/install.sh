@@ -21,6 +21,7 @@ ENGINE2_LOG=${ENGINE2_LOG:-/var/log/ebp-engine2}
 STACK_HOSTS=(
   123456789012.dkr.ecr.eu-west-1.amazonaws.com
   210987654321.dkr.ecr.us-east-1.amazonaws.com
+  345678901234.dkr.ecr.ap-southeast-2.amazonaws.com
   public.ecr.aws
   registry.octo.example
 )

@@ -26,6 +26,13 @@ export const ACCOUNTS: Account[] = [
     host: '210987654321.dkr.ecr.us-east-1.amazonaws.com',
     backendPort: 5002,
   },
+  // A third account in a third region: the bench's scaling table copies to three extra registries.
+  {
+    id: '345678901234',
+    region: 'ap-southeast-2',
+    host: '345678901234.dkr.ecr.ap-southeast-2.amazonaws.com',
+    backendPort: 5005,
+  },
 ];
 
 /** ECR Public is served from the first account's backend under the alias below. */
