@@ -2,8 +2,8 @@
  * What dist/main.js has loaded when it makes its first request, measured rather than inferred:
  * Node runs it with a preload that logs every module file as the loader reads it (a load hook)
  * and ends the process at its first HTTP request (node:http or node:https, or fetch), the OIDC
- * token request. The sum of those files'
- * sizes is the code on the path to the first request, whether imported statically or with import().
+ * token request. The sum of those files' sizes is the code on the path to the first request,
+ * whether imported statically or with import().
  */
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

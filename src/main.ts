@@ -250,8 +250,8 @@ async function deliver(
   assertAllPushed(results.targets);
   const [primary] = registries;
   const { ecr } = primary;
-  const digests = scanTargets(image, digest);
   if (job.inputs.scan.mode !== 'wait' || !ecr) return;
+  const digests = scanTargets(image, digest);
   const { timeoutSeconds } = job.inputs.scan;
   await runner.group('Scan', async () => {
     const request = { ...job.inputs.scan, scanOnPush: primary.repository.scanOnPush };
