@@ -51,5 +51,5 @@ stdout carries one JSON object (the action's outputs, typed; \`error\` on failur
 `),process.stdout.write(`${JSON.stringify(d({},m(r)),null,2)}
 `),s.usage}if(t.command==="version")return process.stdout.write(`${g.version}
 `),s.ok;if(t.command==="help")return process.stdout.write(`${f(t.topic)}
-`),s.ok;let{runCommand:i}=await import("./run-CPYL5SIO.js");return i(t)}k(process.argv.slice(2)).then(e=>process.exit(e),e=>{process.stderr.write(`${l(e)}
+`),s.ok;let{runCommand:i}=await import("./run-IHHR2FB6.js");return i(t)}k(process.argv.slice(2)).then(e=>process.exit(e),e=>{process.stderr.write(`${l(e)}
 `),process.exit(s.failure)});
